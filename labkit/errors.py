@@ -1,0 +1,72 @@
+"""Errors a learner can act on: each one says what went wrong and what to do next.
+
+Introduced in notebook 00-setup; every later section raises these instead of raw SDK errors.
+"""
+
+
+class LabError(Exception):
+    """A problem with a fix. ``str(err)`` reads as two lines: what happened, then what to do."""
+
+    def __init__(self, problem: str, fix: str):
+        super().__init__(f"{problem}\n→ What to do: {fix}")
+        self.problem = problem
+        self.fix = fix
+
+
+class ConfigError(LabError, ValueError):
+    """A lab setting Azure would refuse; raised before any Azure call."""
+
+
+class SignInError(LabError):
+    """No usable Azure sign-in for live or record mode."""
+
+
+class NoRecordingError(LabError):
+    """Replay met a request that the recordings do not hold."""
+
+
+# Azure error codes learners meet, and the fix for each (sources: ../shared/notes/azure-facts.md).
+AZURE_HINTS = {
+    "MissingSubscriptionRegistration": "Register the resource provider: run the provider cell in 00-setup "
+    "(or `az provider register --namespace Microsoft.ContainerService`) and wait until it says Registered.",
+    "NoRegisteredProviderFound": "Register the resource provider in 00-setup, then run this cell again.",
+    "ErrCode_InsufficientVCPUQuota": "Your subscription has too few vCPUs in this region: use one small node "
+    "(Standard_B2s), another VM family or region, or request more quota in the portal (Quotas → Compute).",
+    "QuotaExceeded": "A quota is used up (often 'Total Regional Cores'): use one small node, another region, "
+    "or request more quota in the portal (Quotas → Compute).",
+    "SkuNotAvailable": "That VM size is not offered to you in this region: pick another size "
+    "(e.g. Standard_B2s or Standard_D2s_v3) or another region.",
+    "RequestDisallowedByAzure": "Your subscription may only use some regions (student subscriptions do): "
+    "set `region` in the parameters cell to an allowed one.",
+    "RequestDisallowedByPolicy": "A policy on your subscription refuses this request (often the region): "
+    "ask your administrator which regions are allowed and set `region` accordingly.",
+    "AuthorizationFailed": "Your account lacks permission: you need Contributor on the resource group "
+    "(Owner or User Access Administrator to assign roles such as AcrPull).",
+    "AlreadyInUse": "The name is taken by someone else: change `prefix` in the parameters cell "
+    "(a new random suffix comes with it) and run again.",
+    "RegistryNameNotAvailable": "The registry name is taken: change `prefix` and run again.",
+    "TasksOperationsNotAllowed": "ACR Tasks (`az acr build`) is refused on free-credit subscriptions: build "
+    "with Docker locally, or import a public image (the notebook does this for you).",
+    "InaccessibleImage": "ACI could not pull the image: check the registry server, user and password, that "
+    "the tag exists, and that the registry's admin user is enabled.",
+    "ServiceUnavailable": "Azure has no capacity for this in the region right now: retry in a few minutes "
+    "or choose another region.",
+    "DnsNameLabelAlreadyInUse": "The DNS label is taken in this region: change `prefix` and run again.",
+    "ResourceGroupNotFound": "The resource group does not exist (yet): run the earlier notebooks first.",
+    "ResourceNotFound": "The resource does not exist (yet): run the earlier notebooks first.",
+}
+
+
+def explain(err: Exception, *, doing: str) -> Exception:
+    """Turn an Azure SDK error into a LabError with a hint, when its code is one we know.
+
+    Unknown errors come back unchanged, so nothing is hidden from the learner.
+    """
+    code = getattr(getattr(err, "error", None), "code", None) or ""
+    hint = AZURE_HINTS.get(code)
+    if hint is None and "VM size" in str(err) and "not allowed" in str(err):
+        code, hint = "SkuNotAvailable", AZURE_HINTS["SkuNotAvailable"]
+    if hint is None:
+        return err
+    message = getattr(getattr(err, "error", None), "message", None) or str(err)
+    return LabError(f"{doing} failed: {code}: {message}", hint)

@@ -1,0 +1,67 @@
+"""Signing in to Azure (notebook 00-setup).
+
+Replay needs no account: a fixed-token credential. Live and record use the Azure CLI's sign-in
+when ``az`` is logged in (Codespaces: ``az login --use-device-code``), otherwise a device code
+shown in the cell as a link and a code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+
+from labkit.errors import SignInError
+
+DEVICE_CODE_TIMEOUT = 300
+
+
+class ReplayCredential:
+    """A credential that never calls Entra ID: replay answers do not check tokens."""
+
+    def get_token(self, *scopes, **kwargs):
+        from azure.core.credentials import AccessToken
+
+        return AccessToken("replay-token", int(time.time()) + 3600)
+
+    def get_token_info(self, *scopes, options=None):
+        from azure.core.credentials import AccessTokenInfo
+
+        return AccessTokenInfo("replay-token", int(time.time()) + 3600)
+
+
+def az_account() -> dict | None:
+    """The Azure CLI's current account, or None when ``az`` is missing or signed out."""
+    if not shutil.which("az"):
+        return None
+    done = subprocess.run(["az", "account", "show", "-o", "json"], capture_output=True, text=True, timeout=60)
+    return json.loads(done.stdout) if done.returncode == 0 else None
+
+
+def sign_in(*, on_code=None):
+    """A credential for live and record modes, and the CLI account if that is what signed in."""
+    if os.environ.get("BINDER_SERVICE_HOST"):
+        raise SignInError("Binder is a public machine: it runs this workbook in replay mode only.",
+                          "unset LABKIT_MODE (replay), or open the workbook in Codespaces or on your laptop "
+                          "to use your subscription.")
+    account = az_account()
+    if account:
+        from azure.identity import AzureCliCredential
+
+        return AzureCliCredential(), account
+    from azure.identity import DeviceCodeCredential
+
+    def prompt(uri, code, expires_on):
+        (on_code or _print_code)(uri, code)
+
+    return DeviceCodeCredential(prompt_callback=prompt, timeout=DEVICE_CODE_TIMEOUT,
+                                tenant_id=os.environ.get("AZURE_TENANT_ID")), None
+
+
+def _print_code(uri: str, code: str) -> None:
+    from labkit import ui
+
+    ui.status(True, f"Sign in: open {uri} and enter the code {code}",
+              f"come back here; this cell waits up to {DEVICE_CODE_TIMEOUT // 60} minutes.")

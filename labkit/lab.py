@@ -1,0 +1,125 @@
+"""The lab session: settings, credential and Azure clients, built once per notebook.
+
+Notebooks do not branch on the mode: only the transport given to the SDK clients (and the
+boundary recorder for Docker and Kubernetes) differs. Introduced in notebook 00-setup::
+
+    lab = labkit.open_lab("02-deploy-aks", prefix=prefix, region=region)
+    with lab.step("create_cluster"):
+        ...
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from functools import cached_property
+from pathlib import Path
+
+from labkit.config import LabConfig
+from labkit.errors import ConfigError
+from labkit.recording import scrub
+from labkit.recording.recorder import RECORDINGS, Recorder
+
+
+def recorded_lab(root: Path = RECORDINGS) -> dict:
+    """The settings and provenance of the lab the recordings were made with (``recordings/lab.json``)."""
+    path = root / "lab.json"
+    return json.loads(path.read_text()) if path.exists() else {"config": {}, "provenance": {}}
+
+
+class Lab:
+    """One notebook's session. Build it with :func:`open_lab`."""
+
+    def __init__(self, notebook: str, config: LabConfig, recorder: Recorder, credential, subscription_id: str,
+                 notes: tuple = ()):
+        self.notebook, self.config, self.recorder = notebook, config, recorder
+        self.credential, self.subscription_id, self.notes = credential, subscription_id, notes
+
+    @property
+    def mode(self) -> str:
+        return self.config.mode
+
+    def step(self, name: str):
+        """Context for one notebook step: its Azure, Docker and Kubernetes calls share one recording file."""
+        return self.recorder.step_scope(name)
+
+    def result_of(self, call: str, fn):
+        """Run ``fn`` at labkit's boundary (Docker, Kubernetes): replayed or recorded by mode."""
+        return self.recorder.result_of(call, fn)
+
+    def events_of(self, call: str, fn):
+        """Like :meth:`result_of` for a stream of events (build logs, push progress)."""
+        return self.recorder.events_of(call, fn)
+
+    def _client(self, cls, **kwargs):
+        from labkit.recording.transport import make_transport
+
+        return cls(self.credential, self.subscription_id, transport=make_transport(self.recorder), **kwargs)
+
+    @cached_property
+    def resources(self):
+        from azure.mgmt.resource.resources import ResourceManagementClient
+
+        return self._client(ResourceManagementClient)
+
+    @cached_property
+    def aks(self):
+        from azure.mgmt.containerservice import ContainerServiceClient
+
+        return self._client(ContainerServiceClient)
+
+    @cached_property
+    def acr(self):
+        from azure.mgmt.containerregistry import ContainerRegistryManagementClient
+
+        return self._client(ContainerRegistryManagementClient)
+
+    @cached_property
+    def aci(self):
+        from azure.mgmt.containerinstance import ContainerInstanceManagementClient
+
+        return self._client(ContainerInstanceManagementClient)
+
+
+def open_lab(notebook: str, *, recordings: Path = RECORDINGS, **params) -> Lab:
+    """Build the session for ``notebook`` from the parameters cell, the environment and defaults.
+
+    Bad settings raise ConfigError here, before any Azure call.
+    """
+    recorded = recorded_lab(recordings)
+    config = LabConfig.resolve(recorded=recorded["config"], **params)
+    notes = []
+    if config.mode == "replay":
+        recorded_config = LabConfig(mode="replay", **recorded["config"]) if recorded["config"] else config
+        if config.region != recorded_config.region:
+            notes.append(f"Replay shows the recorded lab in {recorded_config.region}; "
+                         f"your region {config.region} is used in live mode.")
+            config = dataclasses.replace(config, region=recorded_config.region)
+        names = dict(zip(config.names().values(), recorded_config.names().values()))
+        recorder = Recorder("replay", notebook, root=recordings, names=names)
+        return Lab(notebook, config, recorder, _replay_credential(), scrub.SUBSCRIPTION, tuple(notes))
+
+    from labkit.identity import sign_in
+
+    credential, account = sign_in()
+    subscription_id = os.environ.get("AZURE_SUBSCRIPTION_ID") or (account or {}).get("id")
+    if not subscription_id:
+        raise ConfigError("No subscription chosen.",
+                          "set AZURE_SUBSCRIPTION_ID (the id from `az account list -o table` or the portal).")
+    ids = {subscription_id: scrub.SUBSCRIPTION}
+    if (account or {}).get("tenantId"):
+        ids[account["tenantId"]] = scrub.TENANT
+    provenance = {"config": dataclasses.asdict(config, dict_factory=_plain)}
+    recorder = Recorder(config.mode, notebook, root=recordings, ids=ids, provenance=provenance)
+    return Lab(notebook, config, recorder, credential, subscription_id, tuple(notes))
+
+
+def _replay_credential():
+    from labkit.identity import ReplayCredential
+
+    return ReplayCredential()
+
+
+def _plain(items):
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in items}

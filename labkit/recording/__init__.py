@@ -1,0 +1,1 @@
+"""Record and replay: recorded Azure answers per notebook step, scrubbed of secrets."""

@@ -1,0 +1,188 @@
+"""Step recordings: one JSON file per notebook step, read in replay and written in record mode.
+
+A file holds ``provenance`` (recorded live, or built by hand from named Azure REST API examples),
+``Entries`` (HTTP exchanges in the Azure test-proxy shape) and ``Calls`` (results recorded at
+labkit's own boundary, for Docker and Kubernetes, whose traffic HTTP recorders cannot hold).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from pathlib import Path
+
+from labkit.errors import LabError, NoRecordingError
+from labkit.recording import scrub
+
+RECORDINGS = Path(__file__).resolve().parents[2] / "recordings"
+
+
+def rerecord_hint(notebook: str) -> str:
+    return (f"re-record this notebook with a subscription: `LABKIT_MODE=record python3 tasks.py run "
+            f"notebooks/{notebook}.ipynb`, or switch to LABKIT_MODE=live.")
+
+
+class StepFile:
+    """One step's recording, with a cursor per request so that entries are used in order."""
+
+    def __init__(self, path: Path, data: dict):
+        self.path, self.data = path, data
+        self.used: set[int] = set()
+
+    @classmethod
+    def load(cls, path: Path) -> "StepFile | None":
+        return cls(path, json.loads(path.read_text())) if path.exists() else None
+
+    def take(self, kind: str, match) -> dict | None:
+        """The first unused entry of ``kind`` ("Entries" or "Calls") that ``match`` accepts."""
+        for i, entry in enumerate(self.data.get(kind, [])):
+            if (kind, i) not in self.used and match(entry):
+                self.used.add((kind, i))
+                return entry
+        return None
+
+
+class Recorder:
+    """Serves (replay) or writes (record) the current step's recording; live mode passes through.
+
+    ``names`` maps the learner's names to the recorded lab's, so replay works whatever the learner
+    chose: requests are matched with recorded names, answers come back with the learner's.
+    """
+
+    def __init__(self, mode: str, notebook: str, *, root: Path = RECORDINGS, names: dict | None = None,
+                 provenance: dict | None = None, ids: dict | None = None):
+        self.mode, self.notebook, self.root = mode, notebook, root
+        self.names = {k: v for k, v in (names or {}).items() if k != v}
+        self.provenance = provenance or {}
+        self.step: StepFile | None = None
+        self.step_name: str | None = None
+        self.guids = scrub.GuidMap(ids)  # record mode: the real subscription id -> the placeholder
+
+    @property
+    def replaying(self) -> bool:
+        return self.mode == "replay"
+
+    @contextlib.contextmanager
+    def step_scope(self, name: str):
+        """Select the step's file. Entering a step again (a re-run cell) starts it from the top."""
+        path = self.root / self.notebook / f"{name}.json"
+        self.step_name = name
+        if self.mode == "replay":
+            self.step = StepFile.load(path) or StepFile(path, {})
+        elif self.mode == "record":
+            self.step = StepFile(path, {"provenance": {**self.provenance, "kind": "recorded",
+                                                        "date": dt.date.today().isoformat()},
+                                        "Entries": [], "Calls": []})
+        try:
+            yield self
+        finally:
+            if self.mode == "record" and self.step is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(json.dumps(self.step.data, indent=2, ensure_ascii=False) + "\n")
+            self.step, self.step_name = None, None
+
+    # -- names -------------------------------------------------------------------------------
+    def to_recorded(self, text: str) -> str:
+        for mine, recorded in self.names.items():
+            text = text.replace(mine, recorded)
+        return text
+
+    def to_learner(self, text: str) -> str:
+        for mine, recorded in self.names.items():
+            text = text.replace(recorded, mine)
+        return text
+
+    # -- HTTP entries --------------------------------------------------------------------------
+    def sanitize_uri(self, uri: str) -> str:
+        return self.guids(self.to_recorded(uri))
+
+    def replay_http(self, method: str, uri: str) -> dict:
+        wanted = self.sanitize_uri(uri)
+        entry = self._require().take(
+            "Entries", lambda e: e["RequestMethod"] == method and e["RequestUri"] == wanted)
+        if entry is None:
+            raise NoRecordingError(
+                f"Replay has no recorded answer for {method} {wanted} in step '{self.step_name}' "
+                f"of notebook {self.notebook} ({self.step.path.name}).", rerecord_hint(self.notebook))
+        return entry
+
+    def record_http(self, entry: dict) -> None:
+        self._require()["Entries"].append(self._scrub_entry(entry))
+
+    def _scrub_entry(self, entry: dict) -> dict:
+        entry = dict(entry)
+        entry["RequestUri"] = self.sanitize_uri(entry["RequestUri"])
+        entry["RequestHeaders"] = scrub.scrub_headers(entry["RequestHeaders"], scrub.DROP_REQUEST_HEADERS)
+        entry["ResponseHeaders"] = {k: self.guids(v) for k, v in
+                                    scrub.scrub_headers(entry["ResponseHeaders"], scrub.DROP_RESPONSE_HEADERS).items()}
+        for key in ("RequestBody", "ResponseBody"):
+            entry[key] = self._scrub_value(entry[key])
+        return entry
+
+    def _scrub_value(self, value):
+        value = scrub.scrub_body(value)
+        return json.loads(self.guids(json.dumps(value))) if value is not None else None
+
+    # -- boundary calls (Docker, Kubernetes) ---------------------------------------------------
+    def replay_call(self, call: str) -> dict:
+        entry = self._require().take("Calls", lambda e: e["call"] == call)
+        if entry is None:
+            raise NoRecordingError(
+                f"Replay has no recorded result for '{call}' in step '{self.step_name}' of notebook "
+                f"{self.notebook}.", rerecord_hint(self.notebook))
+        return json.loads(self.to_learner(json.dumps(entry)))
+
+    def record_call(self, call: str, **fields) -> None:
+        self._require()["Calls"].append({"call": call, **self._scrub_value(fields)})
+
+    def result_of(self, call: str, fn):
+        """``fn()``'s JSON result: recorded in record mode, served from the recording in replay."""
+        if self.replaying:
+            return self._replayed(call)["result"]
+        try:
+            result = fn()
+        except LabError as err:
+            self._record_error(call, err)
+            raise
+        if self.mode == "record":
+            self.record_call(call, result=result)
+        return result
+
+    def events_of(self, call: str, fn):
+        """Iterate ``fn()``'s events (build log lines, push progress), recorded like ``result_of``."""
+        if self.replaying:
+            entry = self.replay_call(call)
+            yield from entry.get("events", [])
+            self._raise_recorded_error(entry)
+            return
+        events = []
+        try:
+            for event in fn():
+                events.append(event)
+                yield event
+        except LabError as err:
+            self._record_error(call, err, events=events)
+            raise
+        if self.mode == "record":
+            self.record_call(call, events=events)
+
+    def _replayed(self, call: str) -> dict:
+        entry = self.replay_call(call)
+        self._raise_recorded_error(entry)
+        return entry
+
+    @staticmethod
+    def _raise_recorded_error(entry: dict) -> None:
+        if "error" in entry:
+            raise LabError(entry["error"]["problem"], entry["error"]["fix"])
+
+    def _record_error(self, call: str, err: LabError, **fields) -> None:
+        if self.mode == "record":
+            self.record_call(call, error={"problem": err.problem, "fix": err.fix}, **fields)
+
+    def _require(self):
+        if self.step is None:
+            raise RuntimeError("an Azure, Docker or Kubernetes call ran outside `with lab.step(...)`; "
+                               "labkit steps must declare their step so replay can find the recording")
+        return self.step if self.mode == "replay" else self.step.data

@@ -1,0 +1,50 @@
+"""Notebook 00-setup: who you are on Azure, the lab's names, the resource providers, the cost."""
+
+from __future__ import annotations
+
+import time
+
+from labkit import costs, ui
+
+PROVIDERS = ("Microsoft.ContainerService", "Microsoft.ContainerRegistry", "Microsoft.ContainerInstance")
+MODE_TEXT = {
+    "replay": "replay — recorded Azure answers: no account, no cost, no network",
+    "live": "live — your subscription: resources are real and cost money",
+    "record": "record — your subscription, and the answers are saved (scrubbed) under recordings/",
+}
+
+
+def show_lab(lab) -> None:
+    """The mode, the subscription and every name the lab will create, with its tags."""
+    c = lab.config
+    rows = [("Mode", MODE_TEXT[c.mode]), ("Subscription", lab.subscription_id), ("Region", c.region)]
+    rows += list(c.names().items()) + [("VM size for nodes", c.vm_size), ("Tags", ", ".join(
+        f"{k}={v}" for k, v in c.tags().items()))]
+    ui.show(rows, "Your lab")
+    for note in lab.notes:
+        ui.status(True, note)
+
+
+def register_providers(lab, namespaces=PROVIDERS, *, poll_seconds: float = 10, timeout: float = 600) -> dict:
+    """Register each resource provider the lab needs and wait until Azure says Registered."""
+    states = {}
+    with lab.step("register_providers"):
+        for ns in namespaces:
+            progress = ui.Progress(f"Resource provider {ns}", f"az provider register --namespace {ns} --wait")
+            state = lab.resources.providers.get(ns).registration_state
+            if state != "Registered":
+                lab.resources.providers.register(ns)
+            while state != "Registered" and progress.elapsed < timeout:
+                progress.update(state)
+                if lab.mode != "replay":
+                    time.sleep(poll_seconds)
+                state = lab.resources.providers.get(ns).registration_state
+            progress.finish(state == "Registered", f"{ns}: {state}",
+                            "" if state == "Registered" else "wait a minute and run this cell again.")
+            states[ns] = state
+    return states
+
+
+def show_costs(lab, hours: float = 1.0) -> None:
+    """What the whole lab costs if it runs for ``hours`` (estimate from the dated price table)."""
+    ui.show(costs.estimate_table(lab.config.vm_size, hours), f"Estimated cost of the lab ({hours:g} h)")

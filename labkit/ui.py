@@ -1,0 +1,154 @@
+"""What the notebooks show: progress for long operations, tables and status lines.
+
+Every display has a plain-text form that reads well in papermill output, nbval and VS Code; the
+ipywidgets form is added where a front end can draw it. Introduced in notebook 00-setup.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import time
+
+
+def _display(obj, **kwargs):
+    from IPython.display import display
+
+    return display(obj, **kwargs)
+
+
+def seconds(value: float) -> str:
+    """A duration for people: '0.4 s', '42 s', '6 min 05 s'."""
+    if value < 10:
+        return f"{value:.1f} s"
+    if value < 60:
+        return f"{value:.0f} s"
+    return f"{int(value // 60)} min {int(value % 60):02d} s"
+
+
+class Table:
+    """Rows of (label, value) shown as an HTML table, or aligned text."""
+
+    def __init__(self, rows, title: str = ""):
+        self.rows, self.title = [(str(k), str(v)) for k, v in rows], title
+
+    def __repr__(self):
+        width = max((len(k) for k, _ in self.rows), default=0)
+        lines = [self.title] if self.title else []
+        return "\n".join(lines + [f"  {k.ljust(width)}  {v}" for k, v in self.rows])
+
+    def _repr_html_(self):
+        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td><code>{html.escape(v)}</code></td></tr>"
+                       for k, v in self.rows)
+        caption = f"<caption style='text-align:left'><b>{html.escape(self.title)}</b></caption>" if self.title else ""
+        return f"<table class='labkit-table'>{caption}{body}</table>"
+
+
+def show(rows, title: str = "") -> None:
+    _display(Table(rows, title))
+
+
+def status(ok: bool, message: str, next_step: str = "") -> None:
+    """A ✅ or ⛔ line, with what to do next."""
+    _display(StatusLine(ok, message, next_step))
+
+
+class StatusLine:
+    def __init__(self, ok: bool, message: str, next_step: str = ""):
+        self.text = f"{'✅' if ok else '⛔'} {message}" + (f"\n   Next: {next_step}" if next_step else "")
+
+    def __repr__(self):
+        return self.text
+
+    def _repr_html_(self):
+        return "<pre class='labkit-status'>" + html.escape(self.text) + "</pre>"
+
+
+class Progress:
+    """One display for one long operation: title, the equivalent `az` command, elapsed time, state.
+
+    In a front end with widgets it is a live ipywidgets box; its text form (what papermill, nbval
+    and plain terminals see) is replaced by the final line when the operation ends.
+    """
+
+    def __init__(self, title: str, az: str = ""):
+        import ipywidgets as w
+
+        self.title, self.az, self.started = title, az, time.monotonic()
+        self.state, self.final = "starting", ""
+        self.bar = w.FloatProgress(value=0, min=0, max=1, bar_style="info", description="",
+                                   layout=w.Layout(width="40%"))
+        self.label = w.HTML()
+        self.box = _progress_box_class()(self, children=[
+            w.HTML(f"<b>⏳ {html.escape(title)}</b>"),
+            w.HTML(f"<code>{html.escape(az)}</code>" if az else ""),
+            w.HBox([self.bar, self.label])])
+        self.box.add_class("labkit-progress")
+        self._render()
+        self.handle = _display(self.box, display_id=True)
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def update(self, state: str) -> None:
+        self.state = state or self.state
+        self.bar.value = (self.bar.value + 0.1) % 1.0
+        self._render()
+
+    def finish(self, ok: bool, message: str, next_step: str = "") -> None:
+        self.state = "done" if ok else "failed"
+        self.bar.value, self.bar.bar_style = 1.0, "success" if ok else "danger"
+        self.final = StatusLine(ok, f"{message} ({seconds(self.elapsed)})", next_step).text
+        self._render()
+        if self.handle is not None:
+            self.handle.update(self.box)
+
+    def _render(self):
+        self.label.value = html.escape(self.final or f"{self.state} · {seconds(self.elapsed)}")
+
+    def text(self) -> str:
+        lines = [f"⏳ {self.title}"] + ([f"   $ {self.az}"] if self.az else [])
+        return "\n".join(lines + [self.final or f"   {self.state} · {seconds(self.elapsed)}"])
+
+
+@functools.cache
+def _progress_box_class():
+    import ipywidgets as w
+
+    class ProgressBox(w.VBox):
+        """A VBox whose text form is the progress text, so saved outputs stay readable."""
+
+        def __init__(self, progress, **kwargs):
+            super().__init__(**kwargs)
+            self._progress = progress
+
+        def __repr__(self):
+            return self._progress.text()
+
+    return ProgressBox
+
+
+def track(start, *, title: str, az: str = "", done: str, next_step: str = "", doing: str = ""):
+    """Run a long-running operation: ``start()`` returns a poller; show it until it ends.
+
+    Returns the poller's result. Azure errors become LabErrors with a hint (see errors.py).
+    """
+    from azure.core.exceptions import HttpResponseError
+
+    from labkit.errors import explain
+
+    progress = Progress(title, az)
+    try:
+        poller = start()
+        while not poller.done():
+            progress.update(poller.status())
+            poller.wait(2)
+        result = poller.result()
+    except HttpResponseError as err:
+        friendly = explain(err, doing=doing or title)
+        progress.finish(False, getattr(friendly, "problem", str(err)), getattr(friendly, "fix", ""))
+        raise friendly from err
+    state = getattr(result, "provisioning_state", None)
+    progress.finish(True, done + (f" — provisioning state {state}" if state else ""), next_step)
+    return result
