@@ -1,0 +1,67 @@
+"""Executing the workbook's notebooks: stored outputs (replay), record runs, and class smoke tests.
+
+    python -m labkit.notebooks store NB...   execute in replay, in place, and keep clean outputs
+    python -m labkit.notebooks run NB...     execute with papermill in the current LABKIT_MODE
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from labkit.config import lab_home
+
+VOLATILE_CELL_KEYS = ("execution", "papermill", "collapsed", "scrolled")
+
+
+def clean(nb) -> None:
+    """Drop what changes on every run (timings, papermill and widget-state metadata)."""
+    for key in ("papermill", "widgets"):
+        nb.metadata.pop(key, None)
+    for cell in nb.cells:
+        for key in VOLATILE_CELL_KEYS:
+            cell.metadata.pop(key, None)
+
+
+def store(path: Path) -> None:
+    """Execute ``path`` with its own parameters and save it with its outputs (replay mode)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    clean(nb)
+    nbformat.write(nb, path)
+
+
+def execute(path: Path, output: Path, parameters: dict | None = None, *, env: dict | None = None) -> None:
+    """Execute ``path`` with papermill (parameters injected after the cell tagged ``parameters``)."""
+    import papermill
+
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update(env or {})
+    try:
+        papermill.execute_notebook(str(path), str(output), parameters=parameters or {}, cwd=str(path.parent),
+                                   kernel_name="python3", progress_bar=False)
+    finally:
+        for key, value in saved.items():
+            os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+
+
+def main(argv: list[str]) -> int:
+    action, paths = argv[0], [Path(p) for p in argv[1:]]
+    for path in paths:
+        print(f"{action}: {path.name}", flush=True)
+        if action == "store":
+            store(path)
+        else:
+            out = lab_home() / "runs" / path.name
+            out.parent.mkdir(parents=True, exist_ok=True)
+            execute(path, out)
+            print(f"  executed copy: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
