@@ -13,15 +13,22 @@ from pathlib import Path
 from labkit.config import lab_home
 
 VOLATILE_CELL_KEYS = ("execution", "papermill", "collapsed", "scrolled")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def clean(nb) -> None:
-    """Drop what changes on every run (timings, papermill and widget-state metadata)."""
+    """Drop what changes on every run: timings, papermill metadata, widget state and widget views.
+
+    A stored widget view without its state shows "model not found" in JupyterLab, so stored outputs
+    keep only their text and HTML forms; running the cell brings the live widgets back.
+    """
     for key in ("papermill", "widgets"):
         nb.metadata.pop(key, None)
     for cell in nb.cells:
         for key in VOLATILE_CELL_KEYS:
             cell.metadata.pop(key, None)
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
 
 
 def store(path: Path) -> None:

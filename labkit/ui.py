@@ -68,14 +68,14 @@ class Progress:
     """One display for one long operation: title, the equivalent `az` command, elapsed time, state.
 
     In a front end with widgets it is a live ipywidgets box; its text form (what papermill, nbval
-    and plain terminals see) is replaced by the final line when the operation ends.
+    and plain terminals see) names the operation and its `az` command. The outcome is a ✅/⛔ line.
     """
 
     def __init__(self, title: str, az: str = ""):
         import ipywidgets as w
 
         self.title, self.az, self.started = title, az, time.monotonic()
-        self.state, self.final = "starting", ""
+        self.state = "starting"
         self.bar = w.FloatProgress(value=0, min=0, max=1, bar_style="info", description="",
                                    layout=w.Layout(width="40%"))
         self.label = w.HTML()
@@ -85,7 +85,7 @@ class Progress:
             w.HBox([self.bar, self.label])])
         self.box.add_class("labkit-progress")
         self._render()
-        self.handle = _display(self.box, display_id=True)
+        _display(self.box)
 
     @property
     def elapsed(self) -> float:
@@ -97,19 +97,18 @@ class Progress:
         self._render()
 
     def finish(self, ok: bool, message: str, next_step: str = "") -> None:
+        """Stop the bar and print the ✅/⛔ line under the box (a line of its own, so nbval sees it)."""
         self.state = "done" if ok else "failed"
         self.bar.value, self.bar.bar_style = 1.0, "success" if ok else "danger"
-        self.final = StatusLine(ok, f"{message} ({seconds(self.elapsed)})", next_step).text
         self._render()
-        if self.handle is not None:
-            self.handle.update(self.box)
+        status(ok, f"{message} ({seconds(self.elapsed)})", next_step)
 
     def _render(self):
-        self.label.value = html.escape(self.final or f"{self.state} · {seconds(self.elapsed)}")
+        self.label.value = html.escape(f"{self.state} · {seconds(self.elapsed)}")
 
     def text(self) -> str:
-        lines = [f"⏳ {self.title}"] + ([f"   $ {self.az}"] if self.az else [])
-        return "\n".join(lines + [self.final or f"   {self.state} · {seconds(self.elapsed)}"])
+        """The box as text: what runs and its `az` equivalent (the outcome follows as a status line)."""
+        return "\n".join([f"⏳ {self.title}"] + ([f"   $ {self.az}"] if self.az else []))
 
 
 @functools.cache
@@ -125,6 +124,11 @@ def _progress_box_class():
 
         def __repr__(self):
             return self._progress.text()
+
+        def _repr_mimebundle_(self, **kwargs):
+            bundle = super()._repr_mimebundle_(**kwargs)
+            bundle["text/plain"] = self._progress.text()  # whole, where ipywidgets would cut it at 110
+            return bundle
 
     return ProgressBox
 

@@ -1,0 +1,286 @@
+"""Self-check quizzes for the notebooks.
+
+A notebook ends a section with a few multiple-choice questions::
+
+    from labkit.quiz import Question, quiz
+
+    questions = [
+        Question(
+            "Which container runtime do AKS Linux nodes use?",
+            ["Docker Engine", "containerd", "rkt"],
+            answer=1,
+            explain="containerd has been the default since Kubernetes 1.19.",
+        ),
+    ]
+    quiz(*questions)
+
+In JupyterLab (and VS Code) every question gets radio buttons, a **Check** button and
+a feedback line. Everywhere else (papermill, nbval, a terminal, a notebook viewer) the
+same cell shows a numbered plain-text list, and an answer can be checked in code with
+``questions[0].check("b")``.
+
+``ipywidgets`` and ``IPython`` are imported inside the functions that need them, so
+importing :mod:`labkit` stays fast.
+
+CSS classes (stable, for styling and browser tests):
+
+* ``labkit-quiz``: the whole quiz
+* ``labkit-quiz-question``: one question's box
+* ``labkit-quiz-choices``: its radio buttons
+* ``labkit-quiz-check``: its Check button
+* ``labkit-quiz-feedback``: its feedback line, plus ``labkit-quiz-right`` or
+  ``labkit-quiz-wrong`` once an answer was checked
+"""
+
+from __future__ import annotations
+
+import html
+import string
+from typing import Any, Optional, Sequence, Union
+
+__all__ = ["Question", "QuizView", "build_quiz", "quiz", "quiz_text"]
+
+RIGHT = "✅ Right: "
+WRONG = "⛔ Not quite: "
+PICK_FIRST = "Pick an answer first, then press Check."
+
+_LETTERS = string.ascii_lowercase
+Choice = Union[int, str, None]
+
+
+def _short(text: str, width: int = 50) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class Question:
+    """One multiple-choice question.
+
+    ``answer`` is the index of the right choice, counted from 0 (so ``answer=1``
+    is the second choice, shown as "b)"). ``explain`` says why it is right; it is
+    shown after every check, right or wrong, because the explanation is the lesson.
+    """
+
+    __slots__ = ("prompt", "choices", "answer", "explain")
+
+    def __init__(self, prompt: str, choices: Sequence[str], answer: int, explain: str) -> None:
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise ValueError("Question: the prompt must be a non-empty string.")
+        label = f"Question {_short(prompt)!r}"
+        if isinstance(choices, str) or not isinstance(choices, Sequence):
+            raise TypeError(f"{label}: choices must be a list of strings, not {type(choices).__name__}.")
+        choices = tuple(choices)
+        if not 2 <= len(choices) <= len(_LETTERS):
+            raise ValueError(f"{label}: give between 2 and {len(_LETTERS)} choices, not {len(choices)}.")
+        for i, choice in enumerate(choices):
+            if not isinstance(choice, str) or not choice.strip():
+                raise ValueError(f"{label}: choice {i} must be a non-empty string, not {choice!r}.")
+        if isinstance(answer, bool) or not isinstance(answer, int):
+            raise TypeError(
+                f"{label}: answer must be the index (an int, counted from 0) of the right choice, "
+                f"not {answer!r}."
+            )
+        if not 0 <= answer < len(choices):
+            raise ValueError(
+                f"{label}: answer={answer} is out of range: there are {len(choices)} choices, "
+                f"so answer must be between 0 and {len(choices) - 1} (counted from 0)."
+            )
+        if not isinstance(explain, str) or not explain.strip():
+            raise ValueError(f"{label}: explain must say why the answer is right.")
+        self.prompt = prompt.strip()
+        self.choices = choices
+        self.answer = answer
+        self.explain = explain.strip()
+
+    def __repr__(self) -> str:
+        return (
+            f"Question({self.prompt!r}, {list(self.choices)!r}, "
+            f"answer={self.answer!r}, explain={self.explain!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Question):
+            return NotImplemented
+        return (self.prompt, self.choices, self.answer, self.explain) == (
+            other.prompt, other.choices, other.answer, other.explain)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def index_of(self, choice: Union[int, str]) -> int:
+        """Turn a choice given as an index (``1``) or a letter (``"b"``) into an index."""
+        if isinstance(choice, bool):
+            raise TypeError(f"Choose with an index or a letter, not {choice!r}.")
+        if isinstance(choice, str):
+            letter = choice.strip().lower().rstrip(")")
+            if len(letter) == 1 and letter in _LETTERS[: len(self.choices)]:
+                return _LETTERS.index(letter)
+            raise ValueError(
+                f"{choice!r} is not one of the letters a–{_LETTERS[len(self.choices) - 1]} "
+                f"for this question."
+            )
+        if isinstance(choice, int):
+            if 0 <= choice < len(self.choices):
+                return choice
+            raise ValueError(
+                f"Choice {choice} is out of range: use 0–{len(self.choices) - 1} "
+                f"(counted from 0) or a letter a–{_LETTERS[len(self.choices) - 1]}."
+            )
+        raise TypeError(f"Choose with an index or a letter, not {choice!r}.")
+
+    def is_right(self, choice: Union[int, str]) -> bool:
+        """True when ``choice`` (an index or a letter) is the right answer."""
+        return self.index_of(choice) == self.answer
+
+    def check(self, choice: Choice) -> str:
+        """Feedback for ``choice`` (an index counted from 0, or a letter such as ``"b"``).
+
+        Returns ``"✅ Right: <why>"`` or ``"⛔ Not quite: <why>"``; with no choice
+        (``None``), a reminder to pick one. The Check buttons show exactly this text.
+        """
+        if choice is None:
+            return PICK_FIRST
+        return (RIGHT if self.is_right(choice) else WRONG) + self.explain
+
+    def labels(self) -> list:
+        """The choices as shown to learners: ``["a) …", "b) …", …]``."""
+        return [f"{_LETTERS[i]}) {c}" for i, c in enumerate(self.choices)]
+
+    def to_text(self, number: int = 1) -> str:
+        """The question as plain text, numbered ``number``, one choice a line."""
+        lines = [f"{number}. {self.prompt}"]
+        lines += [f"   {label}" for label in self.labels()]
+        return "\n".join(lines)
+
+
+def _checked(questions: Sequence[Question]) -> tuple:
+    if not questions:
+        raise ValueError("quiz() needs at least one Question.")
+    for i, q in enumerate(questions, 1):
+        if not isinstance(q, Question):
+            raise TypeError(f"quiz(): item {i} is a {type(q).__name__}, not a Question.")
+    return tuple(questions)
+
+
+def quiz_text(*questions: Question, name: str = "questions") -> str:
+    """The plain-text form of a quiz: what papermill, nbval and text viewers show.
+
+    ``name`` is the variable that holds the questions in the notebook; it is only
+    used in the hint on how to check an answer without buttons.
+    """
+    questions = _checked(questions)
+    noun = "question" if len(questions) == 1 else "questions"
+    parts = [f"Self-check: {len(questions)} {noun}"]
+    parts += [q.to_text(n) for n, q in enumerate(questions, 1)]
+    parts.append(
+        "(Answers: run this cell in JupyterLab or VS Code for Check buttons, "
+        f'or check one in code, e.g. {name}[0].check("b").)'
+    )
+    return "\n\n".join(parts)
+
+
+class QuizView:
+    """The widgets of one quiz, with a deterministic plain-text form.
+
+    Displaying a ``QuizView`` shows the widgets where a widget renderer exists and
+    :func:`quiz_text` everywhere else (its ``text/plain`` holds no object ids, so
+    nbval can compare it). The parts are kept for tests and for notebooks that want
+    to arrange them differently: ``box``, and per question ``radios``, ``buttons``
+    and ``feedback`` (lists in question order).
+    """
+
+    def __init__(self, questions: Sequence[Question], name: str = "questions") -> None:
+        import ipywidgets as w  # lazy: ipywidgets costs ~0.3 s to import
+
+        self.questions = _checked(questions)
+        self.text = quiz_text(*self.questions, name=name)
+        self.radios: list = []
+        self.buttons: list = []
+        self.feedback: list = []
+        rows = []
+        for number, q in enumerate(self.questions, 1):
+            prompt = w.HTML(f"<b>{number}. {html.escape(q.prompt)}</b>")
+            radio = w.RadioButtons(
+                options=[(label, i) for i, label in enumerate(q.labels())],
+                value=None,
+                layout=w.Layout(width="auto"),
+            )
+            radio.add_class("labkit-quiz-choices")
+            button = w.Button(description="Check", tooltip=f"Check your answer to question {number}")
+            button.add_class("labkit-quiz-check")
+            feedback = w.HTML("")
+            feedback.add_class("labkit-quiz-feedback")
+            button.on_click(self._make_handler(q, radio, feedback))
+            row = w.VBox([prompt, radio, w.HBox([button, feedback])])
+            row.add_class("labkit-quiz-question")
+            rows.append(row)
+            self.radios.append(radio)
+            self.buttons.append(button)
+            self.feedback.append(feedback)
+        self.box = w.VBox(rows)
+        self.box.add_class("labkit-quiz")
+
+    @staticmethod
+    def _make_handler(question: Question, radio: Any, feedback: Any):
+        def on_check(_button: Any = None) -> None:
+            message = question.check(radio.value)
+            feedback.remove_class("labkit-quiz-right")
+            feedback.remove_class("labkit-quiz-wrong")
+            if radio.value is not None:
+                feedback.add_class("labkit-quiz-right" if question.is_right(radio.value) else "labkit-quiz-wrong")
+            feedback.value = f"<span>{html.escape(message)}</span>"
+
+        return on_check
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.text)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
+        data = dict(self.box._repr_mimebundle_(**kwargs) or {})
+        data["text/plain"] = self.text
+        return data
+
+
+class _TextOnly:
+    """A quiz shown as text only (no ipywidgets, or ``widgets=False``)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.text)
+
+
+def build_quiz(*questions: Question, name: str = "questions") -> QuizView:
+    """Build the widgets of a quiz without displaying them (see :class:`QuizView`)."""
+    return QuizView(questions, name=name)
+
+
+def quiz(*questions: Question, widgets: Optional[bool] = None, name: str = "questions") -> None:
+    """Show a self-check quiz in the notebook.
+
+    With ipywidgets available (and ``widgets`` not ``False``) each question gets radio
+    buttons, a Check button and a feedback line; the cell's plain-text output is
+    :func:`quiz_text` either way. Returns ``None`` so the quiz is not shown twice.
+    """
+    questions = _checked(questions)
+    view: Any = None
+    if widgets is not False:
+        try:
+            view = QuizView(questions, name=name)
+        except ImportError:
+            if widgets:
+                raise
+    if view is None:
+        view = _TextOnly(quiz_text(*questions, name=name))
+    try:
+        from IPython.display import display
+    except ImportError:  # plain Python: print the text form
+        print(view.text)
+        return None
+    display(view)
+    return None

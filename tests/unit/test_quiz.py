@@ -1,0 +1,179 @@
+"""Unit tests for labkit.quiz: feedback text, the Check button, the plain-text form."""
+
+import re
+
+import pytest
+
+from labkit.quiz import PICK_FIRST, Question, QuizView, build_quiz, quiz, quiz_text
+
+pytestmark = pytest.mark.unit
+
+RUNTIME = Question(
+    "Which runtime do AKS Linux nodes use?",
+    ["Docker Engine", "containerd", "rkt"],
+    answer=1,
+    explain="containerd is the default since Kubernetes 1.19.",
+)
+TIER = Question(
+    "What does the Free tier cost?",
+    ["$0.10 an hour", "Nothing, no SLA"],
+    answer=1,
+    explain="Free: no charge and no SLA.",
+)
+
+
+def test_right_answer_by_index_and_letter():
+    assert RUNTIME.check(1) == "✅ Right: containerd is the default since Kubernetes 1.19."
+    assert RUNTIME.check("b") == RUNTIME.check(1)
+    assert RUNTIME.check("B)") == RUNTIME.check(1)
+    assert RUNTIME.is_right(1) and not RUNTIME.is_right(0)
+
+
+@pytest.mark.parametrize("choice", [0, 2, "a", "c"])
+def test_wrong_answer_says_not_quite_and_explains(choice):
+    feedback = RUNTIME.check(choice)
+    assert feedback.startswith("⛔ Not quite: ")
+    assert feedback.endswith(RUNTIME.explain)
+    assert "Right" not in feedback
+
+
+def test_no_choice_asks_to_pick():
+    assert RUNTIME.check(None) == PICK_FIRST
+
+
+@pytest.mark.parametrize("choice", [3, -1, "d", "zz", 1.0, True])
+def test_check_rejects_choices_that_do_not_exist(choice):
+    with pytest.raises((ValueError, TypeError)):
+        RUNTIME.check(choice)
+
+
+@pytest.mark.parametrize("answer", [3, -1, 10])
+def test_answer_out_of_range_is_rejected_with_a_clear_message(answer):
+    with pytest.raises(ValueError) as info:
+        Question("Pick one", ["a", "b", "c"], answer=answer, explain="because")
+    message = str(info.value)
+    assert f"answer={answer}" in message
+    assert "3 choices" in message
+    assert "between 0 and 2" in message
+    assert "Pick one" in message
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("", ["a", "b"], 0, "why"),  # empty prompt
+        ("Q", ["only one"], 0, "why"),  # one choice
+        ("Q", "ab", 0, "why"),  # a string, not a list
+        ("Q", ["a", ""], 0, "why"),  # empty choice
+        ("Q", ["a", "b"], "1", "why"),  # answer not an int
+        ("Q", ["a", "b"], True, "why"),  # bool is not an index
+        ("Q", ["a", "b"], 0, ""),  # no explanation
+    ],
+)
+def test_bad_questions_are_rejected(args):
+    with pytest.raises((ValueError, TypeError)):
+        Question(*args)
+
+
+def test_text_form_lists_every_question_and_choice():
+    text = quiz_text(RUNTIME, TIER)
+    assert text.startswith("Self-check: 2 questions")
+    assert "1. Which runtime do AKS Linux nodes use?" in text
+    assert "2. What does the Free tier cost?" in text
+    for label in ["a) Docker Engine", "b) containerd", "c) rkt", "a) $0.10 an hour", "b) Nothing, no SLA"]:
+        assert f"   {label}\n" in text + "\n"
+    assert '.check("b")' in text
+    # the answers are not given away, and nothing run-specific (object ids, addresses) appears
+    assert "✅" not in text and "0x" not in text
+    assert quiz_text(RUNTIME, TIER) == text
+
+
+def test_widgets_carry_css_classes_and_start_unanswered():
+    view = build_quiz(RUNTIME, TIER)
+    assert "labkit-quiz" in view.box._dom_classes
+    assert len(view.radios) == len(view.buttons) == len(view.feedback) == 2
+    for row in view.box.children:
+        assert "labkit-quiz-question" in row._dom_classes
+    for radio, button, feedback in zip(view.radios, view.buttons, view.feedback):
+        assert radio.value is None
+        assert "labkit-quiz-choices" in radio._dom_classes
+        assert "labkit-quiz-check" in button._dom_classes
+        assert "labkit-quiz-feedback" in feedback._dom_classes
+        assert feedback.value == ""
+    assert [label for label, _ in view.radios[0].options] == ["a) Docker Engine", "b) containerd", "c) rkt"]
+
+
+def test_check_button_writes_feedback():
+    view = build_quiz(RUNTIME, TIER)
+    radio, button, feedback = view.radios[0], view.buttons[0], view.feedback[0]
+
+    button.click()
+    assert PICK_FIRST in feedback.value
+
+    radio.value = 0
+    button.click()
+    assert "⛔ Not quite:" in feedback.value
+    assert "labkit-quiz-wrong" in feedback._dom_classes
+
+    radio.value = 1
+    button.click()
+    assert "✅ Right:" in feedback.value
+    assert "containerd is the default" in feedback.value
+    assert "labkit-quiz-right" in feedback._dom_classes
+    assert "labkit-quiz-wrong" not in feedback._dom_classes
+
+    # the second question's feedback is untouched
+    assert view.feedback[1].value == ""
+
+
+def test_feedback_is_html_escaped():
+    q = Question("Tags?", ["<b>", "&"], answer=0, explain="<script>x</script> & more")
+    view = build_quiz(q)
+    view.radios[0].value = 0
+    view.buttons[0].click()
+    assert "<script>" not in view.feedback[0].value
+    assert "&lt;script&gt;" in view.feedback[0].value
+
+
+def test_widget_plain_text_repr_is_the_deterministic_text_form():
+    first, second = build_quiz(RUNTIME, TIER), build_quiz(RUNTIME, TIER)
+    bundle = first._repr_mimebundle_()
+    assert bundle["text/plain"] == quiz_text(RUNTIME, TIER)
+    assert bundle["text/plain"] == second._repr_mimebundle_()["text/plain"]
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert repr(first) == quiz_text(RUNTIME, TIER)
+    assert not re.search(r"[0-9a-f]{32}", bundle["text/plain"])  # no widget model ids
+
+
+def test_quiz_displays_and_returns_none(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    assert quiz(RUNTIME, TIER) is None
+    assert len(shown) == 1 and isinstance(shown[0], QuizView)
+
+    shown.clear()
+    assert quiz(RUNTIME, widgets=False) is None
+    assert repr(shown[0]) == quiz_text(RUNTIME)
+
+
+def test_quiz_needs_questions():
+    with pytest.raises(ValueError):
+        quiz()
+    with pytest.raises(TypeError):
+        quiz("not a question")
+
+
+def test_importing_quiz_does_not_import_widgets():
+    import subprocess
+    import sys
+
+    import os
+    from pathlib import Path
+
+    import labkit.quiz
+
+    root = str(Path(labkit.quiz.__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+    code = "import sys, labkit.quiz; print('ipywidgets' in sys.modules, 'IPython' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.split() == ["False", "False"]

@@ -1,0 +1,142 @@
+"""Record against a local stand-in for Azure Resource Manager, then replay with the stand-in gone."""
+
+import json
+import time
+
+import pytest
+
+from labkit.errors import NoRecordingError
+from labkit.recording import scrub
+from labkit.recording.recorder import Recorder
+from labkit.recording.transport import make_transport
+from tests import standin
+
+
+class TokenCredential:
+    def get_token(self, *scopes, **kwargs):
+        from azure.core.credentials import AccessToken
+
+        return AccessToken(standin.FAKE_JWT, int(time.time()) + 3600)
+
+
+def clients(recorder, base_url, cert, subscription):
+    from azure.mgmt.containerregistry import ContainerRegistryManagementClient
+    from azure.mgmt.containerservice import ContainerServiceClient
+    from azure.mgmt.resource.resources import ResourceManagementClient
+
+    made = []
+    for cls in (ContainerServiceClient, ContainerRegistryManagementClient, ResourceManagementClient):
+        transport = make_transport(recorder)
+        transport.connection_config.verify = str(cert)
+        made.append(cls(TokenCredential(), subscription, base_url=base_url, transport=transport,
+                        retry_backoff_factor=0.01))
+    return made
+
+
+def lab_steps(recorder, base_url, cert, subscription):
+    """What a notebook would do: an LRO create, a throttled GET, secrets from two list calls."""
+    from azure.mgmt.containerservice.models import ManagedCluster
+
+    aks, acr, resources = clients(recorder, base_url, cert, subscription)
+    with recorder.step_scope("create"):
+        cluster = aks.managed_clusters.begin_create_or_update(
+            "rg-student-k7q2", "aks-student-k7q2", ManagedCluster({"location": "eastus"})).result()
+    with recorder.step_scope("secrets"):
+        group = resources.resource_groups.get("rg-student-k7q2")
+        creds = acr.registries.list_credentials("rg-student-k7q2", "acrstudentk7q2")
+        kube = aks.managed_clusters.list_cluster_user_credentials("rg-student-k7q2", "aks-student-k7q2")
+    return cluster, group, creds, kube
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("roundtrip")
+    server, base_url, cert = standin.serve(tmp_path)
+    recorder = Recorder("record", "roundtrip", root=tmp_path / "recordings",
+                        ids={standin.REAL_SUBSCRIPTION: scrub.SUBSCRIPTION, standin.REAL_TENANT: scrub.TENANT})
+    started = time.monotonic()
+    live = lab_steps(recorder, base_url, cert, standin.REAL_SUBSCRIPTION)
+    record_seconds = time.monotonic() - started
+    server.shutdown()
+    server.server_close()
+    return tmp_path / "recordings", base_url, cert, live, record_seconds
+
+
+@pytest.mark.unit
+def test_record_then_replay_gives_the_same_answers_without_the_server(recorded, monkeypatch):
+    root, base_url, cert, live, _ = recorded
+    monkeypatch.setattr(time, "sleep", lambda s: pytest.fail(f"replay slept {s} s"))
+    replay = Recorder("replay", "roundtrip", root=root)
+    cluster, group, creds, kube = lab_steps(replay, base_url, cert, scrub.SUBSCRIPTION)
+    assert cluster.provisioning_state == "Succeeded" == live[0].provisioning_state
+    assert cluster.fqdn == live[0].fqdn and cluster.agent_pool_profiles[0].vm_size == "Standard_B2s"
+    assert group.name == "rg-student-k7q2"
+    assert creds.username == live[2].username and creds.passwords[0].value == scrub.REDACTED
+    assert b"client-key-data" not in kube.kubeconfigs[0].value
+
+
+@pytest.mark.unit
+def test_recordings_keep_the_lro_and_429_shapes_and_drop_gzip(recorded):
+    root = recorded[0]
+    create = json.loads((root / "roundtrip" / "create.json").read_text())
+    first = create["Entries"][0]
+    assert first["StatusCode"] == 201 and first["ResponseHeaders"]["Retry-After"] == "1"
+    assert "Azure-AsyncOperation" in first["ResponseHeaders"]
+    final = create["Entries"][-1]
+    assert "Content-Encoding" not in final["ResponseHeaders"]
+    assert final["ResponseBody"]["properties"]["provisioningState"] == "Succeeded"
+    assert create["provenance"]["kind"] == "recorded" and create["provenance"]["date"]
+    secrets = json.loads((root / "roundtrip" / "secrets.json").read_text())
+    assert [e["StatusCode"] for e in secrets["Entries"]][:2] == [429, 200]
+
+
+@pytest.mark.unit
+def test_no_secret_survives_recording(recorded):
+    for path in (recorded[0] / "roundtrip").glob("*.json"):
+        text = path.read_text()
+        assert scrub.find_leaks(text) == [], path.name
+        for secret in (standin.REAL_SUBSCRIPTION, standin.REAL_TENANT, standin.PRINCIPAL, standin.ACR_PASSWORD,
+                       standin.FAKE_JWT, "very-secret-cookie", "private-key-bytes"):
+            assert secret not in text, (path.name, secret)
+        assert scrub.SUBSCRIPTION in text
+
+
+@pytest.mark.unit
+def test_replay_is_much_faster_than_the_recorded_waits(recorded):
+    root, base_url, cert, _, record_seconds = recorded
+    started = time.monotonic()
+    lab_steps(Recorder("replay", "roundtrip", root=root), base_url, cert, scrub.SUBSCRIPTION)
+    assert record_seconds >= 2  # the stand-in asked for two 1 s waits and one 1 s retry
+    assert time.monotonic() - started < record_seconds / 2
+
+
+@pytest.mark.unit
+def test_unrecorded_request_names_the_step_and_how_to_record(recorded):
+    root, base_url, cert, _, _ = recorded
+    replay = Recorder("replay", "roundtrip", root=root)
+    _, acr, _ = clients(replay, base_url, cert, scrub.SUBSCRIPTION)
+    with replay.step_scope("secrets"), pytest.raises(NoRecordingError) as err:
+        acr.registries.list_credentials("rg-student-k7q2", "someoneelse")
+    assert "step 'secrets'" in err.value.problem and "someoneelse" in err.value.problem
+    assert "LABKIT_MODE=record" in err.value.fix
+
+
+@pytest.mark.unit
+def test_rerunning_a_step_starts_its_recording_from_the_top(recorded):
+    root, base_url, cert, _, _ = recorded
+    replay = Recorder("replay", "roundtrip", root=root)
+    for _ in range(2):
+        assert lab_steps(replay, base_url, cert, scrub.SUBSCRIPTION)[0].provisioning_state == "Succeeded"
+
+
+@pytest.mark.unit
+def test_learner_names_are_mapped_onto_the_recorded_ones(recorded):
+    root, base_url, cert, _, _ = recorded
+    replay = Recorder("replay", "roundtrip", root=root, names={"acrerin9x8w": "acrstudentk7q2",
+                                                               "rg-erin-9x8w": "rg-student-k7q2"})
+    _, acr, _ = clients(replay, base_url, cert, scrub.SUBSCRIPTION)
+    with replay.step_scope("secrets"):
+        replay.step.take("Entries", lambda e: e["StatusCode"] == 429)  # skip the throttled GET
+        replay.step.take("Entries", lambda e: "resourcegroups" in e["RequestUri"].lower())
+        creds = acr.registries.list_credentials("rg-erin-9x8w", "acrerin9x8w")
+    assert creds.username == "acrerin9x8w"
