@@ -68,7 +68,7 @@ def run(args) -> int:
 
 
 def bench(args) -> int:
-    return venv_run("-m", "labkit.bench", *args, env={"LABKIT_MODE": "replay"})
+    return venv_run("-m", "tools.bench", *args, env={"LABKIT_MODE": "replay"})
 
 
 COMMANDS = {"lab": lab, "test": test, "outputs": outputs, "run": run, "bench": bench, "install": lambda a: 0}

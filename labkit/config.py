@@ -20,6 +20,7 @@ from pathlib import Path
 from labkit.errors import ConfigError
 
 MODES = ("replay", "live", "record")
+APP_REPOSITORY, APP_TAG = "aks-workbook-app", "v1"  # the sample app of notebooks/app/
 COURSE_TAG = "aks-workbook"
 
 # Public Azure regions that offer AKS, ACR and ACI (checked November 2026).
@@ -164,6 +165,15 @@ class LabConfig:
     @property
     def dns_label(self) -> str:
         return f"{self.prefix}-{self.suffix}-app"
+
+    @property
+    def login_server(self) -> str:
+        return f"{self.registry_name}.azurecr.io"
+
+    @property
+    def app_image(self) -> str:
+        """The sample app's image in the lab's registry (pushed in 03, run in 04 and 05)."""
+        return f"{self.login_server}/{APP_REPOSITORY}:{APP_TAG}"
 
     def names(self) -> dict:
         """Every Azure name the lab uses, keyed by the kind of name."""
