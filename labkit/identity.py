@@ -60,6 +60,26 @@ def sign_in(*, on_code=None):
                                 tenant_id=os.environ.get("AZURE_TENANT_ID")), None
 
 
+def choose_subscription(credential, account: dict | None) -> str:
+    """AZURE_SUBSCRIPTION_ID, else the CLI's current subscription, else the only one the account has."""
+    chosen = os.environ.get("AZURE_SUBSCRIPTION_ID") or (account or {}).get("id")
+    if chosen:
+        return chosen
+    from azure.core.rest import HttpRequest
+    from azure.mgmt.resource.resources import ResourceManagementClient
+
+    client = ResourceManagementClient(credential, "unused")
+    answer = client.send_request(HttpRequest("GET", "https://management.azure.com/subscriptions?api-version=2022-12-01"))
+    answer.raise_for_status()
+    found = [(s["subscriptionId"], s.get("displayName", "")) for s in answer.json().get("value", [])
+             if s.get("state") == "Enabled"]
+    if len(found) == 1:
+        return found[0][0]
+    listing = "; ".join(f"{name} = {sid}" for sid, name in found) or "none enabled"
+    raise SignInError(f"Your account has {len(found)} usable subscriptions ({listing}).",
+                      "set AZURE_SUBSCRIPTION_ID to the one for this lab and restart the kernel.")
+
+
 def _print_code(uri: str, code: str) -> None:
     from labkit import ui
 

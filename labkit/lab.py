@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from functools import cached_property
 from pathlib import Path
 
 from labkit.config import LabConfig
-from labkit.errors import ConfigError
 from labkit.recording import scrub
 from labkit.recording.recorder import RECORDINGS, Recorder
 
@@ -100,19 +98,25 @@ def open_lab(notebook: str, *, recordings: Path = RECORDINGS, **params) -> Lab:
         recorder = Recorder("replay", notebook, root=recordings, names=names)
         return Lab(notebook, config, recorder, _replay_credential(), scrub.SUBSCRIPTION, tuple(notes))
 
-    from labkit.identity import sign_in
+    from labkit.identity import choose_subscription, sign_in
 
     credential, account = sign_in()
-    subscription_id = os.environ.get("AZURE_SUBSCRIPTION_ID") or (account or {}).get("id")
-    if not subscription_id:
-        raise ConfigError("No subscription chosen.",
-                          "set AZURE_SUBSCRIPTION_ID (the id from `az account list -o table` or the portal).")
+    subscription_id = choose_subscription(credential, account)
     ids = {subscription_id: scrub.SUBSCRIPTION}
     if (account or {}).get("tenantId"):
         ids[account["tenantId"]] = scrub.TENANT
-    provenance = {"config": dataclasses.asdict(config, dict_factory=_plain)}
+    provenance = {"config": dataclasses.asdict(config, dict_factory=_plain), "sdk": sdk_versions()}
     recorder = Recorder(config.mode, notebook, root=recordings, ids=ids, provenance=provenance)
     return Lab(notebook, config, recorder, credential, subscription_id, tuple(notes))
+
+
+def sdk_versions() -> dict:
+    """The versions that shape the recorded requests (api-versions come with the SDK release)."""
+    from importlib.metadata import version
+
+    return {p: version(p) for p in ("azure-core", "azure-identity", "azure-mgmt-resource", "azure-mgmt-containerservice",
+                                    "azure-mgmt-containerregistry", "azure-mgmt-containerinstance", "docker",
+                                    "kubernetes")}
 
 
 def _replay_credential():
