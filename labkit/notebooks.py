@@ -56,6 +56,34 @@ def execute(path: Path, output: Path, parameters: dict | None = None, *, env: di
             os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
 
 
+def learner_prefixes(count: int) -> list[str]:
+    """Generated learner names for a smoke test: learner001, learner002, …"""
+    return [f"learner{i:03d}" for i in range(1, count + 1)]
+
+
+def smoke_one(prefix: str, paths: list[Path], folder: Path) -> list[str]:
+    """Run the workbook in replay for one learner; the failures, as 'notebook: error' lines."""
+    failures = []
+    env = {"LABKIT_MODE": "replay", "LABKIT_HOME": str(folder / prefix)}
+    (folder / prefix).mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        try:
+            execute(path, folder / prefix / path.name, {"prefix": prefix}, env=env)
+        except Exception as err:  # papermill raises PapermillExecutionError with the cell's error
+            failures.append(f"{path.stem}: {str(err).strip().splitlines()[-1]}")
+    return failures
+
+
+def class_smoke(count: int, paths: list[Path], folder: Path) -> dict:
+    """Execute the whole workbook in replay for ``count`` generated learners; failures per learner."""
+    return {prefix: smoke_one(prefix, paths, folder) for prefix in learner_prefixes(count)}
+
+
+def workbook() -> list[Path]:
+    """The workbook's notebooks, in order."""
+    return sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9]*.ipynb"))
+
+
 def main(argv: list[str]) -> int:
     action, paths = argv[0], [Path(p) for p in argv[1:]]
     for path in paths:
