@@ -19,7 +19,7 @@ def test_two_learners_run_the_setup_notebook_cleanly(tmp_path):
     setup = [p for p in workbook() if p.stem == "00-setup"]
     assert class_smoke(2, setup, tmp_path) == {"learner001": [], "learner002": []}
     out = nbformat.read(tmp_path / "learner002" / "00-setup.ipynb", as_version=4)
-    shown = [c.outputs for c in out.cells if "open_lab" in c.source]
+    shown = [c.outputs for c in out.cells if c.cell_type == "code" and "open_lab" in c.source]
     assert "rg-learner002-" in str(shown)
 
 
