@@ -1,0 +1,64 @@
+"""The lab session in replay: no socket at all, steps required, re-runs work, learners' own names."""
+
+import socket
+
+import pytest
+
+import labkit
+from labkit import setup
+from labkit.errors import NoRecordingError
+
+
+@pytest.fixture
+def no_sockets(monkeypatch):
+    def refuse(sock, address):
+        raise AssertionError(f"replay opened a connection to {address}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+@pytest.mark.unit
+def test_replay_opens_no_socket(no_sockets, capsys):
+    lab = labkit.open_lab("00-setup")
+    assert setup.register_providers(lab) == dict.fromkeys(setup.PROVIDERS, "Registered")
+    assert "✅ Microsoft.ContainerInstance: Registered" in capsys.readouterr().out
+
+
+@pytest.mark.unit
+def test_running_a_step_twice_in_one_session_replays_it_twice(capsys):
+    lab = labkit.open_lab("00-setup")
+    assert setup.register_providers(lab) == setup.register_providers(lab)
+
+
+@pytest.mark.unit
+def test_azure_calls_outside_a_step_are_refused():
+    lab = labkit.open_lab("00-setup")
+    with pytest.raises(RuntimeError, match="lab.step"):
+        lab.resources.providers.get("Microsoft.ContainerService")
+
+
+@pytest.mark.unit
+def test_a_step_without_recording_names_the_notebook_and_the_fix():
+    lab = labkit.open_lab("00-setup")
+    with lab.step("not_recorded"), pytest.raises(NoRecordingError) as err:
+        lab.resources.providers.get("Microsoft.ContainerService")
+    assert "not_recorded" in err.value.problem and "notebooks/00-setup.ipynb" in err.value.fix
+
+
+@pytest.mark.unit
+def test_learner_names_show_in_replay_and_region_is_explained(capsys):
+    lab = labkit.open_lab("00-setup", prefix="erin", region="westeurope")
+    setup.show_lab(lab)
+    out = capsys.readouterr().out
+    assert f"rg-erin-{lab.config.suffix}" in out and "recorded lab in eastus" in out
+    assert lab.config.region == "eastus"
+
+
+@pytest.mark.unit
+def test_import_labkit_loads_no_sdk():
+    import subprocess
+    import sys
+
+    code = "import sys, labkit; print(sorted(m for m in sys.modules if m.split('.')[0] in " \
+           "('azure', 'docker', 'ipywidgets', 'kubernetes', 'requests')))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
