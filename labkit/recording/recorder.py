@@ -108,7 +108,7 @@ class Recorder:
         return entry
 
     def record_http(self, entry: dict) -> None:
-        self._require()["Entries"].append(self._scrub_entry(entry))
+        self._require().data["Entries"].append(self._scrub_entry(entry))
 
     def _scrub_entry(self, entry: dict) -> dict:
         entry = dict(entry)
@@ -134,7 +134,7 @@ class Recorder:
         return json.loads(self.to_learner(json.dumps(entry)))
 
     def record_call(self, call: str, **fields) -> None:
-        self._require()["Calls"].append({"call": call, **self._scrub_value(fields)})
+        self._require().data["Calls"].append({"call": call, **self._scrub_value(fields)})
 
     def result_of(self, call: str, fn):
         """``fn()``'s JSON result: recorded in record mode, served from the recording in replay."""
@@ -181,8 +181,8 @@ class Recorder:
         if self.mode == "record":
             self.record_call(call, error={"problem": err.problem, "fix": err.fix}, **fields)
 
-    def _require(self):
+    def _require(self) -> StepFile:
         if self.step is None:
             raise RuntimeError("an Azure, Docker or Kubernetes call ran outside `with lab.step(...)`; "
                                "labkit steps must declare their step so replay can find the recording")
-        return self.step if self.mode == "replay" else self.step.data
+        return self.step
