@@ -54,6 +54,14 @@ AZURE_HINTS = {
     "DnsNameLabelAlreadyInUse": "The DNS label is taken in this region: change `prefix` and run again.",
     "ResourceGroupNotFound": "The resource group does not exist (yet): run the earlier notebooks first.",
     "ResourceNotFound": "The resource does not exist (yet): run the earlier notebooks first.",
+    "ProvisioningStateFailed": "Azure started the operation but could not finish it (provisioning state Failed). "
+    "Delete what it left (a cluster: `aks.delete_cluster(lab)` or `az aks delete`) and run the create cell again; "
+    "if it fails the same way (the error code says why), try another VM size or region.",
+    # ACI and cleanup (notebooks 04 and 99)
+    "DnsNameLabelAlreadyTaken": "The DNS label is taken in this region (labels are shared by every Azure "
+    "customer): change `prefix` in the parameters cell (the label is built from it) and run again.",
+    "ResourceGroupDeletionBlocked": "A resource in the group could not be deleted (often one still being updated, "
+    "or a lock): wait a few minutes and run the delete again; remove any lock (az lock list -g <group>) first.",
 }
 
 
@@ -66,7 +74,20 @@ def explain(err: Exception, *, doing: str) -> Exception:
     hint = AZURE_HINTS.get(code)
     if hint is None and "VM size" in str(err) and "not allowed" in str(err):
         code, hint = "SkuNotAvailable", AZURE_HINTS["SkuNotAvailable"]
+    if hint is None and _operation_status(err) in ("Failed", "Canceled"):
+        hint = AZURE_HINTS["ProvisioningStateFailed"]
     if hint is None:
         return err
     message = getattr(getattr(err, "error", None), "message", None) or str(err)
     return LabError(f"{doing} failed: {code}: {message}", hint)
+
+
+def _operation_status(err: Exception) -> str:
+    """The status of a long-running operation whose last poll answered with this error, if it did."""
+    import json
+
+    try:
+        body = json.loads(err.response.text())
+    except (AttributeError, TypeError, ValueError):
+        return ""
+    return body.get("status", "") if isinstance(body, dict) else ""

@@ -21,7 +21,7 @@ SECRET_KEYS = {"password", "adminpassword", "accesstoken", "refreshtoken", "secu
                "privatekey", "clientsecret", "secret", "token"}
 
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-PLACEHOLDER_GUID = re.compile(r"0{8}-0{4}-0{4}-0{4}-\d{12}|([0-9a-f])\1{7}-\1{4}-\1{4}-\1{4}-\1{12}")
+PLACEHOLDER_GUID = re.compile(r"0{8}-0{4}-0{4}-0{4}-[0-9a-f]{12}|([0-9a-f])\1{7}-\1{4}-\1{4}-\1{4}-\1{12}")
 
 SYNTHETIC_KUBECONFIG = """apiVersion: v1
 kind: Config

@@ -1,0 +1,187 @@
+"""Notebook 02's steps in replay: create, join, reuse; errors with a fix; kubeconfig; costs; recordings."""
+
+import json
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import labkit
+from labkit import aks, costs, kube
+from labkit.config import LabConfig
+from labkit.errors import LabError
+from labkit.recording.recorder import RECORDINGS
+
+pytestmark = pytest.mark.unit
+SCENARIOS = RECORDINGS / "errors-aks"
+
+
+def scenario_lab(tmp_path, scenario: str, step: str = "create_cluster"):
+    """A lab whose step ``step`` replays ``recordings/errors-aks/<scenario>.json``."""
+    root = tmp_path / "recordings"
+    (root / "scenario").mkdir(parents=True)
+    shutil.copy(RECORDINGS / "lab.json", root / "lab.json")
+    shutil.copy(SCENARIOS / f"{scenario}.json", root / "scenario" / f"{step}.json")
+    return labkit.open_lab("scenario", recordings=root)
+
+
+def test_cluster_spec_is_small_free_and_has_its_own_identity():
+    spec = aks.cluster_spec(LabConfig(vm_size="Standard_D2s_v3"), "1.35").as_dict()
+    assert spec["sku"] == {"name": "Base", "tier": "Free"}
+    assert spec["identity"] == {"type": "SystemAssigned"}
+    assert spec["location"] == "eastus" and spec["tags"]["course"] == "aks-workbook"
+    props = spec["properties"]
+    assert props["kubernetesVersion"] == "1.35" and props["dnsPrefix"] == "aks-student-k7q2"
+    assert props["agentPoolProfiles"] == [{"name": "nodepool1", "mode": "System", "count": 1,
+                                           "vmSize": "Standard_D2s_v3", "osType": "Linux"}]
+
+
+def test_version_is_the_regions_default_asked_at_run_time():
+    lab = labkit.open_lab("02-deploy-aks")
+    with lab.step("kubernetes_versions"):
+        assert aks.pick_version(lab) == "1.35"
+
+
+def test_fresh_create_shows_az_and_progress(tmp_path, capsys):
+    cluster = aks.create_cluster(scenario_lab(tmp_path, "create_fresh"))
+    out = capsys.readouterr().out
+    assert cluster.provisioning_state == "Succeeded"
+    assert "az aks create --resource-group rg-student-k7q2 --name aks-student-k7q2" in out
+    assert "--tier free --kubernetes-version 1.35 --node-count 1 --node-vm-size Standard_B2s" in out
+    assert "✅ Cluster aks-student-k7q2 created" in out and "✅ Resource group rg-student-k7q2" in out
+
+
+def test_create_in_progress_is_joined_not_restarted(capsys):
+    # the recording holds only GETs: a PUT would find no answer and fail
+    cluster = aks.create_cluster(labkit.open_lab("02-deploy-aks"))
+    out = capsys.readouterr().out
+    assert cluster.provisioning_state == "Succeeded"
+    assert "joining the operation already running" in out and "az aks wait --created" in out
+    assert "you waited only for what was left" in out and "(0.0 s)" in out
+
+
+def test_existing_cluster_is_reused(tmp_path, capsys):
+    aks.create_cluster(scenario_lab(tmp_path, "reuse_existing"))
+    assert "already exists and is ready: reusing it" in capsys.readouterr().out
+
+
+def test_stopped_cluster_is_started(tmp_path, capsys):
+    cluster = aks.create_cluster(scenario_lab(tmp_path, "stopped_cluster"))
+    assert "az aks start" in capsys.readouterr().out and cluster.power_state.code == "Running"
+
+
+def test_start_cluster_begins_the_create_without_waiting(capsys):
+    aks.start_cluster(labkit.open_lab("00-setup"))
+    out = capsys.readouterr().out
+    assert "provisioning state Creating" in out and "--no-wait" in out and "notebook 02" in out
+
+
+def test_start_cluster_again_leaves_the_running_create_alone(tmp_path, capsys):
+    aks.start_cluster(scenario_lab(tmp_path, "start_existing", step="start_cluster"))
+    out = capsys.readouterr().out
+    assert "(provisioning state Creating)" in out and "nothing new was started" in out
+
+
+@pytest.mark.parametrize("scenario, code, fix", [
+    ("missing_registration", "MissingSubscriptionRegistration", "az provider register"),
+    ("insufficient_vcpu_quota", "ErrCode_InsufficientVCPUQuota", "request more quota"),
+    ("quota_exceeded_async", "QuotaExceeded", "request more quota"),
+    ("sku_not_available", "SkuNotAvailable", "pick another size"),
+    ("vm_size_not_allowed", "SkuNotAvailable", "pick another size"),
+    ("region_disallowed", "RequestDisallowedByAzure", "set `region`"),
+    ("policy_disallowed", "RequestDisallowedByPolicy", "set `region`"),
+    ("authorization_failed", "AuthorizationFailed", "Contributor"),
+    ("create_failed", "OutboundConnFailVMExtensionError", "aks.delete_cluster(lab)"),
+    ("found_failed", "provisioning state Failed", "aks.delete_cluster(lab)"),
+])
+def test_azure_refusals_say_what_to_do(tmp_path, capsys, scenario, code, fix):
+    with pytest.raises(LabError) as raised:
+        aks.create_cluster(scenario_lab(tmp_path, scenario))
+    assert code in raised.value.problem and fix in raised.value.fix
+    assert "⛔" in capsys.readouterr().out
+
+
+def test_create_and_inspect_cells_run_twice_in_one_kernel(capsys):
+    lab = labkit.open_lab("02-deploy-aks")
+    runs = []
+    for _ in range(2):
+        aks.create_cluster(lab)
+        aks.fetch_kubeconfig(lab)
+        aks.show_api_server(lab)
+        aks.show_system_pods(lab)
+        aks.show_nodes(lab)
+        runs.append(capsys.readouterr().out)
+    assert runs[0] == runs[1] and "[+]" not in runs[0] and "containerd" in runs[0]
+
+
+def test_kubeconfig_is_private_and_never_printed(lab_home, capsys):
+    path = aks.fetch_kubeconfig(labkit.open_lab("02-deploy-aks"))
+    assert path.parent == lab_home and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert "kind: Config" in path.read_text() and "client-key-data" not in path.read_text()
+    out = capsys.readouterr().out
+    assert "apiVersion" not in out and "token" not in out and "server:" not in out
+
+
+def test_learner_names_replace_the_recorded_ones(capsys):
+    aks.create_cluster(labkit.open_lab("02-deploy-aks", prefix="alice"))
+    out = capsys.readouterr().out
+    assert "aks-alice-" in out and "student" not in out
+
+
+def test_pools_upgrades_and_what_is_left_running(capsys):
+    lab = labkit.open_lab("02-deploy-aks")
+    aks.show_node_pools(lab)
+    aks.add_user_pool(lab)
+    aks.remove_user_pool(lab)
+    aks.show_upgrades(lab)
+    aks.show_running(lab)
+    aks.stop_cluster(lab)
+    aks.delete_cluster(lab)
+    out = capsys.readouterr().out
+    assert "aks-userpool-31418627-vmss000000" in out and "✅ Node pool userpool deleted" in out
+    assert "Control plane   1.35.4 → 1.35.6, 1.36.2" in out
+    assert f"≈ ${costs.cluster_hour('Standard_B2s'):.3f} per hour" in out
+    assert "az aks stop" in out and "az aks delete" in out and "✅ Cluster aks-student-k7q2 stopped" in out
+
+
+def test_replay_never_imports_kubernetes(tmp_path):
+    code = ("import sys, labkit; from labkit import aks; lab = labkit.open_lab('02-deploy-aks'); "
+            "aks.fetch_kubeconfig(lab); aks.show_api_server(lab); aks.show_nodes(lab); "
+            "print('kubernetes' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={"LABKIT_HOME": str(tmp_path), "LABKIT_MODE": "replay", "PATH": ""})
+    assert done.stdout.strip().endswith("False")
+
+
+def _recordings():
+    return sorted([*(RECORDINGS / "02-deploy-aks").glob("*.json"), *SCENARIOS.glob("*.json"),
+                   RECORDINGS / "00-setup" / "start_cluster.json"])
+
+
+@pytest.mark.parametrize("path", _recordings(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_recordings_use_the_pinned_sdks_api_versions_and_its_models(path):
+    from azure.mgmt.containerservice.models import ManagedCluster
+
+    data = json.loads(path.read_text())
+    assert data["provenance"]["kind"] == "hand-built" and data["provenance"]["built_from"]
+    for entry in data["Entries"]:
+        uri = entry["RequestUri"]
+        if "/register?" in uri:
+            assert uri.endswith("api-version=2016-02-01")  # azure-mgmt-core's automatic registration
+        elif "Microsoft.ContainerService" in uri:
+            assert uri.endswith("api-version=2026-08-01")
+        else:
+            assert uri.endswith("api-version=2025-04-01")
+        body = entry["ResponseBody"] or {}
+        if body.get("type") == "Microsoft.ContainerService/ManagedClusters":
+            cluster = ManagedCluster(body)
+            assert cluster.provisioning_state and cluster.node_resource_group.startswith("MC_")
+        if entry["StatusCode"] >= 400:
+            assert set(body["error"]) == {"code", "message"}
+
+
+def test_kubeconfig_path_is_in_the_lab_folder(lab_home):
+    assert kube.kubeconfig_path(labkit.open_lab("02-deploy-aks")) == Path(lab_home) / "kubeconfig-aks-student-k7q2"

@@ -1,0 +1,327 @@
+"""Recordings for notebook 02-deploy-aks, for the early start in 00-setup, and error scenarios for the tests.
+
+The story the notebooks replay: 00-setup started the create (PUT 201, not waited for); 02 finds the
+cluster still Creating and joins it. ``recordings/errors-aks/<scenario>.json`` are single step files
+(each says which step it stands for) that the unit tests replay: a fresh create, a reused, stopped or
+failed cluster, and Azure's refusals. Kubernetes answers are stored as labkit's kube.* results.
+"""
+
+from __future__ import annotations
+
+from labkit import kube
+from labkit.recording.scrub import SYNTHETIC_KUBECONFIG, TENANT
+
+from tools.handbuilt import ARM, SUB, entry, error, lro_put
+from tools.handbuilt import write
+
+API = "2026-08-01"  # what azure-mgmt-containerservice 41.8.0 sends
+RG_API = "2025-04-01"  # azure-mgmt-resource 26.0.0
+REGION, RG, NAME = "eastus", "rg-student-k7q2", "aks-student-k7q2"
+CLUSTER = f"{SUB}/resourceGroups/{RG}/providers/Microsoft.ContainerService/managedClusters/{NAME}"
+GROUP = f"{SUB}/resourcegroups/{RG}"
+NODE_RG = f"MC_{RG}_{NAME}_{REGION}"
+MINOR, PATCH = "1.35", "1.35.4"
+SYSTEM_NODE, USER_NODE = "aks-nodepool1-31418627-vmss000000", "aks-userpool-31418627-vmss000000"
+TAGS = {"course": "aks-workbook", "owner": "student", "created": "2026-11-29", "expires": "2026-11-30"}
+
+SPECS = ("Azure/azure-rest-api-specs specification/containerservice/resource-manager/Microsoft.ContainerService/"
+         "aks/stable/2025-10-01/examples/")
+EXAMPLE_NOTE = ("Built by hand: nothing in this project can reach Azure. Shapes follow the named Azure REST API "
+                "reference examples of api-version 2025-10-01 (the newest example set), sent here with 2026-08-01, "
+                "the api-version the pinned azure-mgmt-containerservice 41.8.0 sends. Names and ids are the "
+                "recorded lab's; versions and node details are illustrative.")
+KUBE_SOURCES = ["Kubernetes API reference v1.35: core/v1 Pod and Node (status.nodeInfo), GET /version, "
+                "GET /readyz?verbose"]
+KUBE_NOTE = ("Built by hand: the Kubernetes answers are labkit.kube results (plain JSON) shaped like what "
+             "kube-apiserver returns for /version, /readyz?verbose, pods and nodes (Kubernetes 1.35), reduced by "
+             "labkit.kube.pod_summary and node_summary. Versions, images and node names are illustrative.")
+
+
+def ex(*names: str) -> list[str]:
+    return [SPECS + n for n in names]
+
+
+# -- ARM bodies ----------------------------------------------------------------------------------------------
+def pool_profile(name="nodepool1", mode="System", state="Succeeded", power="Running") -> dict:
+    return {"name": name, "count": 1, "vmSize": "Standard_B2s", "osDiskSizeGB": 128, "osDiskType": "Managed",
+            "kubeletDiskType": "OS", "maxPods": 250, "type": "VirtualMachineScaleSets", "provisioningState": state,
+            "powerState": {"code": power}, "orchestratorVersion": MINOR, "currentOrchestratorVersion": PATCH,
+            "mode": mode, "osType": "Linux", "osSKU": "Ubuntu",
+            "nodeImageVersion": "AKSUbuntu-2404gen2containerd-202611.10.0", "enableFIPS": False}
+
+
+def cluster(state="Succeeded", power="Running", *, fqdn=True) -> dict:
+    props = {"provisioningState": state, "powerState": {"code": power}, "kubernetesVersion": MINOR,
+             "currentKubernetesVersion": PATCH, "dnsPrefix": NAME,
+             "agentPoolProfiles": [pool_profile(state=state, power=power)],
+             "nodeResourceGroup": NODE_RG, "enableRBAC": True, "supportPlan": "KubernetesOfficial",
+             "networkProfile": {"networkPlugin": "azure", "networkPluginMode": "overlay", "podCidr": "10.244.0.0/16",
+                                "serviceCidr": "10.0.0.0/16", "dnsServiceIP": "10.0.0.10",
+                                "outboundType": "loadBalancer", "loadBalancerSku": "standard", "ipFamilies": ["IPv4"]},
+             "maxAgentPools": 100}
+    if fqdn:
+        props["fqdn"] = f"{NAME}-x8d3f1ab.hcp.{REGION}.azmk8s.io"
+    return {"id": CLUSTER, "name": NAME, "type": "Microsoft.ContainerService/ManagedClusters", "location": REGION,
+            "tags": TAGS, "sku": {"name": "Base", "tier": "Free"},
+            "identity": {"type": "SystemAssigned", "principalId": "00000000-0000-0000-0000-000000000101",
+                         "tenantId": TENANT},
+            "properties": props}
+
+
+def create_request() -> dict:
+    return {"location": REGION, "tags": TAGS, "sku": {"name": "Base", "tier": "Free"},
+            "identity": {"type": "SystemAssigned"},
+            "properties": {"kubernetesVersion": MINOR, "dnsPrefix": NAME, "agentPoolProfiles": [
+                {"name": "nodepool1", "count": 1, "vmSize": "Standard_B2s", "osType": "Linux", "mode": "System"}]}}
+
+
+def versions() -> dict:
+    def minor(v, patches, **flags):
+        return {"version": v, **flags, "capabilities": {"supportPlan": ["KubernetesOfficial"]},
+                "patchVersions": {p: {"upgrades": [u for u in later if u > p]} for p, later in patches.items()}}
+    return {"values": [
+        minor("1.34", {"1.34.7": ["1.34.9", "1.35.4", "1.35.6"], "1.34.9": ["1.35.4", "1.35.6"]}),
+        minor("1.35", {"1.35.4": ["1.35.6", "1.36.2"], "1.35.6": ["1.36.2"]}, isDefault=True),
+        minor("1.36", {"1.36.2": []}),
+        minor("1.37", {"1.37.0": []}, isPreview=True)]}
+
+
+def group(status=200) -> dict:
+    return entry("PUT", f"{GROUP}?api-version={RG_API}", status,
+                 {"id": GROUP, "name": RG, "type": "Microsoft.Resources/resourceGroups", "location": REGION,
+                  "tags": TAGS, "properties": {"provisioningState": "Succeeded"}},
+                 request={"location": REGION, "tags": TAGS})
+
+
+def get_cluster(state="Succeeded", power="Running") -> dict:
+    return entry("GET", f"{CLUSTER}?api-version={API}", 200, cluster(state, power))
+
+
+def no_cluster() -> dict:
+    return error("GET", f"{CLUSTER}?api-version={API}", 404, "ResourceGroupNotFound",
+                 f"Resource group '{RG}' could not be found.")
+
+
+def list_versions() -> dict:
+    return entry("GET", f"{SUB}/providers/Microsoft.ContainerService/locations/{REGION}/kubernetesVersions"
+                        f"?api-version={API}", 200, versions())
+
+
+def create_cluster_lro(*, end="Succeeded", failure=None) -> list[dict]:
+    answer = lro_put(CLUSTER, API, create_request(), cluster("Creating", fqdn=False), cluster(end), region=REGION)
+    if failure:  # the operation ends Failed: its status carries the error, and no final GET follows
+        answer[-2]["ResponseBody"] = {"name": "00000000-0000-0000-0000-0000000000a1", "status": "Failed",
+                                      "startTime": "2026-11-29T10:00:00Z", "endTime": "2026-11-29T10:09:40Z",
+                                      "error": failure}
+        answer.pop()
+    return answer
+
+
+def lro_202(method: str, path: str, polls: int = 1) -> list[dict]:
+    """An AKS long-running POST (stop, start) or DELETE: 202 + Location + Retry-After, then 202s until 204."""
+    location = f"{ARM}{SUB}/providers/Microsoft.ContainerService/locations/{REGION}/operationresults/" \
+               f"00000000-0000-0000-0000-000000000903?api-version={API}"
+    answer = [entry(method, f"{path}?api-version={API}", 202, None,
+                    headers={"Location": location, "Retry-After": "15"})]
+    answer += [entry("GET", location, 202, None, headers={"Location": location, "Retry-After": "15"})
+               for _ in range(polls)]
+    return answer + [entry("GET", location, 204, None)]
+
+
+def agent_pool(name: str, mode: str, state="Succeeded") -> dict:
+    profile = pool_profile(name, mode, state)
+    return {"id": f"{CLUSTER}/agentPools/{name}", "name": name,
+            "type": "Microsoft.ContainerService/managedClusters/agentPools",
+            "properties": {k: v for k, v in profile.items() if k != "name"}}
+
+
+def kubeconfig_b64() -> str:
+    import base64
+
+    text = SYNTHETIC_KUBECONFIG.format(server=f"{NAME}-x8d3f1ab.hcp.{REGION}.azmk8s.io", name=NAME)
+    return base64.b64encode(text.encode()).decode()
+
+
+# -- Kubernetes answers (labkit.kube results) ---------------------------------------------------------------------
+READYZ = ["ping", "log", "etcd", "etcd-readiness", "kms-providers", "informer-sync",
+          "poststarthook/start-apiserver-admission-initializer", "poststarthook/generic-apiserver-start-informers",
+          "poststarthook/priority-and-fairness-config-consumer", "poststarthook/priority-and-fairness-filter",
+          "poststarthook/storage-object-count-tracker-hook", "poststarthook/start-apiextensions-informers",
+          "poststarthook/start-apiextensions-controllers", "poststarthook/crd-informer-synced",
+          "poststarthook/start-system-namespaces-controller", "poststarthook/rbac/bootstrap-roles",
+          "poststarthook/scheduling/bootstrap-system-priority-classes", "poststarthook/bootstrap-controller",
+          "poststarthook/start-kube-aggregator-informers", "poststarthook/apiservice-registration-controller",
+          "poststarthook/kube-apiserver-autoregistration", "autoregister-completion", "shutdown"]
+MCR = "mcr.microsoft.com/oss/v2/kubernetes"
+SYSTEM_PODS = [  # (owner kind, owner, replicas, image)
+    ("ReplicaSet", "coredns", 2, f"{MCR}/coredns:v1.12.1-2"),
+    ("ReplicaSet", "coredns-autoscaler", 1, f"{MCR}/autoscaler/cluster-proportional-autoscaler:v1.9.0-3"),
+    ("ReplicaSet", "konnectivity-agent", 2, f"{MCR}/apiserver-network-proxy/agent:v0.31.4-2"),
+    ("ReplicaSet", "konnectivity-agent-autoscaler", 1, f"{MCR}/autoscaler/cluster-proportional-autoscaler:v1.9.0-3"),
+    ("ReplicaSet", "metrics-server", 2, f"{MCR}/metrics-server:v0.8.0-2"),
+    ("DaemonSet", "kube-proxy", 1, f"{MCR}/kube-proxy:v{PATCH}-1"),
+    ("DaemonSet", "azure-cns", 1, "mcr.microsoft.com/containernetworking/azure-cns:v1.7.3"),
+    ("DaemonSet", "azure-ip-masq-agent", 1, f"{MCR}/ip-masq-agent:v0.1.15-2"),
+    ("DaemonSet", "cloud-node-manager", 1, f"{MCR}/azure-cloud-node-manager:v1.35.1"),
+    ("DaemonSet", "csi-azuredisk-node", 1, f"{MCR}/csi/azuredisk-csi:v1.34.0"),
+    ("DaemonSet", "csi-azurefile-node", 1, f"{MCR}/csi/azurefile-csi:v1.34.0"),
+]
+
+
+def raw_pod(kind: str, owner: str, i: int, image: str, node: str) -> dict:
+    rs_hash = "7d9f8c6b5c"
+    owner_name = f"{owner}-{rs_hash}" if kind == "ReplicaSet" else owner
+    labels = {"pod-template-hash": rs_hash} if kind == "ReplicaSet" else {}
+    return {"metadata": {"name": f"{owner_name}-{'abcdefghjk'[i]}{i}x7q", "namespace": "kube-system",
+                         "labels": labels, "ownerReferences": [{"kind": kind, "name": owner_name}]},
+            "spec": {"nodeName": node, "containers": [{"name": owner, "image": image}]},
+            "status": {"phase": "Running"}}
+
+
+def system_pods() -> list[dict]:
+    return [kube.pod_summary(raw_pod(kind, owner, i, image, SYSTEM_NODE))
+            for kind, owner, count, image in SYSTEM_PODS for i in range(count)]
+
+
+def raw_node(name: str, pool: str) -> dict:
+    return {"metadata": {"name": name, "labels": {"agentpool": pool, "kubernetes.azure.com/agentpool": pool,
+                                                  "node.kubernetes.io/instance-type": "Standard_B2s"}},
+            "status": {"conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady"}],
+                       "nodeInfo": {"kubeletVersion": f"v{PATCH}", "containerRuntimeVersion": "containerd://2.1.4-1",
+                                    "osImage": "Ubuntu 24.04.3 LTS", "kernelVersion": "6.8.0-1041-azure",
+                                    "architecture": "amd64", "operatingSystem": "linux"}}}
+
+
+def nodes(*pools) -> list[dict]:
+    names = {"nodepool1": SYSTEM_NODE, "userpool": USER_NODE}
+    return [kube.node_summary(raw_node(names[p], p)) for p in pools]
+
+
+VERSION = {"major": "1", "minor": "35", "gitVersion": f"v{PATCH}",
+           "gitCommit": "5f2c9e0a7b1d3c4e6f8091a2b3c4d5e6f7a8b9c0", "gitTreeState": "clean",
+           "buildDate": "2026-10-21T09:12:44Z", "goVersion": "go1.25.3", "compiler": "gc", "platform": "linux/amd64"}
+
+
+# -- the steps ------------------------------------------------------------------------------------------------------
+def build_notebook() -> None:
+    nb = "02-deploy-aks"
+    write("00-setup", "start_cluster",
+          [no_cluster(), group(201), list_versions(),
+           entry("PUT", f"{CLUSTER}?api-version={API}", 201, cluster("Creating", fqdn=False), request=create_request(),
+                 headers={"Azure-AsyncOperation": f"{ARM}{SUB}/providers/Microsoft.ContainerService/locations/"
+                          f"{REGION}/operations/00000000-0000-0000-0000-0000000000a1?api-version={API}",
+                          "Retry-After": "10"})],
+          examples=ex("ManagedClustersGet.json", "KubernetesVersions_List.json", "ManagedClustersCreate_Update.json")
+          + ["Azure/azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/resources/"
+             "stable/2025-04-01/examples/CreateResourceGroup.json"],
+          note=EXAMPLE_NOTE + " The create is started without waiting (no polls): notebook 02 joins it.")
+    write(nb, "kubernetes_versions", [list_versions()], examples=ex("KubernetesVersions_List.json"), note=EXAMPLE_NOTE)
+    write(nb, "create_cluster", [get_cluster("Creating"), get_cluster("Creating"), get_cluster("Succeeded")],
+          examples=ex("ManagedClustersGet.json"),
+          note=EXAMPLE_NOTE + " The cluster is still Creating (started in 00-setup): notebook 02 joins it.")
+    write(nb, "kubeconfig", [entry("POST", f"{CLUSTER}/listClusterUserCredential?api-version={API}", 200,
+                                   {"kubeconfigs": [{"name": "clusterUser", "value": kubeconfig_b64()}]})],
+          examples=ex("ManagedClustersListClusterUserCredentials.json"),
+          note=EXAMPLE_NOTE + " The kubeconfig is labkit's synthetic one: no certificate, key or token.")
+    write(nb, "api_server", [], calls=[{"call": "kube.version", "result": VERSION},
+                                       {"call": "kube.readyz",
+                                        "result": [f"[+]{c} ok" for c in READYZ] + ["readyz check passed"]}],
+          examples=KUBE_SOURCES, note=KUBE_NOTE)
+    write(nb, "system_pods", [], calls=[{"call": "kube.pods", "result": system_pods()}],
+          examples=KUBE_SOURCES, note=KUBE_NOTE)
+    write(nb, "nodes", [], calls=[{"call": "kube.nodes", "result": nodes("nodepool1")},
+                                  {"call": "kube.pods", "result": system_pods()}],
+          examples=KUBE_SOURCES, note=KUBE_NOTE)
+    write(nb, "node_pools", [entry("GET", f"{CLUSTER}/agentPools?api-version={API}", 200,
+                                   {"value": [agent_pool("nodepool1", "System")]})],
+          examples=ex("AgentPoolsList.json"), note=EXAMPLE_NOTE)
+    user = {"properties": {"count": 1, "vmSize": "Standard_B2s", "osType": "Linux", "mode": "User"}}
+    write(nb, "add_user_pool",
+          lro_put(f"{CLUSTER}/agentPools/userpool", API, user, agent_pool("userpool", "User", "Creating"),
+                  agent_pool("userpool", "User"), region=REGION),
+          calls=[{"call": "kube.nodes", "result": nodes("nodepool1", "userpool")}],
+          examples=ex("AgentPoolsCreate_Update.json") + KUBE_SOURCES, note=EXAMPLE_NOTE + " " + KUBE_NOTE)
+    write(nb, "remove_user_pool", lro_202("DELETE", f"{CLUSTER}/agentPools/userpool"),
+          examples=ex("AgentPoolsDelete.json"), note=EXAMPLE_NOTE)
+    profile = {"id": f"{CLUSTER}/upgradeProfiles/default", "name": "default",
+               "type": "Microsoft.ContainerService/managedClusters/upgradeProfiles",
+               "properties": {"controlPlaneProfile": {"kubernetesVersion": PATCH, "name": "default", "osType": "Linux",
+                                                      "upgrades": [{"kubernetesVersion": "1.35.6"},
+                                                                   {"kubernetesVersion": "1.36.2"}]},
+                              "agentPoolProfiles": [{"kubernetesVersion": PATCH, "name": "nodepool1", "osType": "Linux",
+                                                     "upgrades": [{"kubernetesVersion": "1.35.6"},
+                                                                  {"kubernetesVersion": "1.36.2"}]}]}}
+    write(nb, "upgrade_profile", [entry("GET", f"{CLUSTER}/upgradeProfiles/default?api-version={API}", 200, profile)],
+          examples=ex("ManagedClustersGetUpgradeProfile.json"), note=EXAMPLE_NOTE)
+    write(nb, "still_running", [get_cluster()], examples=ex("ManagedClustersGet.json"), note=EXAMPLE_NOTE)
+    write(nb, "stop_cluster", lro_202("POST", f"{CLUSTER}/stop"), examples=ex("ManagedClustersStop.json"),
+          note=EXAMPLE_NOTE)
+    write(nb, "delete_cluster", lro_202("DELETE", CLUSTER), examples=ex("ManagedClustersDelete.json"),
+          note=EXAMPLE_NOTE)
+
+
+def build_scenarios() -> None:
+    """One step file per scenario, for tests/unit/test_aks.py (``for_step`` names the step it replays as)."""
+    put = f"{CLUSTER}?api-version={API}"
+
+    def scenario(name, step, entries, what, examples=("ManagedClustersCreate_Update.json",)):
+        write("errors-aks", name, entries, examples=ex(*examples),
+              note=f"{EXAMPLE_NOTE} Test scenario, replayed as step '{step}': {what}")
+
+    before_put = [no_cluster(), group(201), list_versions()]
+    scenario("create_fresh", "create_cluster", before_put + create_cluster_lro(), "no cluster yet: create it")
+    scenario("reuse_existing", "create_cluster", [get_cluster()], "the cluster exists and is ready")
+    scenario("stopped_cluster", "create_cluster",
+             [get_cluster(power="Stopped")] + lro_202("POST", f"{CLUSTER}/start") + [get_cluster()],
+             "the cluster was stopped: start it", examples=("ManagedClustersStart.json",))
+    scenario("found_failed", "create_cluster", [get_cluster("Failed")], "an earlier create ended Failed")
+    scenario("start_existing", "start_cluster", [get_cluster("Creating")], "00-setup run again while creating")
+    scenario("create_failed", "create_cluster", before_put + create_cluster_lro(failure={
+        "code": "OutboundConnFailVMExtensionError",
+        "message": "The node could not reach the endpoints AKS needs (vmssCSE exit status 50): check outbound "
+                   "rules on the subnet."}), "the create's operation ends in status Failed")
+    scenario("quota_exceeded_async", "create_cluster", before_put + create_cluster_lro(failure={
+        "code": "QuotaExceeded",
+        "message": f"Operation could not be completed as it results in exceeding approved Total Regional Cores "
+                   f"quota. Location: {REGION}, Current Limit: 4, Current Usage: 4, Additional Required: 2."}),
+             "the node VMs exceed the regional vCPU quota during the create")
+    scenario("insufficient_vcpu_quota", "create_cluster", before_put + [error(
+        "PUT", put, 400, "ErrCode_InsufficientVCPUQuota",
+        f"Insufficient vcpu quota requested 2, remaining 0 for family standardBSFamily for region {REGION}.",
+        request=create_request())], "AKS refuses the create for lack of vCPU quota")
+    scenario("sku_not_available", "create_cluster", before_put + [error(
+        "PUT", put, 400, "SkuNotAvailable",
+        f"The requested VM size Standard_B2s is currently not available in location '{REGION}' for this "
+        "subscription.", request=create_request())], "the VM size is not offered")
+    scenario("vm_size_not_allowed", "create_cluster", before_put + [error(
+        "PUT", put, 400, "BadRequest",
+        f"The VM size of Standard_B2s is not allowed in your subscription in location '{REGION}'.",
+        request=create_request())], "the VM size is not allowed for the subscription")
+    scenario("region_disallowed", "create_cluster", [no_cluster(), error(
+        "PUT", f"{GROUP}?api-version={RG_API}", 403, "RequestDisallowedByAzure",
+        f"Resource '{RG}' was disallowed by Azure: this subscription may deploy only to a set of regions; "
+        f"'{REGION}' is not one of them.", request={"location": REGION, "tags": TAGS})],
+             "a student subscription refuses the region", examples=("ManagedClustersGet.json",))
+    scenario("policy_disallowed", "create_cluster", before_put + [error(
+        "PUT", put, 403, "RequestDisallowedByPolicy",
+        f"Resource '{NAME}' was disallowed by policy 'Allowed locations'.", request=create_request())],
+             "an organisation's policy refuses the request")
+    scenario("authorization_failed", "create_cluster", [no_cluster(), error(
+        "PUT", f"{GROUP}?api-version={RG_API}", 403, "AuthorizationFailed",
+        "The client 'student@example.com' with object id '00000000-0000-0000-0000-000000000102' does not have "
+        f"authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/write' over scope "
+        f"'{GROUP}' or the scope is invalid.", request={"location": REGION, "tags": TAGS})],
+             "the account may not create resource groups", examples=("ManagedClustersGet.json",))
+    scenario("missing_registration", "create_cluster", [error(
+        "GET", put, 409, "MissingSubscriptionRegistration",
+        "The subscription is not registered to use namespace 'Microsoft.ContainerService'."), error(
+        "POST", f"{SUB}/providers/Microsoft.ContainerService/register?api-version=2016-02-01", 403,
+        "AuthorizationFailed", "The client 'student@example.com' does not have authorization to perform action "
+        "'Microsoft.ContainerService/register/action'.")],
+             "the resource provider is not registered, and the SDK's automatic registration is refused",
+             examples=("ManagedClustersGet.json",))
+
+
+def build():
+    build_notebook()
+    build_scenarios()
