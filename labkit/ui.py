@@ -154,5 +154,6 @@ def track(start, *, title: str, az: str = "", done: str, next_step: str = "", do
         progress.finish(False, getattr(friendly, "problem", str(err)), getattr(friendly, "fix", ""))
         raise friendly from err
     state = getattr(result, "provisioning_state", None)
+    state = getattr(state, "value", state)  # some SDKs return an enum
     progress.finish(True, done + (f" — provisioning state {state}" if state else ""), next_step)
     return result

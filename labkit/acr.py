@@ -1,0 +1,322 @@
+"""Notebook 03-publish-acr: a registry for the lab, the sample app's image in it, and a look inside.
+
+Each public function taking ``lab`` is one step of the notebook, recorded in
+``recordings/03-publish-acr/<step>.json``. Azure calls go through the SDK clients; Docker and the
+registry's own ``/v2/`` API are recorded at labkit's boundary (``lab.events_of`` for the build log
+and the push progress, ``lab.result_of`` for the rest): HTTP recorders hang on docker's socket.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from labkit import images, streams, ui
+from labkit.aks import about_recordings  # noqa: F401  (the provenance table, as in notebook 02)
+from labkit.config import APP_REPOSITORY, APP_TAG, check_name as check_rule, new_suffix
+from labkit.errors import LabError, explain
+
+APP_DIR = Path(__file__).resolve().parents[1] / "notebooks" / "app"
+SAMPLE_REGISTRY, SAMPLE_IMAGE = "mcr.microsoft.com", "azuredocs/aci-helloworld:latest"  # Microsoft's hello-world
+SAMPLE_TARGET = "samples/aci-helloworld:latest"
+REGISTRY_TYPE = "Microsoft.ContainerRegistry/registries"
+
+
+@dataclass(frozen=True)
+class RegistryLogin:
+    """Where and as whom to log in to a registry. The password never shows in its repr."""
+
+    server: str  # the login server, e.g. acralicek7q2.azurecr.io (or 127.0.0.1:5000 in the tests)
+    username: str
+    password: str = field(repr=False)
+    scheme: str = "https"  # of the registry's /v2/ API; the tests' local registry speaks http
+
+
+# -- helpers -------------------------------------------------------------------------------------------
+def _plain(value) -> str:
+    """An SDK enum (SkuName.BASIC) as Azure writes it ('Basic')."""
+    return str(getattr(value, "value", value))
+
+
+@contextlib.contextmanager
+def _shown(doing: str):
+    """Show a failure as ⛔ with its fix; known Azure errors become LabErrors (errors.AZURE_HINTS)."""
+    from azure.core.exceptions import HttpResponseError
+
+    try:
+        yield
+    except LabError as err:
+        ui.status(False, err.problem, err.fix)
+        raise
+    except HttpResponseError as err:
+        friendly = explain(err, doing=doing)
+        if friendly is err:
+            raise
+        ui.status(False, friendly.problem, friendly.fix)
+        raise friendly from err
+
+
+def _find(lab, name: str):
+    """The registry ``name`` in the lab's resource group, or None."""
+    from azure.core.exceptions import ResourceNotFoundError
+
+    try:
+        return lab.acr.registries.get(lab.config.resource_group, name)
+    except ResourceNotFoundError:
+        return None
+
+
+def _available(lab, name: str):
+    from azure.mgmt.containerregistry.models import RegistryNameCheckRequest
+
+    return lab.acr.registries.check_name_availability(RegistryNameCheckRequest(name=name, type=REGISTRY_TYPE))
+
+
+def _suggest(lab, tries: int = 3) -> str | None:
+    """A free registry name with the learner's prefix and a new random suffix."""
+    for _ in range(tries):
+        name = f"acr{lab.config.prefix}{new_suffix()}"
+        if _available(lab, name).name_available:
+            return name
+    return None
+
+
+# -- the registry ----------------------------------------------------------------------------------------
+def check_name(lab, name: str | None = None) -> str:
+    """Ask Azure whether the registry name (the lab's, by default) is free; suggest one if it is taken.
+
+    A name taken by the lab's own registry (an earlier run) is fine: the next step reuses it.
+    """
+    name = check_rule("ACR registry", name or lab.config.registry_name)  # before any Azure call
+    with lab.step("check_name"), _shown(f"Checking the registry name {name}"):
+        answer = _available(lab, name)
+        if answer.name_available:
+            ui.status(True, f"{name} is free: registry names are global, and {name}.azurecr.io will be yours "
+                            f"(az acr check-name --name {name}).")
+            return name
+        if answer.reason == "AlreadyExists" and _find(lab, name) is not None:
+            ui.status(True, f"{name} is taken — by you: it is already in {lab.config.resource_group}, "
+                            "so the next step reuses it.")
+            return name
+        suggestion = _suggest(lab) if answer.reason == "AlreadyExists" else None
+        fix = ("choose another `prefix` in the parameters cell and run the notebooks again from the top"
+               + (f"; or keep yours with the suffix of {suggestion}, which is free: set the environment variable "
+                  f"LABKIT_SUFFIX={suggestion[-4:]} before opening the lab" if suggestion else "") + ".")
+        raise LabError(f"The registry name {name} is not available ({answer.reason}): {answer.message}", fix)
+
+
+def registry_spec(config):
+    """A Basic registry with the admin user enabled, tagged like everything the lab creates."""
+    from azure.mgmt.containerregistry.models import Registry, Sku
+
+    return Registry(location=config.region, tags=config.tags(), sku=Sku(name="Basic"), admin_user_enabled=True)
+
+
+def az_create(config) -> str:
+    return (f"az acr create --resource-group {config.resource_group} --name {config.registry_name} "
+            f"--location {config.region} --sku Basic --admin-enabled true")
+
+
+def create_registry(lab):
+    """Create the lab's Basic registry with the admin user, or reuse it when it exists in the lab's group."""
+    c = lab.config
+    with lab.step("create_registry"):
+        with _shown(f"Creating registry {c.registry_name}"):
+            found = _find(lab, c.registry_name)
+            if found is None:
+                lab.resources.resource_groups.create_or_update(c.resource_group,
+                                                              {"location": c.region, "tags": c.tags()})
+        if found is None:
+            registry = ui.track(lambda: lab.acr.registries.begin_create(c.resource_group, c.registry_name,
+                                                                        registry_spec(c)),
+                                title=f"Create container registry {c.registry_name} (about a minute live)",
+                                az=az_create(c), done=f"Registry {c.registry_name} created",
+                                doing=f"Creating registry {c.registry_name}")
+        elif not found.admin_user_enabled:
+            error = LabError(f"Registry {c.registry_name} exists but its admin user is disabled.",
+                             f"enable it: `az acr update --name {c.registry_name} --admin-enabled true`, "
+                             "then run this cell again.")
+            ui.status(False, error.problem, error.fix)
+            raise error
+        else:
+            registry = found
+            ui.status(True, f"Registry {c.registry_name} already exists in {c.resource_group}: reusing it.")
+    ui.show([("Login server", registry.login_server), ("SKU", _plain(registry.sku.name)),
+             ("Admin user", "enabled" if registry.admin_user_enabled else "disabled"),
+             ("Location", registry.location), ("Provisioning state", _plain(registry.provisioning_state))],
+            f"Registry {registry.name}")
+    return registry
+
+
+def credentials(lab) -> RegistryLogin:
+    """The admin user's name and first password, to log Docker in. The password is never displayed."""
+    c = lab.config
+    with lab.step("credentials"), _shown(f"Reading the credentials of {c.registry_name}"):
+        found = lab.acr.registries.list_credentials(c.resource_group, c.registry_name)
+    ui.show([("Login server", c.login_server), ("User name", found.username),
+             ("Password", f"hidden: {len(found.passwords)} passwords, either works; kept in the `login` variable, "
+                          "never printed")],
+            f"Admin user of {c.registry_name} (az acr credential show --name {c.registry_name})")
+    return RegistryLogin(c.login_server, found.username, found.passwords[0].value)
+
+
+# -- Docker: build and push --------------------------------------------------------------------------------
+def find_engine(lab) -> dict:
+    """Whether a Docker engine answers here; in replay, the recorded answer."""
+    def probe():
+        try:
+            client = images.connect_docker(timeout=5)
+        except images.NoDockerEngine as err:
+            return {"engine": False, "problem": err.problem}
+        try:
+            info = client.version()
+            return {"engine": True, "version": info.get("Version", ""), "os": info.get("Os", ""),
+                    "arch": info.get("Arch", "")}
+        finally:
+            client.close()
+
+    with lab.step("docker_engine"):
+        return lab.result_of("docker.engine", probe)
+
+
+def _client_stream(work):
+    """Run ``work(client)`` (a generator) with a fresh Docker client, closed at the end."""
+    client = images.connect_docker()
+    try:
+        yield from work(client)
+    finally:
+        client.close()
+
+
+def build(lab, *, server: str | None = None, context: Path = APP_DIR, dockerfile: str | None = None,
+          repository: str = APP_REPOSITORY, tag: str = APP_TAG) -> dict:
+    """Build the app for linux/amd64 as ``<login server>/<repository>:<tag>``, the log streaming into the cell."""
+    image = f"{server or lab.config.login_server}/{repository}:{tag}"
+    command = f"docker build --platform {images.DEFAULT_PLATFORM} --build-arg APP_VERSION={tag} --tag {image} " \
+              f"{Path(context).name}/"
+
+    def work(client):
+        return images.build_image(client, context, image, buildargs={"APP_VERSION": tag}, dockerfile=dockerfile)
+
+    with lab.step("build"):
+        live, log = streams.Live(f"Build {image}", [command]), streams.Log("docker build")
+        result = {"image": image}
+        try:
+            for event in lab.events_of("docker.build", lambda: _client_stream(work)):
+                if "stream" in event:
+                    log.add(event["stream"])
+                    live.update(log)
+                else:
+                    result["image_id"] = event["image_id"]
+        except LabError as err:
+            live.settle()
+            streams.display(log)
+            ui.status(False, err.problem, err.fix)
+            raise
+        live.settle()
+    streams.display(log)
+    ui.status(True, f"Built {image} for {images.DEFAULT_PLATFORM} (image id {result['image_id'][7:19]})")
+    return result
+
+
+def _thin(events, step: float = 0.1):
+    """Keep every status change but only about every tenth of each layer's upload: recordings stay small."""
+    shown = {}
+    for event in events:
+        if event.get("status") == "Pushing" and event.get("total"):
+            done = event["current"] / event["total"]
+            if done - shown.get(event["layer"], -1.0) < step:
+                continue
+            shown[event["layer"]] = done
+        yield event
+
+
+def push(lab, login: RegistryLogin, *, repository: str = APP_REPOSITORY, tag: str = APP_TAG) -> dict:
+    """Log Docker in with the admin user and push ``repository:tag``, showing each layer's progress."""
+    image = f"{login.server}/{repository}:{tag}"
+    commands = [f"docker login {login.server} --username {login.username} --password-stdin", f"docker push {image}"]
+
+    def work(client):
+        auth = images.login(client, login.server, login.username, login.password)
+        yield from _thin(images.push_image(client, f"{login.server}/{repository}", tag, auth_config=auth))
+
+    with lab.step("push"):
+        live, layers = streams.Live(f"Push {image}", commands), streams.Layers("docker push")
+        result = {"image": image}
+        try:
+            for event in lab.events_of("docker.push", lambda: _client_stream(work)):
+                if "layer" in event:
+                    layers.add(event)
+                    live.update(layers)
+                else:
+                    result["digest"] = event["digest"]
+        except LabError as err:
+            live.settle()
+            ui.status(False, err.problem, err.fix)
+            raise
+        live.settle()
+    streams.display(layers)
+    ui.status(True, f"Pushed {image}: digest {result['digest']}")
+    return result
+
+
+# -- without Docker: import ----------------------------------------------------------------------------------
+def import_image(lab, target: str = SAMPLE_TARGET, *, step: str = "import_sample") -> dict:
+    """Copy Microsoft's public hello-world image into the registry as ``target``: no Docker, no ACR Tasks."""
+    from azure.mgmt.containerregistry.models import ImportImageParameters, ImportSource
+
+    c = lab.config
+    source = f"{SAMPLE_REGISTRY}/{SAMPLE_IMAGE}"
+    params = ImportImageParameters(source=ImportSource(registry_uri=SAMPLE_REGISTRY, source_image=SAMPLE_IMAGE),
+                                   target_tags=[target], mode="Force")
+    with lab.step(step):
+        ui.track(lambda: lab.acr.registries.begin_import_image(c.resource_group, c.registry_name, params),
+                 title=f"Import {source} into {c.registry_name} as {target}",
+                 az=f"az acr import --name {c.registry_name} --source {source} --image {target} --force",
+                 done=f"Imported {source} as {c.login_server}/{target}", doing=f"Importing {source}")
+    return {"image": f"{c.login_server}/{target}", "source": source}
+
+
+def publish(lab, login: RegistryLogin) -> dict:
+    """Put the app's image in the registry: build and push with Docker when an engine answers here,
+    otherwise import Microsoft's hello-world under the app's name. Replay shows the recorded choice."""
+    engine = find_engine(lab)
+    if engine["engine"]:
+        streams.note(f"Docker engine {engine['version']} answers ({engine['os']}/{engine['arch']}): "
+                     "building and pushing the app with Docker.")
+        built = build(lab)
+        return {**built, **push(lab, login), "how": "docker"}
+    streams.note(f"{engine['problem']} So the app's image cannot be built here: importing Microsoft's hello-world "
+                 f"image as {APP_REPOSITORY}:{APP_TAG} instead (see the note above this cell).")
+    return {**import_image(lab, f"{APP_REPOSITORY}:{APP_TAG}", step="import_app"), "how": "import"}
+
+
+# -- what the registry holds --------------------------------------------------------------------------------
+def _inventory(login: RegistryLogin, repository: str, tag: str) -> dict:
+    args = (login.username, login.password)
+    repos = images.list_repositories(login.server, *args, scheme=login.scheme)
+    tags = {repo: images.list_tags(login.server, repo, *args, scheme=login.scheme) for repo in repos}
+    digest = None
+    if tag in tags.get(repository, []):
+        digest = images.manifest_digest(login.server, repository, tag, *args, scheme=login.scheme)
+    return {"repositories": tags, "digest": digest}
+
+
+def show_repositories(lab, login: RegistryLogin, published: dict | None = None, *,
+                      repository: str = APP_REPOSITORY, tag: str = APP_TAG) -> dict:
+    """List the registry's repositories and tags through its /v2/ API, and the digest of ``repository:tag``."""
+    with lab.step("repositories"), _shown(f"Listing the repositories of {login.server}"):
+        found = lab.result_of("registry.v2", lambda: _inventory(login, repository, tag))
+    name = login.server.split(".", 1)[0]
+    ui.show([(repo, ", ".join(tags)) for repo, tags in found["repositories"].items()],
+            f"Repositories and tags in {login.server} (az acr repository list --name {name}; "
+            f"az acr repository show-tags --name {name} --repository …)")
+    digest, pushed = found["digest"], (published or {}).get("digest")
+    if digest and pushed:
+        ui.status(digest == pushed, f"{repository}:{tag} is {digest}"
+                  + (": the digest docker push reported, so the registry holds exactly the image you built."
+                     if digest == pushed else f", not {pushed} as pushed: run the push cell again."))
+    elif digest:
+        ui.status(True, f"{repository}:{tag} is {digest}")
+    return found
