@@ -1,13 +1,25 @@
-"""What the lab costs: a dated price table and estimates (notebook 00-setup, and each create).
+"""What the lab costs: a dated price table, estimates before each create, and a running total.
 
 Estimates to show, not to bill: US East, Linux, pay-as-you-go, read from the Azure Retail Prices
-API and Microsoft's pricing pages on the date below. Other regions differ by a few percent.
+API and Microsoft's pricing pages on the date below (sources: shared/notes/azure-facts.md). Other
+regions differ by a few percent. In live mode :func:`refresh` may update the table from the public,
+keyless Retail Prices API; replay and record always use the table, so outputs stay reproducible.
+
+The running total (end of each notebook) is computed from what exists in Azure, each resource
+priced from its ``createdTime``, plus a ledger of what the lab already deleted (kept in the lab
+folder, so it survives a kernel restart).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import math
+import weakref
+
 PRICES_DATE = "2026-10-09"
 PRICES_SOURCE = "Azure Retail Prices API (prices.azure.com), US East, Linux, pay-as-you-go"
+RETAIL_API = "https://prices.azure.com/api/retail/prices"
 
 # USD per hour unless the name says otherwise.
 NODE_PER_HOUR = {"Standard_B2s": 0.042, "Standard_D2s_v3": 0.096}
@@ -46,3 +58,186 @@ def estimate_table(vm_size: str = "Standard_B2s", hours: float = 1.0):
     rows = [(f"{item} ({span})", f"${usd:.3f}") for item, span, usd in lab_estimate(vm_size, hours)]
     total = sum(usd for *_, usd in lab_estimate(vm_size, hours))
     return rows + [("Total for the lab", f"≈ ${total:.2f}"), ("Prices", f"{PRICES_SOURCE}, read {PRICES_DATE}")]
+
+
+def before_create(what: str, per_hour: float, note: str = "") -> None:
+    """The estimate shown before a create: what it costs per hour and per day while it exists."""
+    from labkit import ui
+
+    ui.show([("Estimated cost", f"≈ ${per_hour:.4f} per hour, ≈ ${24 * per_hour:.2f} per day while it exists{note}"),
+             ("Prices", f"{PRICES_SOURCE}, read {PRICES_DATE}")], f"Before creating {what}")
+
+
+# -- live prices ------------------------------------------------------------------------------------------
+def _fetch_json(url: str) -> dict:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=10) as answer:  # public and keyless
+        return json.load(answer)
+
+
+def retail_price(filters: str, fetch=_fetch_json) -> float | None:
+    """The pay-as-you-go hourly price of the first plain (not Spot, not Windows) item matching ``filters``."""
+    from urllib.parse import quote
+
+    items = fetch(f"{RETAIL_API}?$filter={quote(filters)}").get("Items", [])
+    for item in items:
+        words = f"{item.get('skuName', '')} {item.get('productName', '')} {item.get('meterName', '')}"
+        if (item.get("type") == "Consumption" and item.get("unitOfMeasure") == "1 Hour"
+                and not any(w in words for w in ("Spot", "Low Priority", "Windows"))):
+            return float(item["retailPrice"])
+    return None
+
+
+def refresh(region: str, vm_size: str, fetch=_fetch_json) -> dict:
+    """Update the table from the Retail Prices API (live mode only); any failure keeps the dated table."""
+    global PRICES_DATE, PRICES_SOURCE
+    queries = {
+        ("node", vm_size): f"serviceName eq 'Virtual Machines' and armRegionName eq '{region}' "
+                           f"and armSkuName eq '{vm_size}' and priceType eq 'Consumption'",
+        ("aci", "vcpu"): f"serviceName eq 'Container Instances' and armRegionName eq '{region}' "
+                         "and meterName eq 'Standard vCPU Duration'",
+        ("aci", "memory"): f"serviceName eq 'Container Instances' and armRegionName eq '{region}' "
+                           "and meterName eq 'Standard Memory Duration'",
+    }
+    found = {}
+    try:
+        for key, query in queries.items():
+            price = retail_price(query, fetch)
+            if price is not None:
+                found[key] = price
+    except (OSError, ValueError, KeyError):
+        return {}
+    if ("node", vm_size) in found:
+        NODE_PER_HOUR[vm_size] = found[("node", vm_size)]
+    if ("aci", "vcpu") in found and ("aci", "memory") in found:
+        globals().update(ACI_VCPU_PER_HOUR=found[("aci", "vcpu")], ACI_GB_PER_HOUR=found[("aci", "memory")])
+    if found:
+        PRICES_DATE = dt.date.today().isoformat()
+        PRICES_SOURCE = f"Azure Retail Prices API (prices.azure.com), {region}, Linux, pay-as-you-go (live)"
+    return found
+
+
+def prices_for(lab) -> None:
+    """In live mode, refresh the table once per session; replay and record keep the dated table."""
+    if lab.mode == "live" and not getattr(prices_for, "done", False):
+        refresh(lab.config.region, lab.config.vm_size)
+        prices_for.done = True
+
+
+# -- the lab's clock and ledger ------------------------------------------------------------------------------
+def now(lab) -> dt.datetime:
+    """The current time, through labkit's boundary: recorded in record mode, the recorded time in replay."""
+    stamp = lab.result_of("clock.now", lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    return parse_time(stamp)
+
+
+def parse_time(value) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return parse_time(dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+
+
+_REPLAY_LEDGERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+class Ledger:
+    """What the lab created and deleted, with prices: ``{resource id: {item, per_hour, per_day, start, end}}``.
+
+    Kept as JSON in the lab folder in live and record mode; in replay it lives as long as the session,
+    so replayed notebooks never depend on what another run left behind.
+    """
+
+    def __init__(self, path, entries: dict):
+        self.path, self.entries = path, entries
+
+    @classmethod
+    def of(cls, lab) -> "Ledger":
+        if lab.mode == "replay":
+            return _REPLAY_LEDGERS.setdefault(lab, cls(None, {}))
+        from labkit.config import lab_home
+
+        path = lab_home() / f"ledger-{lab.config.resource_group}.json"
+        return cls(path, json.loads(path.read_text()) if path.exists() else {})
+
+    def opened(self, rid: str, item: str, start, *, per_hour: float = 0.0, per_day: float = 0.0) -> None:
+        self.entries[rid.lower()] = {"item": item, "per_hour": per_hour, "per_day": per_day,
+                                     "start": parse_time(start).isoformat(), "end": None}
+        self._save()
+
+    def closed(self, rid: str, end) -> None:
+        if rid.lower() in self.entries:
+            self.entries[rid.lower()]["end"] = parse_time(end).isoformat()
+            self._save()
+
+    def _save(self):
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps(self.entries, indent=2))
+
+
+def charge(entry: dict, until: dt.datetime) -> tuple[float, float]:
+    """(hours, USD) of one ledger-shaped entry up to its end, or ``until`` while it still exists."""
+    end = parse_time(entry["end"]) if entry.get("end") else until
+    hours = max((end - parse_time(entry["start"])).total_seconds() / 3600, 0.0)
+    days = max(math.ceil(hours / 24), 1) if entry.get("per_day") else 0
+    return hours, hours * entry.get("per_hour", 0.0) + days * entry.get("per_day", 0.0)
+
+
+# -- the running total ----------------------------------------------------------------------------------------
+def priced(lab, resource) -> dict | None:
+    """A ledger-shaped entry for an existing resource (from a listing with ``createdTime``), or None if free."""
+    kind = (resource.type or "").lower()
+    start = resource.created_time
+    if kind == "microsoft.containerservice/managedclusters":
+        rg = resource.id.split("/")[4]
+        cluster = lab.aks.managed_clusters.get(rg, resource.name)
+        tier = str(getattr(cluster.sku.tier, "value", cluster.sku.tier)) if cluster.sku else "Free"
+        pools = cluster.agent_pool_profiles or []
+        per_hour = CONTROL_PLANE_PER_HOUR.get(tier, 0.0) + sum(p.count * node_hour(p.vm_size) for p in pools)
+        nodes = ", ".join(f"{p.count} × {p.vm_size}" for p in pools)
+        return {"item": f"AKS cluster {resource.name} ({tier} tier, {nodes})", "per_hour": per_hour, "start": start}
+    if kind == "microsoft.containerregistry/registries":
+        return {"item": f"Container registry {resource.name} (Basic, billed daily)", "per_day": ACR_BASIC_PER_DAY,
+                "start": start}
+    if kind == "microsoft.containerinstance/containergroups":
+        return {"item": f"Container instance {resource.name} (1 vCPU / 1.5 GB)", "per_hour": aci_hour(),
+                "start": start}
+    return None
+
+
+def running_total(lab) -> tuple[list, float, dt.datetime | None]:
+    """What the lab has cost so far: rows, total in USD, and when the lab began (its first resource)."""
+    from labkit import cleanup
+
+    with lab.step("cost_so_far"):
+        ledger = Ledger.of(lab)
+        entries = dict(ledger.entries)
+        for group in cleanup.lab_groups(lab):
+            if group["node_of"]:
+                continue  # the node VMs are priced with their cluster
+            for resource in lab.resources.resources.list_by_resource_group(group["name"], expand="createdTime"):
+                entry = priced(lab, resource)
+                if entry is not None:
+                    entries[resource.id.lower()] = {**entries.get(resource.id.lower(), {}), **entry, "end": None}
+        until = now(lab)
+    rows, total = [], 0.0
+    for entry in sorted(entries.values(), key=lambda e: parse_time(e["start"])):
+        hours, usd = charge(entry, until)
+        state = "deleted" if entry.get("end") else "still running"
+        rows.append((entry["item"], f"{hours:.1f} h, {state} · ${usd:.3f}"))
+        total += usd
+    began = min((parse_time(e["start"]) for e in entries.values()), default=None)
+    return rows, total, began
+
+
+def show_running_total(lab) -> None:
+    """The cost meter at the end of a notebook: each thing the lab made, how long it ran, and the total."""
+    from labkit import ui
+
+    rows, total, began = running_total(lab)
+    since = f" since the lab began ({began:%Y-%m-%d %H:%M} UTC)" if began else ""
+    ui.show(rows + [("Total so far", f"≈ ${total:.2f}{since}"), ("Prices", f"{PRICES_SOURCE}, read {PRICES_DATE}")],
+            "Cost meter: what this lab has cost so far (estimate)")
+    if lab.mode == "replay":
+        ui.status(True, "Replay: these are the recorded lab's figures; nothing was spent.")

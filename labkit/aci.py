@@ -1,0 +1,217 @@
+"""Notebook 04-run-aci: run the registry's image on Azure Container Instances, look at it, call it, remove it.
+
+Each public function taking ``lab`` is one step of the notebook, recorded in
+``recordings/04-run-aci/<step>.json``. The create is watched through the container group itself
+(its instance view lists the events Pulling, Pulled, Created, Started), not through the operation.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from labkit import costs, ui
+from labkit.aks import about_recordings  # noqa: F401  (the provenance table, as in notebook 02)
+from labkit.errors import LabError, explain
+
+CONTAINER = "app"
+CPU, MEMORY_GB, PORT = 1.0, 1.5, 80
+DONE_STATES = {"Succeeded", "Failed", "Canceled"}
+
+
+def _names(lab):
+    return lab.config.resource_group, lab.config.container_group
+
+
+def _azure(doing: str, fn):
+    """Run one Azure call; a known Azure error becomes a LabError, shown with ⛔ and its fix."""
+    from azure.core.exceptions import HttpResponseError
+
+    try:
+        return fn()
+    except HttpResponseError as err:
+        friendly = explain(err, doing=doing)
+        if isinstance(friendly, LabError):
+            ui.status(False, friendly.problem, friendly.fix)
+        raise friendly from err
+
+
+def az_create(config) -> str:
+    """The `az container create` command that makes the same container group as :func:`spec`."""
+    return (f"az container create --resource-group {config.resource_group} --name {config.container_group} "
+            f"--image {config.app_image} --os-type Linux --cpu {CPU:g} --memory {MEMORY_GB:g} --ports {PORT} "
+            f"--ip-address Public --dns-name-label {config.dns_label} --registry-login-server {config.login_server} "
+            f"--registry-username {config.registry_name} --registry-password <admin password>")
+
+
+def spec(config, username: str, password: str):
+    """The container group: the app's image, registry credentials, a public IP with a DNS label, port 80."""
+    from azure.mgmt.containerinstance.models import (Container, ContainerGroup, ContainerPort, ImageRegistryCredential,
+                                                     IpAddress, Port, ResourceRequests, ResourceRequirements)
+
+    return ContainerGroup(
+        location=config.region, tags=config.tags(), os_type="Linux", restart_policy="Always",
+        containers=[Container(name=CONTAINER, image=config.app_image, ports=[ContainerPort(port=PORT)],
+                              resources=ResourceRequirements(requests=ResourceRequests(cpu=CPU, memory_in_gb=MEMORY_GB)))],
+        image_registry_credentials=[ImageRegistryCredential(server=config.login_server, username=username,
+                                                            password=password)],
+        ip_address=IpAddress(type="Public", dns_name_label=config.dns_label, ports=[Port(protocol="TCP", port=PORT)]))
+
+
+def _events(group) -> list:
+    view = group.containers[0].instance_view if group.containers else None
+    return list(view.events or []) if view else []
+
+
+def _state(group) -> str:
+    view = group.containers[0].instance_view if group.containers else None
+    return view.current_state.state if view and view.current_state else ""
+
+
+def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
+    """Create the container group from the registry image and show its events until the app is Running."""
+    rg, name = _names(lab)
+    c = lab.config
+    costs.prices_for(lab)
+    costs.before_create(f"container group {name} ({CPU:g} vCPU / {MEMORY_GB:g} GB, Linux)",
+                        costs.aci_hour(CPU, MEMORY_GB), ", billed by the second")
+    progress = ui.Progress(f"Create container group {name} (about a minute live)", az_create(c))
+    with lab.step("create_container_group"):
+        creds = _azure(f"Reading the admin credentials of {c.registry_name}",
+                       lambda: lab.acr.registries.list_credentials(rg, c.registry_name))
+        group = _azure(f"Creating container group {name}", lambda: lab.aci.container_groups.begin_create_or_update(
+            rg, name, spec(c, creds.username, creds.passwords[0].value), polling=False).result())
+        seen = set()
+        while True:
+            for event in _events(group):
+                key = (event.name, event.first_timestamp)
+                if key not in seen:
+                    seen.add(key)
+                    ui.status(event.type != "Warning", f"event {event.name}: {event.message}")
+            if group.provisioning_state in DONE_STATES or progress.elapsed > timeout:
+                break
+            progress.update(f"{group.provisioning_state} · {_state(group) or 'no container yet'}")
+            if lab.mode != "replay":
+                time.sleep(poll_seconds)
+            group = _azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
+        started = costs.now(lab)
+    if group.provisioning_state != "Succeeded":
+        error = LabError(f"Container group {name} is {group.provisioning_state} (container {_state(group) or 'absent'}).",
+                         "look at the events above; run `aci.logs(lab)`; then delete it (`aci.delete(lab)`) and "
+                         "create it again." if group.provisioning_state in DONE_STATES else
+                         "it is still starting: run `aci.show(lab)` in a minute.")
+        progress.finish(False, error.problem, error.fix)
+        raise error
+    costs.Ledger.of(lab).opened(group.id, f"Container instance {name} (1 vCPU / 1.5 GB)", started,
+                                per_hour=costs.aci_hour(CPU, MEMORY_GB))
+    progress.finish(True, f"Container group {name} is {group.provisioning_state}, container {_state(group)}",
+                    f"open http://{group.ip_address.fqdn}/ or run the next cell.")
+    return group
+
+
+def show(lab):
+    """The container group as Azure sees it: address, state, resources and the image it runs."""
+    rg, name = _names(lab)
+    with lab.step("show"):
+        group = _azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
+    container = group.containers[0]
+    requests = container.resources.requests
+    ui.show([("Public address", f"{group.ip_address.ip} · http://{group.ip_address.fqdn}/"),
+             ("State", f"{group.provisioning_state} · container {_state(group)}"),
+             ("Image", container.image), ("Resources", f"{requests.cpu:g} vCPU, {requests.memory_in_gb:g} GB, "
+                                                       f"{group.os_type}"),
+             ("Restart policy", group.restart_policy)],
+            f"Container group {name} (az container show --resource-group {rg} --name {name})")
+    return group
+
+
+def logs(lab, tail: int = 50) -> str:
+    """The container's last ``tail`` log lines (what the app printed)."""
+    rg, name = _names(lab)
+    with lab.step("logs"):
+        text = _azure(f"Reading the logs of {name}",
+                      lambda: lab.aci.containers.list_logs(rg, name, CONTAINER, tail=tail).content) or ""
+    ui.show([(f"{i + 1:>3}", line) for i, line in enumerate(text.splitlines())] or [("", "(no output yet)")],
+            f"Logs of {CONTAINER} (az container logs --resource-group {rg} --name {name})")
+    return text
+
+
+def fetch(url: str, *, tries: int = 6, wait: float = 5) -> dict:
+    """GET ``url`` (a new public address may need a few tries); the status and body as plain JSON."""
+    import urllib.error
+    import urllib.request
+
+    attempt = 1
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                return {"url": url, "status": answer.status, "body": answer.read(20000).decode("utf-8", "replace")}
+        except (urllib.error.URLError, OSError) as err:
+            if attempt >= tries:
+                raise LabError(f"{url} did not answer ({err}).",
+                               "wait a minute (DNS and the load balancer need time) and run the cell again.") from err
+        attempt += 1
+        time.sleep(wait)
+
+
+def app_answer(body: str) -> dict:
+    """The sample app's page reduced to what it says: name, version (the image tag) and host."""
+    def find(pattern):
+        found = re.search(pattern, body)
+        return found.group(1) if found else "?"
+
+    return {"app": find(r"<h1>(.*?)</h1>"), "version": find(r"Version: <code>(.*?)</code>"),
+            "host": find(r"Host: <code>(.*?)</code>")}
+
+
+def call_app(lab, url: str, title: str = "") -> dict:
+    """Call the app over HTTP through labkit's boundary (replay shows the recorded answer) and show it."""
+    answer = lab.result_of("http.get", lambda: fetch(url))
+    said = app_answer(answer["body"])
+    ui.show([("HTTP status", answer["status"]), ("App", said["app"]), ("Version (image tag)", said["version"]),
+             ("Answered by host", said["host"])], title or f"GET {url}")
+    return said
+
+
+def browse(lab) -> dict:
+    """Call the app at the container group's DNS name."""
+    rg, name = _names(lab)
+    with lab.step("call_app"):
+        group = _azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
+        return call_app(lab, f"http://{group.ip_address.fqdn}/", f"GET http://{group.ip_address.fqdn}/ (curl)")
+
+
+def restart(lab):
+    """Restart the container in place (the image is pulled again if its tag moved)."""
+    rg, name = _names(lab)
+    with lab.step("restart"):
+        ui.track(lambda: lab.aci.container_groups.begin_restart(rg, name), title=f"Restart container group {name}",
+                 az=f"az container restart --resource-group {rg} --name {name}", done=f"{name} restarted",
+                 doing=f"Restarting {name}")
+        group = _azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
+    view = group.containers[0].instance_view
+    ui.status(_state(group) == "Running", f"Container {CONTAINER} is {_state(group)} again since "
+                                          f"{view.current_state.start_time:%H:%M:%S} UTC; last event "
+                                          f"{_events(group)[-1].name if _events(group) else '—'}")
+    return group
+
+
+def delete(lab) -> None:
+    """Delete the container group: its billing stops, and its DNS label is free again."""
+    from azure.core.exceptions import ResourceNotFoundError
+
+    rg, name = _names(lab)
+    with lab.step("delete"):
+        group = _azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
+        ui.track(lambda: lab.aci.container_groups.begin_delete(rg, name), title=f"Delete container group {name}",
+                 az=f"az container delete --resource-group {rg} --name {name} --yes", done=f"{name} deleted",
+                 doing=f"Deleting {name}")
+        ended = costs.now(lab)
+        try:
+            lab.aci.container_groups.get(rg, name)
+            gone = False
+        except ResourceNotFoundError:
+            gone = True
+    costs.Ledger.of(lab).closed(group.id, ended)
+    ui.status(gone, f"{name} is gone (GET answers 404)" if gone else f"{name} still exists",
+              "" if gone else "run this cell again in a minute.")
