@@ -11,8 +11,7 @@ import re
 import time
 
 from labkit import costs, ui
-from labkit.aks import about_recordings  # noqa: F401  (the provenance table, as in notebook 02)
-from labkit.errors import LabError, explain
+from labkit.errors import LabError
 
 CONTAINER = "app"
 CPU, MEMORY_GB, PORT = 1.0, 1.5, 80
@@ -21,19 +20,6 @@ DONE_STATES = {"Succeeded", "Failed", "Canceled"}
 
 def _names(lab):
     return lab.config.resource_group, lab.config.container_group
-
-
-def _azure(doing: str, fn):
-    """Run one Azure call; a known Azure error becomes a LabError, shown with ⛔ and its fix."""
-    from azure.core.exceptions import HttpResponseError
-
-    try:
-        return fn()
-    except HttpResponseError as err:
-        friendly = explain(err, doing=doing)
-        if isinstance(friendly, LabError):
-            ui.status(False, friendly.problem, friendly.fix)
-        raise friendly from err
 
 
 def az_create(config) -> str:
@@ -77,9 +63,9 @@ def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
                         costs.aci_hour(CPU, MEMORY_GB), ", billed by the second")
     progress = ui.Progress(f"Create container group {name} (about a minute live)", az_create(c))
     with lab.step("create_container_group"):
-        creds = _azure(f"Reading the admin credentials of {c.registry_name}",
+        creds = ui.azure(f"Reading the admin credentials of {c.registry_name}",
                        lambda: lab.acr.registries.list_credentials(rg, c.registry_name))
-        group = _azure(f"Creating container group {name}", lambda: lab.aci.container_groups.begin_create_or_update(
+        group = ui.azure(f"Creating container group {name}", lambda: lab.aci.container_groups.begin_create_or_update(
             rg, name, spec(c, creds.username, creds.passwords[0].value), polling=False).result())
         seen = set()
         while True:
@@ -93,7 +79,7 @@ def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
             progress.update(f"{group.provisioning_state} · {_state(group) or 'no container yet'}")
             if lab.mode != "replay":
                 time.sleep(poll_seconds)
-            group = _azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
+            group = ui.azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
         started = costs.now(lab)
     if group.provisioning_state != "Succeeded":
         error = LabError(f"Container group {name} is {group.provisioning_state} (container {_state(group) or 'absent'}).",
@@ -113,7 +99,7 @@ def show(lab):
     """The container group as Azure sees it: address, state, resources and the image it runs."""
     rg, name = _names(lab)
     with lab.step("show"):
-        group = _azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
+        group = ui.azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
     container = group.containers[0]
     requests = container.resources.requests
     ui.show([("Public address", f"{group.ip_address.ip} · http://{group.ip_address.fqdn}/"),
@@ -129,7 +115,7 @@ def logs(lab, tail: int = 50) -> str:
     """The container's last ``tail`` log lines (what the app printed)."""
     rg, name = _names(lab)
     with lab.step("logs"):
-        text = _azure(f"Reading the logs of {name}",
+        text = ui.azure(f"Reading the logs of {name}",
                       lambda: lab.aci.containers.list_logs(rg, name, CONTAINER, tail=tail).content) or ""
     ui.show([(f"{i + 1:>3}", line) for i, line in enumerate(text.splitlines())] or [("", "(no output yet)")],
             f"Logs of {CONTAINER} (az container logs --resource-group {rg} --name {name})")
@@ -177,7 +163,7 @@ def browse(lab) -> dict:
     """Call the app at the container group's DNS name."""
     rg, name = _names(lab)
     with lab.step("call_app"):
-        group = _azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
+        group = ui.azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
         return call_app(lab, f"http://{group.ip_address.fqdn}/", f"GET http://{group.ip_address.fqdn}/ (curl)")
 
 
@@ -188,7 +174,7 @@ def restart(lab):
         ui.track(lambda: lab.aci.container_groups.begin_restart(rg, name), title=f"Restart container group {name}",
                  az=f"az container restart --resource-group {rg} --name {name}", done=f"{name} restarted",
                  doing=f"Restarting {name}")
-        group = _azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
+        group = ui.azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
     view = group.containers[0].instance_view
     ui.status(_state(group) == "Running", f"Container {CONTAINER} is {_state(group)} again since "
                                           f"{view.current_state.start_time:%H:%M:%S} UTC; last event "
@@ -202,7 +188,7 @@ def delete(lab) -> None:
 
     rg, name = _names(lab)
     with lab.step("delete"):
-        group = _azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
+        group = ui.azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
         ui.track(lambda: lab.aci.container_groups.begin_delete(rg, name), title=f"Delete container group {name}",
                  az=f"az container delete --resource-group {rg} --name {name} --yes", done=f"{name} deleted",
                  doing=f"Deleting {name}")

@@ -8,14 +8,12 @@ and the push progress, ``lab.result_of`` for the rest): HTTP recorders hang on d
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from labkit import images, streams, ui
-from labkit.aks import about_recordings  # noqa: F401  (the provenance table, as in notebook 02)
 from labkit.config import APP_REPOSITORY, APP_TAG, check_name as check_rule, new_suffix
-from labkit.errors import LabError, explain
+from labkit.errors import LabError
 
 APP_DIR = Path(__file__).resolve().parents[1] / "notebooks" / "app"
 SAMPLE_REGISTRY, SAMPLE_IMAGE = "mcr.microsoft.com", "azuredocs/aci-helloworld:latest"  # Microsoft's hello-world
@@ -34,29 +32,6 @@ class RegistryLogin:
 
 
 # -- helpers -------------------------------------------------------------------------------------------
-def _plain(value) -> str:
-    """An SDK enum (SkuName.BASIC) as Azure writes it ('Basic')."""
-    return str(getattr(value, "value", value))
-
-
-@contextlib.contextmanager
-def _shown(doing: str):
-    """Show a failure as ⛔ with its fix; known Azure errors become LabErrors (errors.AZURE_HINTS)."""
-    from azure.core.exceptions import HttpResponseError
-
-    try:
-        yield
-    except LabError as err:
-        ui.status(False, err.problem, err.fix)
-        raise
-    except HttpResponseError as err:
-        friendly = explain(err, doing=doing)
-        if friendly is err:
-            raise
-        ui.status(False, friendly.problem, friendly.fix)
-        raise friendly from err
-
-
 def _find(lab, name: str):
     """The registry ``name`` in the lab's resource group, or None."""
     from azure.core.exceptions import ResourceNotFoundError
@@ -89,7 +64,7 @@ def check_name(lab, name: str | None = None) -> str:
     A name taken by the lab's own registry (an earlier run) is fine: the next step reuses it.
     """
     name = check_rule("ACR registry", name or lab.config.registry_name)  # before any Azure call
-    with lab.step("check_name"), _shown(f"Checking the registry name {name}"):
+    with lab.step("check_name"), ui.shown(f"Checking the registry name {name}"):
         answer = _available(lab, name)
         if answer.name_available:
             ui.status(True, f"{name} is free: registry names are global, and {name}.azurecr.io will be yours "
@@ -122,7 +97,7 @@ def create_registry(lab):
     """Create the lab's Basic registry with the admin user, or reuse it when it exists in the lab's group."""
     c = lab.config
     with lab.step("create_registry"):
-        with _shown(f"Creating registry {c.registry_name}"):
+        with ui.shown(f"Creating registry {c.registry_name}"):
             found = _find(lab, c.registry_name)
             if found is None:
                 lab.resources.resource_groups.create_or_update(c.resource_group,
@@ -142,9 +117,9 @@ def create_registry(lab):
         else:
             registry = found
             ui.status(True, f"Registry {c.registry_name} already exists in {c.resource_group}: reusing it.")
-    ui.show([("Login server", registry.login_server), ("SKU", _plain(registry.sku.name)),
+    ui.show([("Login server", registry.login_server), ("SKU", ui.plain(registry.sku.name)),
              ("Admin user", "enabled" if registry.admin_user_enabled else "disabled"),
-             ("Location", registry.location), ("Provisioning state", _plain(registry.provisioning_state))],
+             ("Location", registry.location), ("Provisioning state", ui.plain(registry.provisioning_state))],
             f"Registry {registry.name}")
     return registry
 
@@ -152,7 +127,7 @@ def create_registry(lab):
 def credentials(lab) -> RegistryLogin:
     """The admin user's name and first password, to log Docker in. The password is never displayed."""
     c = lab.config
-    with lab.step("credentials"), _shown(f"Reading the credentials of {c.registry_name}"):
+    with lab.step("credentials"), ui.shown(f"Reading the credentials of {c.registry_name}"):
         found = lab.acr.registries.list_credentials(c.resource_group, c.registry_name)
     ui.show([("Login server", c.login_server), ("User name", found.username),
              ("Password", f"hidden: {len(found.passwords)} passwords, either works; kept in the `login` variable, "
@@ -306,7 +281,7 @@ def _inventory(login: RegistryLogin, repository: str, tag: str) -> dict:
 def show_repositories(lab, login: RegistryLogin, published: dict | None = None, *,
                       repository: str = APP_REPOSITORY, tag: str = APP_TAG) -> dict:
     """List the registry's repositories and tags through its /v2/ API, and the digest of ``repository:tag``."""
-    with lab.step("repositories"), _shown(f"Listing the repositories of {login.server}"):
+    with lab.step("repositories"), ui.shown(f"Listing the repositories of {login.server}"):
         found = lab.result_of("registry.v2", lambda: _inventory(login, repository, tag))
     name = login.server.split(".", 1)[0]
     ui.show([(repo, ", ".join(tags)) for repo, tags in found["repositories"].items()],

@@ -11,7 +11,7 @@ import os
 import time
 
 from labkit import costs, kube, ui
-from labkit.errors import AZURE_HINTS, LabError, explain
+from labkit.errors import AZURE_HINTS, LabError
 
 SYSTEM_POOL = "nodepool1"
 USER_POOL = "userpool"
@@ -35,26 +35,8 @@ COMPONENTS = {
 
 
 # -- helpers -----------------------------------------------------------------------------------------
-def _text(value) -> str:
-    """An SDK enum as the word Azure sent ('Free', not 'ManagedClusterSKUTier.FREE')."""
-    return str(getattr(value, "value", value) if value is not None else "")
-
-
 def _names(lab):
     return lab.config.resource_group, lab.config.cluster_name
-
-
-def _azure(doing: str, fn):
-    """Run one Azure call; a known Azure error becomes a LabError, shown with ⛔ and its fix."""
-    from azure.core.exceptions import HttpResponseError
-
-    try:
-        return fn()
-    except HttpResponseError as err:
-        friendly = explain(err, doing=doing)
-        if isinstance(friendly, LabError):
-            ui.status(False, friendly.problem, friendly.fix)
-        raise friendly from err
 
 
 def _find(lab):
@@ -69,7 +51,7 @@ def _find(lab):
         except ResourceNotFoundError:
             return None
 
-    return _azure(f"Looking for cluster {name}", get)
+    return ui.azure(f"Looking for cluster {name}", get)
 
 
 def az_create(config, version: str) -> str:
@@ -93,7 +75,7 @@ def cluster_spec(config, version: str):
 
 def _ensure_group(lab) -> None:
     c = lab.config
-    _azure(f"Creating resource group {c.resource_group}", lambda: lab.resources.resource_groups.create_or_update(
+    ui.azure(f"Creating resource group {c.resource_group}", lambda: lab.resources.resource_groups.create_or_update(
         c.resource_group, {"location": c.region, "tags": c.tags()}))
     ui.status(True, f"Resource group {c.resource_group} in {c.region}, tagged course, owner, created, expires "
                     f"(az group create --name {c.resource_group} --location {c.region} --tags …)")
@@ -101,7 +83,7 @@ def _ensure_group(lab) -> None:
 
 def pick_version(lab) -> str:
     """The Kubernetes minor version Azure offers by default in the lab's region, asked at run time."""
-    listed = _azure("Listing Kubernetes versions",
+    listed = ui.azure("Listing Kubernetes versions",
                     lambda: lab.aks.managed_clusters.list_kubernetes_versions(lab.config.region)).values_property
     default = [v for v in listed if v.is_default] or [v for v in listed if not v.is_preview]
     return default[0].version if default else max(v.version for v in listed)
@@ -128,7 +110,7 @@ def start_cluster(lab) -> None:
         _ensure_group(lab)
         version = pick_version(lab)
         spec = cluster_spec(lab.config, version)
-        cluster = _azure(f"Creating cluster {name}", lambda: lab.aks.managed_clusters.begin_create_or_update(
+        cluster = ui.azure(f"Creating cluster {name}", lambda: lab.aks.managed_clusters.begin_create_or_update(
             rg, name, spec, polling=False).result())
     ui.status(True, f"Creation of {name} started ({az_create(lab.config, version)} --no-wait): "
                     f"provisioning state {cluster.provisioning_state}.",
@@ -139,7 +121,7 @@ def start_cluster(lab) -> None:
 def show_versions(lab) -> None:
     """The Kubernetes versions AKS offers in the lab's region today, the default marked."""
     with lab.step("kubernetes_versions"):
-        listed = _azure("Listing Kubernetes versions",
+        listed = ui.azure("Listing Kubernetes versions",
                         lambda: lab.aks.managed_clusters.list_kubernetes_versions(lab.config.region)).values_property
     rows = []
     for v in sorted(listed, key=lambda v: [int(p) for p in v.version.split(".")]):
@@ -162,7 +144,7 @@ def create_cluster(lab):
             raise error
         elif found.provisioning_state not in DONE_STATES:
             cluster = _join(lab, found)
-        elif found.power_state and _text(found.power_state.code) == "Stopped":
+        elif found.power_state and ui.plain(found.power_state.code) == "Stopped":
             cluster = _start(lab)
         else:
             cluster = found
@@ -191,7 +173,7 @@ def _join(lab, cluster, *, poll_seconds: float = 15):
         progress.update(cluster.provisioning_state)
         if lab.mode != "replay":
             time.sleep(poll_seconds)
-        cluster = _azure(f"Checking cluster {name}", lambda: lab.aks.managed_clusters.get(rg, name))
+        cluster = ui.azure(f"Checking cluster {name}", lambda: lab.aks.managed_clusters.get(rg, name))
     if cluster.provisioning_state == "Succeeded":
         progress.finish(True, f"Cluster {name} is ready — you waited only for what was left of its creation")
         return cluster
@@ -209,15 +191,15 @@ def _start(lab):
     ui.track(lambda: lab.aks.managed_clusters.begin_start(rg, name), title=f"Start stopped cluster {name}",
              az=f"az aks start --resource-group {rg} --name {name}", done=f"Cluster {name} started",
              doing=f"Starting cluster {name}")
-    return _azure(f"Reading cluster {name}", lambda: lab.aks.managed_clusters.get(rg, name))
+    return ui.azure(f"Reading cluster {name}", lambda: lab.aks.managed_clusters.get(rg, name))
 
 
 def _show_cluster(cluster) -> None:
-    pools = ", ".join(f"{p.name} ({_text(p.mode)}, {p.count} × {p.vm_size})"
+    pools = ", ".join(f"{p.name} ({ui.plain(p.mode)}, {p.count} × {p.vm_size})"
                       for p in cluster.agent_pool_profiles or [])
     ui.show([("Kubernetes version", cluster.current_kubernetes_version or cluster.kubernetes_version),
-             ("Pricing tier", f"{_text(cluster.sku.tier)} (control plane run by Azure)" if cluster.sku else ""),
-             ("Node pools", pools), ("Identity", _text(cluster.identity.type) if cluster.identity else ""),
+             ("Pricing tier", f"{ui.plain(cluster.sku.tier)} (control plane run by Azure)" if cluster.sku else ""),
+             ("Node pools", pools), ("Identity", ui.plain(cluster.identity.type) if cluster.identity else ""),
              ("API server", cluster.fqdn), ("Node resource group", cluster.node_resource_group),
              ("Provisioning state", cluster.provisioning_state)], f"Cluster {cluster.name} in {cluster.location}")
 
@@ -226,7 +208,7 @@ def fetch_kubeconfig(lab):
     """Save the cluster's user kubeconfig in the lab folder, readable only by you; never print it."""
     rg, name = _names(lab)
     with lab.step("kubeconfig"):
-        result = _azure(f"Fetching the kubeconfig of {name}",
+        result = ui.azure(f"Fetching the kubeconfig of {name}",
                         lambda: lab.aks.managed_clusters.list_cluster_user_credentials(rg, name))
     path = kube.kubeconfig_path(lab)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -297,8 +279,8 @@ def show_node_pools(lab) -> None:
     """The cluster's node pools: mode, size, count, version and state."""
     rg, name = _names(lab)
     with lab.step("node_pools"):
-        pools = _azure("Listing node pools", lambda: list(lab.aks.agent_pools.list(rg, name)))
-    ui.show([(p.name, f"{_text(p.mode)} · {p.count} × {p.vm_size} · {_text(p.os_type)} ({_text(p.os_sku)}) · "
+        pools = ui.azure("Listing node pools", lambda: list(lab.aks.agent_pools.list(rg, name)))
+    ui.show([(p.name, f"{ui.plain(p.mode)} · {p.count} × {p.vm_size} · {ui.plain(p.os_type)} ({ui.plain(p.os_sku)}) · "
                       f"Kubernetes {p.current_orchestrator_version} · {p.provisioning_state}") for p in pools],
             f"Node pools of {name} (az aks nodepool list --resource-group {rg} --cluster-name {name})")
 
@@ -334,7 +316,7 @@ def show_upgrades(lab) -> None:
     """The upgrade profile: the version of the control plane and each pool, and what each can move to."""
     rg, name = _names(lab)
     with lab.step("upgrade_profile"):
-        profile = _azure("Reading the upgrade profile", lambda: lab.aks.managed_clusters.get_upgrade_profile(rg, name))
+        profile = ui.azure("Reading the upgrade profile", lambda: lab.aks.managed_clusters.get_upgrade_profile(rg, name))
 
     def targets(upgrades):
         return ", ".join(u.kubernetes_version + (" (preview)" if u.is_preview else "")
@@ -352,11 +334,11 @@ def show_running(lab) -> None:
     """What is still running, what it costs per hour and per day, and how to stop or delete it."""
     rg, name = _names(lab)
     with lab.step("still_running"):
-        cluster = _azure(f"Reading cluster {name}", lambda: lab.aks.managed_clusters.get(rg, name))
-    tier = _text(cluster.sku.tier) if cluster.sku else "Free"
+        cluster = ui.azure(f"Reading cluster {name}", lambda: lab.aks.managed_clusters.get(rg, name))
+    tier = ui.plain(cluster.sku.tier) if cluster.sku else "Free"
     pools = cluster.agent_pool_profiles or []
     hourly = costs.CONTROL_PLANE_PER_HOUR.get(tier, 0.0) + sum(p.count * costs.node_hour(p.vm_size) for p in pools)
-    state = _text(cluster.power_state.code) if cluster.power_state else "Running"
+    state = ui.plain(cluster.power_state.code) if cluster.power_state else "Running"
     unpriced = [p.vm_size for p in pools if p.vm_size not in costs.NODE_PER_HOUR]
     ui.show([("Cluster", f"{name}: {state}, {tier} tier"),
              ("Nodes", ", ".join(f"{p.count} × {p.vm_size} ({p.name})" for p in pools)),
@@ -385,22 +367,3 @@ def delete_cluster(lab) -> None:
         ui.track(lambda: lab.aks.managed_clusters.begin_delete(rg, name), title=f"Delete cluster {name}",
                  az=f"az aks delete --resource-group {rg} --name {name} --yes", done=f"Cluster {name} deleted",
                  next_step="99-cleanup removes everything else the lab made.", doing=f"Deleting cluster {name}")
-
-
-def about_recordings(lab) -> None:
-    """Where this notebook's answers come from: live Azure, or recordings (and how each was made)."""
-    import json
-
-    for note in lab.notes:
-        ui.status(True, note)
-    folder = lab.recorder.root / lab.notebook
-    if lab.mode != "replay" or not folder.is_dir():
-        ui.status(True, f"Mode {lab.mode}: answers come from Azure itself.")
-        return
-    rows = []
-    for path in sorted(folder.glob("*.json")):
-        p = json.loads(path.read_text()).get("provenance", {})
-        source = ", ".join(b.rsplit("/examples/", 1)[-1] for b in p.get("built_from", []))
-        rows.append((path.stem, f"{p.get('kind', '?')} on {p.get('date', '?')} · {source}"))
-    ui.show(rows, f"Recordings replayed by this notebook (recordings/{lab.notebook}/; each file's provenance "
-                  "says how it was made)")

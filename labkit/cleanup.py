@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 from labkit import costs, ui
-from labkit.aks import about_recordings  # noqa: F401  (the provenance table, as in notebook 02)
 from labkit.config import COURSE_TAG
 from labkit.errors import LabError, explain
 

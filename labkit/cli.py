@@ -1,10 +1,12 @@
 """The ``labkit`` command for instructors.
 
     labkit cleanup [--expired | --older-than DAYS] [--owner NAME] [--yes]
+    labkit class-smoke --learners N
 
-finds the course's resource groups by tag across the subscription (a whole class), shows them, and
-deletes them only with ``--yes`` (a dry run otherwise). It uses ``LABKIT_MODE`` like the notebooks:
-set ``LABKIT_MODE=live`` to act on your subscription; the default, replay, shows a recorded class.
+``cleanup`` finds the course's resource groups by tag across the subscription (a whole class), shows
+them, and deletes them only with ``--yes`` (a dry run otherwise). It uses ``LABKIT_MODE`` like the
+notebooks: set ``LABKIT_MODE=live`` to act on your subscription; the default, replay, shows a recorded
+class. ``class-smoke`` executes the whole workbook in replay for N generated learners and reports failures.
 """
 
 from __future__ import annotations
@@ -27,8 +29,34 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--owner", help="only this learner's groups (the 'owner' tag)")
     clean.add_argument("--yes", action="store_true", help="really delete (without it: a dry run)")
     clean.set_defaults(run=cleanup)
-    # `labkit class-smoke` (run every notebook for a class list) is added here: commands.add_parser("class-smoke").
+    smoke = commands.add_parser("class-smoke", help="run the whole workbook in replay for N generated learners",
+                                description="Executes every notebook with papermill, in replay, once per generated "
+                                            "learner (learner001, …), and reports each failure.")
+    smoke.add_argument("--learners", type=int, default=3, metavar="N", help="how many learners (default 3)")
+    smoke.add_argument("--keep", metavar="DIR", help="keep the executed notebooks in DIR")
+    smoke.set_defaults(run=class_smoke)
     return parser
+
+
+def class_smoke(args) -> int:
+    """Exit 0 when every learner's run of every notebook succeeded, 1 otherwise."""
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from labkit.notebooks import class_smoke as run, workbook
+
+    paths = workbook()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as scratch:
+        report = run(args.learners, paths, Path(args.keep or scratch))
+    failed = {learner: errors for learner, errors in report.items() if errors}
+    for learner, errors in failed.items():
+        for line in errors:
+            print(f"⛔ {learner}: {line}")
+    print(f"{'✅' if not failed else '⛔'} {len(report) - len(failed)} of {len(report)} learners ran all "
+          f"{len(paths)} notebooks in replay ({time.monotonic() - started:.0f} s).")
+    return 1 if failed else 0
 
 
 def cleanup(args) -> int:

@@ -50,6 +50,24 @@ class Lab:
         """Like :meth:`result_of` for a stream of events (build logs, push progress)."""
         return self.recorder.events_of(call, fn)
 
+    def about_recordings(self) -> None:
+        """Where this notebook's answers come from: Azure itself, or recordings (and how each was made)."""
+        from labkit import ui
+
+        for note in self.notes:
+            ui.status(True, note)
+        folder = self.recorder.root / self.notebook
+        if self.mode != "replay" or not folder.is_dir():
+            ui.status(True, f"Mode {self.mode}: answers come from Azure itself.")
+            return
+        rows = []
+        for path in sorted(folder.glob("*.json")):
+            p = json.loads(path.read_text()).get("provenance", {})
+            source = ", ".join(b.rsplit("/examples/", 1)[-1] for b in p.get("built_from", []))
+            rows.append((path.stem, f"{p.get('kind', '?')} on {p.get('date', '?')} · {source}"))
+        ui.show(rows, f"Recordings replayed by this notebook (recordings/{self.notebook}/; each file's provenance "
+                      "says how it was made)")
+
     def _client(self, cls, **kwargs):
         from labkit.recording.transport import make_transport
 

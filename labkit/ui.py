@@ -6,6 +6,7 @@ ipywidgets form is added where a front end can draw it. Introduced in notebook 0
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import time
@@ -15,6 +16,37 @@ def _display(obj, **kwargs):
     from IPython.display import display
 
     return display(obj, **kwargs)
+
+
+def plain(value) -> str:
+    """An SDK enum as the word Azure sent ('Free', not 'ManagedClusterSKUTier.FREE'); None as ''."""
+    return "" if value is None else str(getattr(value, "value", value))
+
+
+@contextlib.contextmanager
+def shown(doing: str):
+    """Show a failure inside as ⛔ with its fix; known Azure errors become LabErrors (errors.AZURE_HINTS)."""
+    from azure.core.exceptions import HttpResponseError
+
+    from labkit.errors import LabError, explain
+
+    try:
+        yield
+    except LabError as err:
+        status(False, err.problem, err.fix)
+        raise
+    except HttpResponseError as err:
+        friendly = explain(err, doing=doing)
+        if friendly is err:
+            raise
+        status(False, friendly.problem, friendly.fix)
+        raise friendly from err
+
+
+def azure(doing: str, fn):
+    """Run one Azure call with its failure shown (see :func:`shown`)."""
+    with shown(doing):
+        return fn()
 
 
 def seconds(value: float) -> str:

@@ -135,7 +135,7 @@ def grant_pull(lab) -> dict:
     """Let the cluster pull from the registry: an image pull secret from the registry's admin credentials."""
     c = lab.config
     with lab.step("pull_access"):
-        creds = aci._azure(f"Reading the admin credentials of {c.registry_name}",
+        creds = ui.azure(f"Reading the admin credentials of {c.registry_name}",
                            lambda: lab.acr.registries.list_credentials(c.resource_group, c.registry_name))
         secret = pull_secret(c.login_server, creds.username, creds.passwords[0].value)
         result = lab.result_of("kube.apply_secret",

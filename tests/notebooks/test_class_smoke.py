@@ -33,3 +33,17 @@ def test_a_broken_notebook_is_reported_for_each_learner(tmp_path):
     nbformat.write(nb, broken)
     report = class_smoke(1, [broken], tmp_path / "runs")
     assert report["learner001"] and "the class network is down" in report["learner001"][0]
+
+
+@pytest.mark.notebooks
+def test_cli_reports_the_class_and_fails_on_a_failure(tmp_path, monkeypatch, capsys):
+    from labkit import cli, notebooks
+
+    setup = [p for p in workbook() if p.stem == "00-setup"]
+    monkeypatch.setattr(notebooks, "workbook", lambda: setup)
+    assert cli.main(["class-smoke", "--learners", "2", "--keep", str(tmp_path)]) == 0
+    assert "✅ 2 of 2 learners ran all 1 notebooks" in capsys.readouterr().out
+    assert (tmp_path / "learner002" / "00-setup.ipynb").exists()
+    monkeypatch.setattr(notebooks, "class_smoke", lambda n, paths, folder: {"learner001": ["00-setup: boom"]})
+    assert cli.main(["class-smoke", "--learners", "1"]) == 1
+    assert "⛔ learner001: 00-setup: boom" in capsys.readouterr().out
