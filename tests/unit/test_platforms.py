@@ -519,6 +519,22 @@ def test_instructor_guide_covers_the_class():
     for needed in (
         "Microsoft.ContainerService", "Microsoft.ContainerRegistry", "Microsoft.ContainerInstance",
         "RequestDisallowedByAzure", "LABKIT_MODE=record", "labkit class-smoke --learners 30",
-        "labkit cleanup --yes", "deploy/jupyterhub/config.yaml",
+        "labkit cleanup --expired --yes", "deploy/jupyterhub/config.yaml",
     ):
         assert needed in text, f"docs/instructor.md does not mention {needed}"
+
+
+def test_every_labkit_command_in_the_docs_parses():
+    import shlex
+
+    from labkit.cli import _parser
+
+    commands = []
+    for doc in (INSTRUCTOR, REPO / "README.md"):
+        for line in doc.read_text(encoding="utf-8").splitlines():
+            found = re.search(r"(?:^|`|LABKIT_MODE=\w+ )(labkit (?:cleanup|class-smoke)[^`#]*)", line)
+            if found:
+                commands.append(found.group(1).strip())
+    assert len(commands) >= 4, commands
+    for command in commands:
+        _parser().parse_args(shlex.split(command)[1:])  # SystemExit (a failure) if the docs drifted
