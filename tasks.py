@@ -48,7 +48,8 @@ def venv_run(*args: str, env: dict | None = None) -> int:
 def lab(args) -> int:
     env = {"LABKIT_MODE": os.environ.get("LABKIT_MODE", "replay")}
     print(f"Opening JupyterLab in {env['LABKIT_MODE']} mode: start with notebooks/00-setup.ipynb", flush=True)
-    return venv_run("-m", "jupyter", "lab", "notebooks/00-setup.ipynb", *args, env=env)
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []  # containers often run as root
+    return venv_run("-m", "jupyter", "lab", "notebooks/00-setup.ipynb", *as_root, *args, env=env)
 
 
 def test(args) -> int:
