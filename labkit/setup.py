@@ -18,7 +18,8 @@ def show_lab(lab) -> None:
     """The mode, the subscription and every name the lab will create, with its tags."""
     c = lab.config
     rows = [("Mode", MODE_TEXT[c.mode]), ("Subscription", lab.subscription_id), ("Region", c.region)]
-    rows += list(c.names().items()) + [("VM size for nodes", c.vm_size), ("Tags", ", ".join(
+    rows += [(kind[0].upper() + kind[1:], name) for kind, name in c.names().items()]
+    rows += [("VM size for nodes", c.vm_size), ("Tags", ", ".join(
         f"{k}={v}" for k, v in c.tags().items()))]
     ui.show(rows, "Your lab")
     for note in lab.notes:

@@ -70,7 +70,7 @@ class Table:
         return "\n".join(lines + [f"  {k.ljust(width)}  {v}" for k, v in self.rows])
 
     def _repr_html_(self):
-        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td><code>{html.escape(v)}</code></td></tr>"
+        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td style='text-align:left'><code>{html.escape(v)}</code></td></tr>"
                        for k, v in self.rows)
         caption = f"<caption style='text-align:left'><b>{html.escape(self.title)}</b></caption>" if self.title else ""
         return f"<table class='labkit-table'>{caption}{body}</table>"
