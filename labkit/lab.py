@@ -113,7 +113,7 @@ def open_lab(notebook: str, *, recordings: Path = RECORDINGS, **params) -> Lab:
                          f"your region {config.region} is used in live mode.")
             config = dataclasses.replace(config, region=recorded_config.region)
         names = dict(zip(config.names().values(), recorded_config.names().values()))
-        recorder = Recorder("replay", notebook, root=recordings, names=names)
+        recorder = Recorder("replay", notebook, root=recordings, names=names, learner=config.names())
         return Lab(notebook, config, recorder, _replay_credential(), scrub.SUBSCRIPTION, tuple(notes))
 
     from labkit.identity import choose_subscription, sign_in

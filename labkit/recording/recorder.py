@@ -16,6 +16,7 @@ from labkit.errors import LabError, NoRecordingError
 from labkit.recording import scrub
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings"
+LAB_KEYS = ("prefix", "suffix", "region")  # what a recording's names derive from
 
 
 def rerecord_hint(notebook: str) -> str:
@@ -47,13 +48,16 @@ class Recorder:
     """Serves (replay) or writes (record) the current step's recording; live mode passes through.
 
     ``names`` maps the learner's names to the recorded lab's, so replay works whatever the learner
-    chose: requests are matched with recorded names, answers come back with the learner's.
+    chose: requests are matched with recorded names, answers come back with the learner's. A step file
+    whose provenance names the lab it was recorded with (``config``) is mapped from that lab's names,
+    given the learner's (``learner``: kind of name -> name).
     """
 
     def __init__(self, mode: str, notebook: str, *, root: Path = RECORDINGS, names: dict | None = None,
-                 provenance: dict | None = None, ids: dict | None = None):
+                 learner: dict | None = None, provenance: dict | None = None, ids: dict | None = None):
         self.mode, self.notebook, self.root = mode, notebook, root
-        self.names = {k: v for k, v in (names or {}).items() if k != v}
+        self.default_names = self.names = {k: v for k, v in (names or {}).items() if k != v}
+        self.learner = learner
         self.provenance = provenance or {}
         self.step: StepFile | None = None
         self.step_name: str | None = None
@@ -70,6 +74,7 @@ class Recorder:
         self.step_name = name
         if self.mode == "replay":
             self.step = StepFile.load(path) or StepFile(path, {})
+            self.names = self._names_for(self.step.data.get("provenance", {}).get("config"))
         elif self.mode == "record":
             self.step = StepFile(path, {"provenance": {**self.provenance, "kind": "recorded",
                                                         "date": dt.date.today().isoformat()},
@@ -80,9 +85,26 @@ class Recorder:
             if self.mode == "record" and self.step is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(json.dumps(self.step.data, indent=2, ensure_ascii=False) + "\n")
+                if "config" in self.provenance:
+                    self._write_lab(self.step.data["provenance"])
             self.step, self.step_name = None, None
 
+    def _write_lab(self, provenance: dict) -> None:
+        """Record mode: replay's default names become this recording's (``recordings/lab.json``)."""
+        config = {k: provenance["config"][k] for k in LAB_KEYS}
+        lab = {"config": config, "provenance": {"kind": "recorded", "date": provenance["date"]}}
+        (self.root / "lab.json").write_text(json.dumps(lab, indent=2) + "\n")
+
     # -- names -------------------------------------------------------------------------------
+    def _names_for(self, recorded: dict | None) -> dict:
+        """learner name -> recorded name, for a step recorded with the lab settings ``recorded``."""
+        if not (recorded and self.learner):
+            return self.default_names
+        from labkit.config import LabConfig
+
+        theirs = LabConfig(mode="replay", **{k: recorded[k] for k in LAB_KEYS}).names()
+        return {self.learner[kind]: name for kind, name in theirs.items() if self.learner[kind] != name}
+
     def to_recorded(self, text: str) -> str:
         for mine, recorded in self.names.items():
             text = text.replace(mine, recorded)

@@ -1,5 +1,6 @@
 """The lab session in replay: no socket at all, steps required, re-runs work, learners' own names."""
 
+import json
 import socket
 
 import pytest
@@ -62,3 +63,36 @@ def test_import_labkit_loads_no_sdk():
     code = "import sys, labkit; print(sorted(m for m in sys.modules if m.split('.')[0] in " \
            "('azure', 'docker', 'ipywidgets', 'kubernetes', 'requests')))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
+
+
+def write_step(root, notebook, step, config, entries):
+    (root / notebook).mkdir(parents=True, exist_ok=True)
+    data = {"provenance": {"kind": "recorded", "date": "2026-12-01", "config": config}, "Entries": entries, "Calls": []}
+    (root / notebook / f"{step}.json").write_text(json.dumps(data))
+
+
+@pytest.mark.unit
+def test_a_step_recorded_with_other_names_replays_for_any_learner(tmp_path):
+    (tmp_path / "lab.json").write_text(json.dumps({"config": {"prefix": "student", "suffix": "k7q2",
+                                                              "region": "eastus"}}))
+    group = "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-inst-ab12"
+    write_step(tmp_path, "nb", "get", {"prefix": "inst", "suffix": "ab12", "region": "eastus"}, [{
+        "RequestUri": f"https://management.azure.com{group}?api-version=2025-04-01", "RequestMethod": "GET",
+        "RequestHeaders": {}, "RequestBody": None, "StatusCode": 200, "ResponseHeaders": {},
+        "ResponseBody": {"id": group, "name": "rg-inst-ab12", "location": "eastus"}}])
+    for prefix in (None, "zoe"):
+        lab = labkit.open_lab("nb", recordings=tmp_path, prefix=prefix)
+        with lab.step("get"):
+            assert lab.resources.resource_groups.get(lab.config.resource_group).name == lab.config.resource_group
+
+
+@pytest.mark.unit
+def test_record_mode_makes_its_lab_the_replay_default(tmp_path):
+    from labkit.recording.recorder import Recorder
+
+    config = {"prefix": "inst", "suffix": "ab12", "region": "westeurope", "mode": "record", "owner": "inst"}
+    with Recorder("record", "nb", root=tmp_path, provenance={"config": config}).step_scope("s"):
+        pass
+    assert json.loads((tmp_path / "lab.json").read_text())["config"] == {"prefix": "inst", "suffix": "ab12",
+                                                                          "region": "westeurope"}
+    assert labkit.open_lab("nb", recordings=tmp_path).config.resource_group == "rg-inst-ab12"

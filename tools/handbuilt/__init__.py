@@ -16,6 +16,7 @@ ARM = "https://management.azure.com"
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000000"
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-cache"}
 BUILT_ON = "2026-11-29"
+LAB = {"prefix": "student", "suffix": "k7q2", "region": "eastus"}  # the lab every hand-built recording shows
 
 
 def entry(method: str, path: str, status: int, body=None, *, request=None, headers=None) -> dict:
@@ -62,7 +63,7 @@ def error(method: str, path: str, status: int, code: str, message: str, *, reque
 def write(notebook: str, step: str, entries: list, *, examples: list[str], calls: list | None = None,
           note: str = "") -> Path:
     """Write one step file, its provenance naming the reference examples it was built from."""
-    provenance = {"kind": "hand-built", "date": BUILT_ON,
+    provenance = {"kind": "hand-built", "date": BUILT_ON, "config": LAB,
                   "built_from": examples,
                   "note": note or "Built by hand: nothing in this project can reach Azure. Shapes follow the "
                                   "named Azure REST API reference examples; names and ids are the recorded lab's."}

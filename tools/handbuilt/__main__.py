@@ -7,7 +7,7 @@ import pkgutil
 import tools.handbuilt as package
 from tools.handbuilt import RECORDINGS
 
-LAB = {"config": {"prefix": "student", "suffix": "k7q2", "region": "eastus"},
+LAB_FILE = {"config": package.LAB,
        "provenance": {"kind": "hand-built", "note": "The lab every hand-built recording shows: prefix 'student', "
                       "suffix 'k7q2', region eastus, subscription 00000000-0000-0000-0000-000000000000."}}
 
@@ -15,5 +15,5 @@ for info in pkgutil.iter_modules(package.__path__):
     if info.name == "__main__":
         continue
     importlib.import_module(f"tools.handbuilt.{info.name}").build()
-(RECORDINGS / "lab.json").write_text(json.dumps(LAB, indent=2) + "\n")
+(RECORDINGS / "lab.json").write_text(json.dumps(LAB_FILE, indent=2) + "\n")
 print(f"recordings rebuilt under {RECORDINGS}")
