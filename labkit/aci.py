@@ -12,10 +12,10 @@ import time
 
 from labkit import costs, ui
 from labkit.errors import LabError
+from labkit.lab import DONE_STATES
 
 CONTAINER = "app"
 CPU, MEMORY_GB, PORT = 1.0, 1.5, 80
-DONE_STATES = {"Succeeded", "Failed", "Canceled"}
 
 
 def _names(lab):
@@ -77,8 +77,7 @@ def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
             if group.provisioning_state in DONE_STATES or progress.elapsed > timeout:
                 break
             progress.update(f"{group.provisioning_state} · {_state(group) or 'no container yet'}")
-            if lab.mode != "replay":
-                time.sleep(poll_seconds)
+            lab.wait(poll_seconds)
             group = ui.azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
         started = costs.now(lab)
     if group.provisioning_state != "Succeeded":

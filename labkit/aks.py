@@ -8,14 +8,13 @@ provisions while the learner reads 01; :func:`create_cluster` in 02 then finds i
 from __future__ import annotations
 
 import os
-import time
 
 from labkit import costs, kube, ui
 from labkit.errors import AZURE_HINTS, LabError
+from labkit.lab import DONE_STATES
 
 SYSTEM_POOL = "nodepool1"
 USER_POOL = "userpool"
-DONE_STATES = {"Succeeded", "Failed", "Canceled"}
 JOIN_TIMEOUT = 30 * 60
 
 # What each kube-system component does (the ones an AKS cluster runs; others are shown without a role).
@@ -171,8 +170,7 @@ def _join(lab, cluster, *, poll_seconds: float = 15):
                            f"az aks wait --created --resource-group {rg} --name {name}")
     while cluster.provisioning_state not in DONE_STATES and progress.elapsed < JOIN_TIMEOUT:
         progress.update(cluster.provisioning_state)
-        if lab.mode != "replay":
-            time.sleep(poll_seconds)
+        lab.wait(poll_seconds)
         cluster = ui.azure(f"Checking cluster {name}", lambda: lab.aks.managed_clusters.get(rg, name))
     if cluster.provisioning_state == "Succeeded":
         progress.finish(True, f"Cluster {name} is ready — you waited only for what was left of its creation")

@@ -20,6 +20,9 @@ from labkit.recording import scrub
 from labkit.recording.recorder import RECORDINGS, Recorder
 
 
+DONE_STATES = {"Succeeded", "Failed", "Canceled"}  # provisioning states an operation ends in
+
+
 def recorded_lab(root: Path = RECORDINGS) -> dict:
     """The settings and provenance of the lab the recordings were made with (``recordings/lab.json``)."""
     path = root / "lab.json"
@@ -41,6 +44,13 @@ class Lab:
     def step(self, name: str):
         """Context for one notebook step: its Azure, Docker and Kubernetes calls share one recording file."""
         return self.recorder.step_scope(name)
+
+    def wait(self, seconds: float) -> None:
+        """Pause between polls of Azure or the cluster; replay has nothing to wait for."""
+        if self.mode != "replay":
+            import time
+
+            time.sleep(seconds)
 
     def result_of(self, call: str, fn):
         """Run ``fn`` at labkit's boundary (Docker, Kubernetes): replayed or recorded by mode."""

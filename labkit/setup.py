@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 from labkit import costs, ui
 
@@ -37,8 +36,7 @@ def register_providers(lab, namespaces=PROVIDERS, *, poll_seconds: float = 10, t
                 lab.resources.providers.register(ns)
             while state != "Registered" and progress.elapsed < timeout:
                 progress.update(state)
-                if lab.mode != "replay":
-                    time.sleep(poll_seconds)
+                lab.wait(poll_seconds)
                 state = lab.resources.providers.get(ns).registration_state
             progress.finish(state == "Registered", f"{ns}: {state}",
                             "" if state == "Registered" else "wait a minute and run this cell again.")

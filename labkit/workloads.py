@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import math
-import time
 
 from labkit import aci, costs, kube, ui
 from labkit.errors import LabError
@@ -180,8 +179,7 @@ def _wait_for_pods(lab, replicas: int, *, timeout: float, poll_seconds: float) -
             progress.finish(True, f"{replicas} of {replicas} pods ready")
             return pods
         progress.update(f"{sum(p['ready'] for p in live)}/{replicas} ready")
-        if lab.mode != "replay":
-            time.sleep(poll_seconds)
+        lab.wait(poll_seconds)
     error = LabError(f"The pods of {APP} were not all ready after {ui.seconds(timeout)}.",
                      f"look at them: kubectl describe pods -l app={APP}; then run this cell again.")
     progress.finish(False, error.problem, error.fix)
@@ -202,8 +200,7 @@ def external_ip(lab, *, timeout: float = 300, poll_seconds: float = 10) -> str:
             if status["ip"]:
                 break
             progress.update("pending" + (f" · {status['events'][-1]['reason']}" if status["events"] else ""))
-            if lab.mode != "replay":
-                time.sleep(poll_seconds)
+            lab.wait(poll_seconds)
         since = costs.now(lab) if status["ip"] else None
     if not status["ip"]:
         last = status["events"][-1] if status["events"] else None
