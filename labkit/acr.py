@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from labkit import images, streams, ui
+from labkit import images, paths, streams, ui
 from labkit.config import APP_REPOSITORY, APP_TAG, check_name as check_rule, new_suffix
 from labkit.errors import LabError
 
-APP_DIR = Path(__file__).resolve().parents[1] / "notebooks" / "app"
 SAMPLE_REGISTRY, SAMPLE_IMAGE = "mcr.microsoft.com", "azuredocs/aci-helloworld:latest"  # Microsoft's hello-world
 SAMPLE_TARGET = "samples/aci-helloworld:latest"
 REGISTRY_TYPE = "Microsoft.ContainerRegistry/registries"
@@ -164,10 +163,11 @@ def _client_stream(work):
         client.close()
 
 
-def build(lab, *, server: str | None = None, context: Path = APP_DIR, dockerfile: str | None = None,
+def build(lab, *, server: str | None = None, context: Path | None = None, dockerfile: str | None = None,
           repository: str = APP_REPOSITORY, tag: str = APP_TAG) -> dict:
     """Build the app for linux/amd64 as ``<login server>/<repository>:<tag>``, the log streaming into the cell."""
     image = f"{server or lab.config.login_server}/{repository}:{tag}"
+    context = Path(context or paths.app())
     command = f"docker build --platform {images.DEFAULT_PLATFORM} --build-arg APP_VERSION={tag} --tag {image} " \
               f"{Path(context).name}/"
 

@@ -15,17 +15,18 @@ import json
 from functools import cached_property
 from pathlib import Path
 
+from labkit import paths
 from labkit.config import LabConfig
 from labkit.recording import scrub
-from labkit.recording.recorder import RECORDINGS, Recorder
+from labkit.recording.recorder import Recorder
 
 
 DONE_STATES = {"Succeeded", "Failed", "Canceled"}  # provisioning states an operation ends in
 
 
-def recorded_lab(root: Path = RECORDINGS) -> dict:
+def recorded_lab(root: Path | None = None) -> dict:
     """The settings and provenance of the lab the recordings were made with (``recordings/lab.json``)."""
-    path = root / "lab.json"
+    path = (root or paths.recordings()) / "lab.json"
     return json.loads(path.read_text()) if path.exists() else {"config": {}, "provenance": {}}
 
 
@@ -108,11 +109,12 @@ class Lab:
         return self._client(ContainerInstanceManagementClient)
 
 
-def open_lab(notebook: str, *, recordings: Path = RECORDINGS, **params) -> Lab:
+def open_lab(notebook: str, *, recordings: Path | None = None, **params) -> Lab:
     """Build the session for ``notebook`` from the parameters cell, the environment and defaults.
 
     Bad settings raise ConfigError here, before any Azure call.
     """
+    recordings = recordings or paths.recordings()
     recorded = recorded_lab(recordings)
     config = LabConfig.resolve(recorded=recorded["config"], **params)
     notes = []

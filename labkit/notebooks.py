@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from labkit import paths
 from labkit.config import lab_home
 
 VOLATILE_CELL_KEYS = ("execution", "papermill", "collapsed", "scrolled")
@@ -80,8 +81,13 @@ def class_smoke(count: int, paths: list[Path], folder: Path) -> dict:
 
 
 def workbook() -> list[Path]:
-    """The workbook's notebooks, in order."""
-    return sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9]*.ipynb"))
+    """The workbook's notebooks, in order; none found is an error (a smoke test of nothing must not pass)."""
+    folder = paths.notebooks()
+    found = sorted(folder.glob("[0-9]*.ipynb"))
+    if not found:
+        raise paths.WorkbookNotFound(f"{folder} holds no numbered notebook (00-setup.ipynb …).",
+                                     f"point {paths.ENV} at a full clone of the workbook.")
+    return found
 
 
 def main(argv: list[str]) -> int:

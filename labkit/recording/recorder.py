@@ -12,10 +12,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from labkit import paths
 from labkit.errors import LabError, NoRecordingError
 from labkit.recording import scrub
 
-RECORDINGS = Path(__file__).resolve().parents[2] / "recordings"
 LAB_KEYS = ("prefix", "suffix", "region")  # what a recording's names derive from
 
 
@@ -53,9 +53,9 @@ class Recorder:
     given the learner's (``learner``: kind of name -> name).
     """
 
-    def __init__(self, mode: str, notebook: str, *, root: Path = RECORDINGS, names: dict | None = None,
+    def __init__(self, mode: str, notebook: str, *, root: Path | None = None, names: dict | None = None,
                  learner: dict | None = None, provenance: dict | None = None, ids: dict | None = None):
-        self.mode, self.notebook, self.root = mode, notebook, root
+        self.mode, self.notebook, self.root = mode, notebook, root or paths.recordings()
         self.default_names = self.names = {k: v for k, v in (names or {}).items() if k != v}
         self.learner = learner
         self.provenance = provenance or {}

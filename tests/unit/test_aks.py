@@ -13,9 +13,10 @@ import labkit
 from labkit import aks, costs, kube
 from labkit.config import LabConfig
 from labkit.errors import LabError
-from labkit.recording.recorder import RECORDINGS
+from labkit.paths import recordings
 
 pytestmark = pytest.mark.unit
+RECORDINGS = recordings()
 SCENARIOS = RECORDINGS / "errors-aks"
 
 
