@@ -14,11 +14,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from labkit import __version__
 from labkit.errors import LabError
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="labkit", description="Instructor tools for the AKS course workbook.")
+    parser.add_argument("--version", action="version", version=f"labkit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     clean = commands.add_parser("cleanup", help="find the class's resource groups by tag and delete them",
                                 description="Dry run unless --yes: lists the course's resource groups (tag "

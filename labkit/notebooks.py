@@ -91,6 +91,9 @@ def workbook() -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("store", "run"):
+        print(__doc__.strip())
+        return 0 if argv[:1] in (["-h"], ["--help"]) else 2
     action, paths = argv[0], [Path(p) for p in argv[1:]]
     for path in paths:
         print(f"{action}: {path.name}", flush=True)
