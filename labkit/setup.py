@@ -45,5 +45,6 @@ def register_providers(lab, namespaces=PROVIDERS, *, poll_seconds: float = 10, t
 
 
 def show_costs(lab, hours: float = 1.0) -> None:
-    """What the whole lab costs if it runs for ``hours`` (estimate from the dated price table)."""
+    """What the whole lab costs if it runs for ``hours``, and the control plane's three pricing tiers."""
     ui.show(costs.estimate_table(lab.config.vm_size, hours), f"Estimated cost of the lab ({hours:g} h)")
+    ui.show(costs.tier_table(lab.config.vm_size), "AKS pricing tiers (the cluster's sku.tier; this lab uses Free)")

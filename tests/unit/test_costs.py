@@ -1,6 +1,7 @@
 """The dated price table, estimates, live refresh (with a stand-in for the Retail Prices API), ledger and meter."""
 
 import datetime as dt
+import math
 from types import SimpleNamespace
 
 import pytest
@@ -15,13 +16,48 @@ UTC = dt.timezone.utc
 @pytest.mark.unit
 def test_table_is_dated_and_the_functions_setup_and_aks_use_still_add_up():
     assert dt.date.fromisoformat(costs.PRICES_DATE) and "prices.azure.com" in costs.PRICES_SOURCE
-    assert costs.cluster_hour("Standard_B2s") == pytest.approx(0.042)
-    assert costs.cluster_hour("Standard_B2s", nodes=2, tier="Standard") == pytest.approx(0.184)
-    assert costs.node_hour("Standard_Unknown") == costs.NODE_PER_HOUR["Standard_D2s_v3"]
+    disk = 19.71 / 730  # Premium SSD P10 (128 GiB), the managed OS disk of a 2-vCPU node
+    egress = 0.025 + 0.005  # Standard load balancer (first five rules) + its outbound public IP, from minute one
+    assert costs.cluster_hour("Standard_D2s_v5") == pytest.approx(0.096 + disk + egress)
+    assert costs.cluster_hour("Standard_D2s_v5", nodes=2, tier="Standard") == pytest.approx(
+        0.10 + 2 * (0.096 + disk) + egress)
+    assert costs.cluster_hour("Standard_D2s_v5", tier="Premium") == pytest.approx(0.60 + 0.096 + disk + egress)
+    assert math.isnan(costs.node_hour("Standard_D4s_v5"))  # not in the table: unknown, not another size's price
     assert costs.aci_hour() == pytest.approx(0.0405 + 1.5 * 0.00445)
-    assert sum(usd for *_, usd in costs.lab_estimate()) == pytest.approx(0.042 + 0.015 + 0.167 + 0.5 * costs.aci_hour())
+    assert sum(usd for *_, usd in costs.lab_estimate()) == pytest.approx(
+        0.096 + disk + egress + 0.5 * 0.005 + 0.167 + 0.5 * costs.aci_hour())
     rows = costs.estimate_table()
-    assert rows[-2] == ("Total for the lab", "≈ $0.25") and costs.PRICES_DATE in rows[-1][1]
+    assert rows[-2] == ("Total for the lab", "≈ $0.35") and costs.PRICES_DATE in rows[-1][1]
+    assert any("OS disk" in item for item, _ in rows) and any("load balancer" in item for item, _ in rows)
+
+
+@pytest.mark.unit
+def test_no_burstable_size_is_priced_or_proposed_for_the_system_pool():
+    """AKS supports no B-series VM in a system pool: the lab neither defaults to one nor prices one."""
+    assert LabConfig().vm_size == "Standard_D2s_v5" and LabConfig.resolve(mode="replay").vm_size == "Standard_D2s_v5"
+    assert not [size for size in costs.NODE_PER_HOUR if size.startswith("Standard_B")]
+    assert costs.node_hour(LabConfig().vm_size) == 0.096
+
+
+@pytest.mark.unit
+def test_tiers_give_price_and_the_sla_with_and_without_zones():
+    rows = dict(costs.tier_table())
+    assert set(rows) == {"Free", "Standard", "Premium"}
+    assert "none" in rows["Free"] and "$0.00/h" in rows["Free"]
+    for tier, price in (("Standard", "$0.10/h"), ("Premium", "$0.60/h")):
+        assert price in rows[tier] and "99.95 % with availability zones, 99.9 % without" in rows[tier]
+    assert "long-term support" in rows["Premium"]
+
+
+@pytest.mark.unit
+def test_a_cluster_is_priced_from_what_azure_says_it_is():
+    pool = SimpleNamespace(count=2, vm_size="Standard_D2s_v5", os_disk_size_gb=128, os_disk_type="Managed")
+    ephemeral = SimpleNamespace(count=1, vm_size="Standard_D2as_v5", os_disk_size_gb=64, os_disk_type="Ephemeral")
+    cluster = SimpleNamespace(sku=SimpleNamespace(tier="Standard"), agent_pool_profiles=[pool, ephemeral])
+    assert costs.cluster_hour_of(cluster) == pytest.approx(0.10 + 2 * (0.096 + 19.71 / 730) + 0.086 + 0.030)
+    big = SimpleNamespace(count=1, vm_size="Standard_D2s_v5", os_disk_size_gb=256, os_disk_type=None)
+    assert costs.cluster_hour_of(SimpleNamespace(sku=None, agent_pool_profiles=[big])) == pytest.approx(
+        0.096 + 38.01 / 730 + 0.030)
 
 
 @pytest.mark.unit
@@ -54,19 +90,28 @@ def test_refresh_takes_the_plain_linux_price_and_keeps_the_table_on_failure(monk
     monkeypatch.setattr(costs, "PRICES_SOURCE", costs.PRICES_SOURCE)
     monkeypatch.setattr(costs, "ACI_VCPU_PER_HOUR", costs.ACI_VCPU_PER_HOUR)
     monkeypatch.setattr(costs, "ACI_GB_PER_HOUR", costs.ACI_GB_PER_HOUR)
-    fetch = fake_retail({"Standard_B2s": [item(0.0083, skuName="B2s Spot"), item(0.05, productName="BS Series Windows"),
-                                          item(0.0416)],
+    monkeypatch.setattr(costs, "OS_DISK_PER_MONTH", dict(costs.OS_DISK_PER_MONTH))
+    monkeypatch.setattr(costs, "STANDARD_LB_PER_HOUR", costs.STANDARD_LB_PER_HOUR)
+    monkeypatch.setattr(costs, "PUBLIC_IP_PER_HOUR", costs.PUBLIC_IP_PER_HOUR)
+    monkeypatch.setattr(costs, "LOAD_BALANCER_PER_HOUR", costs.LOAD_BALANCER_PER_HOUR)
+    fetch = fake_retail({"Standard_D2s_v5": [item(0.02, skuName="D2s v5 Spot"),
+                                             item(0.19, productName="Dsv5 Series Windows"), item(0.1)],
                          "vCPU": [item(0.04, meterName="Standard vCPU Duration")],
-                         "Memory": [item(0.0044, meterName="Standard Memory Duration")]})
-    found = costs.refresh("westeurope", "Standard_B2s", fetch)
-    assert found[("node", "Standard_B2s")] == 0.0416 and costs.node_hour("Standard_B2s") == 0.0416
+                         "Memory": [item(0.0044, meterName="Standard Memory Duration")],
+                         "P10": [item(21.9, unitOfMeasure="1/Month", meterName="P10 LRS Disk")],
+                         "LB%20Rules": [item(0.03, meterName="Standard Included LB Rules and Outbound Rules")],
+                         "Static%20Public%20IP": [item(0.006, meterName="Standard IPv4 Static Public IP")]})
+    found = costs.refresh("westeurope", "Standard_D2s_v5", fetch)
+    assert found[("node", "Standard_D2s_v5")] == 0.1 and costs.node_hour("Standard_D2s_v5") == 0.1
     assert costs.aci_hour() == pytest.approx(0.04 + 1.5 * 0.0044) and "westeurope" in costs.PRICES_SOURCE
+    assert costs.os_disk_hour() == pytest.approx(21.9 / 730) and costs.egress_hour() == pytest.approx(0.036)
+    assert costs.LOAD_BALANCER_PER_HOUR == 0.006
 
     def offline(url):
         raise OSError("no network")
 
     before = dict(costs.NODE_PER_HOUR)
-    assert costs.refresh("eastus", "Standard_B2s", offline) == {} and costs.NODE_PER_HOUR == before
+    assert costs.refresh("eastus", "Standard_D2s_v5", offline) == {} and costs.NODE_PER_HOUR == before
 
 
 @pytest.mark.unit
@@ -98,8 +143,36 @@ def test_running_total_after_notebook_04_counts_what_exists_and_what_was_deleted
     aci.delete(lab)
     costs.show_running_total(lab)
     out = capsys.readouterr().out
-    cluster = (75 / 60 - 4 / 3600) * 0.042
+    cluster = (75 / 60 - 4 / 3600) * costs.cluster_hour("Standard_D2s_v5")
     container = (12.5 / 60) * costs.aci_hour()
     assert f"≈ ${cluster + 0.167 + container:.2f} since the lab began (2026-11-29 10:00 UTC)" in out
-    assert "AKS cluster aks-student-k7q2 (Free tier, 1 × Standard_B2s)  1.2 h, still running" in out
+    assert ("AKS cluster aks-student-k7q2 (Free tier, 1 × Standard_D2s_v5; OS disks, load balancer, public IP)  "
+            "1.2 h, still running") in out
     assert "Container instance aci-student-k7q2 (1 vCPU / 1.5 GB)" in out and "deleted" in out
+
+
+def meter_reading(notebook: str, capsys) -> tuple[float, str]:
+    """The total the cost meter shows at the end of ``notebook``, replayed in a session of its own (a new kernel)."""
+    costs.show_running_total(labkit.open_lab(notebook))
+    out = capsys.readouterr().out
+    return float(out.split("Total so far", 1)[1].split("$", 1)[1].split()[0]), out
+
+
+@pytest.mark.unit
+def test_the_running_total_is_cumulative_across_notebooks_in_replay(capsys):
+    readings = {nb: meter_reading(nb, capsys) for nb in
+                ("00-setup", "02-deploy-aks", "03-publish-acr", "04-run-aci", "05-run-on-aks", "99-cleanup")}
+    totals = [total for total, _ in readings.values()]
+    assert totals == sorted(totals) and totals[-1] > totals[0]  # a later meter never shows less
+    aci_row = "Container instance aci-student-k7q2 (1 vCPU / 1.5 GB)"
+    for nb in ("05-run-on-aks", "99-cleanup"):  # each in a fresh session: 04's container group is remembered
+        assert aci_row in readings[nb][1]
+    assert "public IP of service/aks-workbook-app" in readings["99-cleanup"][1]
+    assert readings["99-cleanup"][1].count("deleted") == 4 and "still running" not in readings["99-cleanup"][1]
+
+
+@pytest.mark.unit
+def test_replay_maps_the_recorded_ledger_to_the_learners_names(capsys):
+    costs.show_running_total(labkit.open_lab("05-run-on-aks", prefix="zoe"))
+    out = capsys.readouterr().out
+    assert "Container instance aci-zoe-" in out and "aci-student-k7q2" not in out
