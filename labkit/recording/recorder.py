@@ -3,6 +3,7 @@
 A file holds ``provenance`` (recorded live, or built by hand from named Azure REST API examples),
 ``Entries`` (HTTP exchanges in the Azure test-proxy shape) and ``Calls`` (results recorded at
 labkit's own boundary, for Docker and Kubernetes, whose traffic HTTP recorders cannot hold).
+A notebook's record run publishes its files only once it completes (:mod:`labkit.recording.stepfile`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from labkit import paths
 from labkit.errors import LabError, NoRecordingError
 from labkit.recording import scrub
+from labkit.recording.stepfile import RecordRun, StepFile, dump, write_atomic
 
 LAB_KEYS = ("prefix", "suffix", "region")  # what a recording's names derive from
 
@@ -24,26 +26,6 @@ def rerecord_hint(notebook: str) -> str:
             f"notebooks/{notebook}.ipynb`, or switch to LABKIT_MODE=live.")
 
 
-class StepFile:
-    """One step's recording, with a cursor per request so that entries are used in order."""
-
-    def __init__(self, path: Path, data: dict):
-        self.path, self.data = path, data
-        self.used: set[int] = set()
-
-    @classmethod
-    def load(cls, path: Path) -> "StepFile | None":
-        return cls(path, json.loads(path.read_text())) if path.exists() else None
-
-    def take(self, kind: str, match) -> dict | None:
-        """The first unused entry of ``kind`` ("Entries" or "Calls") that ``match`` accepts."""
-        for i, entry in enumerate(self.data.get(kind, [])):
-            if (kind, i) not in self.used and match(entry):
-                self.used.add((kind, i))
-                return entry
-        return None
-
-
 class Recorder:
     """Serves (replay) or writes (record) the current step's recording; live mode passes through.
 
@@ -51,10 +33,15 @@ class Recorder:
     chose: requests are matched with recorded names, answers come back with the learner's. A step file
     whose provenance names the lab it was recorded with (``config``) is mapped from that lab's names,
     given the learner's (``learner``: kind of name -> name).
+
+    In record mode with ``whole_run`` (what :func:`labkit.open_lab` asks for), steps are staged and the
+    notebook's recordings are published together by :meth:`finish`, once its run completed; without it,
+    each step's file is written (atomically) as the step ends, as tests that record one step need.
     """
 
     def __init__(self, mode: str, notebook: str, *, root: Path | None = None, names: dict | None = None,
-                 learner: dict | None = None, provenance: dict | None = None, ids: dict | None = None):
+                 learner: dict | None = None, provenance: dict | None = None, ids: dict | None = None,
+                 whole_run: bool = False):
         self.mode, self.notebook, self.root = mode, notebook, root or paths.recordings()
         self.default_names = self.names = {k: v for k, v in (names or {}).items() if k != v}
         self.learner = learner
@@ -62,6 +49,9 @@ class Recorder:
         self.step: StepFile | None = None
         self.step_name: str | None = None
         self.guids = scrub.GuidMap(ids)  # record mode: the real subscription id -> the placeholder
+        self.run = RecordRun(self.root, notebook) if mode == "record" and whole_run else None
+        if self.run:
+            self.run.start()
 
     @property
     def replaying(self) -> bool:
@@ -79,21 +69,41 @@ class Recorder:
             self.step = StepFile(path, {"provenance": {**self.provenance, "kind": "recorded",
                                                         "date": dt.date.today().isoformat()},
                                         "Entries": [], "Calls": []})
+        error = None
         try:
             yield self
+        except BaseException as err:
+            error = err
+            raise
         finally:
             if self.mode == "record" and self.step is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(json.dumps(self.step.data, indent=2, ensure_ascii=False) + "\n")
-                if "config" in self.provenance:
-                    self._write_lab(self.step.data["provenance"])
+                self._keep(name, path, error)
             self.step, self.step_name = None, None
 
-    def _write_lab(self, provenance: dict) -> None:
-        """Record mode: replay's default names become this recording's (``recordings/lab.json``)."""
+    def _keep(self, name: str, path: Path, error: BaseException | None) -> None:
+        lab = self._lab(self.step.data["provenance"])
+        if self.run:
+            self.run.stage(name, self.step.data, error, lab)
+            return
+        write_atomic(path, dump(self.step.data))
+        if lab:
+            write_atomic(self.root / "lab.json", dump(lab))
+
+    def finish(self) -> list[Path]:
+        """Record mode: publish this notebook's recordings, now that its run completed; the files written.
+
+        Nothing is published (and :class:`~labkit.recording.stepfile.RecordRunIncomplete` says why) if a step
+        raised or a staged file still holds a secret. Without ``whole_run`` there is nothing left to publish.
+        """
+        return self.run.publish() if self.run else []
+
+    @staticmethod
+    def _lab(provenance: dict) -> dict | None:
+        """What ``recordings/lab.json`` becomes once this run is published: the lab it was recorded with."""
+        if "config" not in provenance:
+            return None
         config = {k: provenance["config"][k] for k in LAB_KEYS}
-        lab = {"config": config, "provenance": {"kind": "recorded", "date": provenance["date"]}}
-        (self.root / "lab.json").write_text(json.dumps(lab, indent=2) + "\n")
+        return {"config": config, "provenance": {"kind": "recorded", "date": provenance["date"]}}
 
     # -- names -------------------------------------------------------------------------------
     def _names_for(self, recorded: dict | None) -> dict:
@@ -117,7 +127,8 @@ class Recorder:
 
     # -- HTTP entries --------------------------------------------------------------------------
     def sanitize_uri(self, uri: str) -> str:
-        return self.guids(self.to_recorded(uri))
+        """The URI as recorded: recorded names, secrets scrubbed, placeholder GUIDs (also used to match in replay)."""
+        return self.guids(scrub.scrub_uri(self.to_recorded(uri)))
 
     def replay_http(self, method: str, uri: str) -> dict:
         wanted = self.sanitize_uri(uri)
@@ -135,9 +146,10 @@ class Recorder:
     def _scrub_entry(self, entry: dict) -> dict:
         entry = dict(entry)
         entry["RequestUri"] = self.sanitize_uri(entry["RequestUri"])
-        entry["RequestHeaders"] = scrub.scrub_headers(entry["RequestHeaders"], scrub.DROP_REQUEST_HEADERS)
-        entry["ResponseHeaders"] = {k: self.guids(v) for k, v in
-                                    scrub.scrub_headers(entry["ResponseHeaders"], scrub.DROP_RESPONSE_HEADERS).items()}
+        entry["RequestHeaders"] = self._scrub_value(scrub.keep_headers(entry["RequestHeaders"],
+                                                                       scrub.KEEP_REQUEST_HEADERS))
+        entry["ResponseHeaders"] = self._scrub_value(scrub.keep_headers(
+            entry["ResponseHeaders"], scrub.KEEP_RESPONSE_HEADERS, scrub.KEEP_RESPONSE_PREFIXES))
         for key in ("RequestBody", "ResponseBody"):
             entry[key] = self._scrub_value(entry[key])
         return entry

@@ -91,8 +91,11 @@ def test_record_mode_makes_its_lab_the_replay_default(tmp_path):
     from labkit.recording.recorder import Recorder
 
     config = {"prefix": "inst", "suffix": "ab12", "region": "westeurope", "mode": "record", "owner": "inst"}
-    with Recorder("record", "nb", root=tmp_path, provenance={"config": config}).step_scope("s"):
+    recorder = Recorder("record", "nb", root=tmp_path, provenance={"config": config}, whole_run=True)
+    with recorder.step_scope("s"):
         pass
+    assert not (tmp_path / "lab.json").exists()  # re-pointed only when the run completes
+    recorder.finish()
     assert json.loads((tmp_path / "lab.json").read_text())["config"] == {"prefix": "inst", "suffix": "ab12",
                                                                           "region": "westeurope"}
     assert labkit.open_lab("nb", recordings=tmp_path).config.resource_group == "rg-inst-ab12"

@@ -57,6 +57,7 @@ def recorded(tmp_path_factory):
     started = time.monotonic()
     live = lab_steps(recorder, base_url, cert, standin.REAL_SUBSCRIPTION)
     record_seconds = time.monotonic() - started
+    recorder.finish()
     server.shutdown()
     server.server_close()
     return tmp_path / "recordings", base_url, cert, live, record_seconds
