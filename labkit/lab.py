@@ -46,6 +46,10 @@ class Lab:
         """Context for one notebook step: its Azure, Docker and Kubernetes calls share one recording file."""
         return self.recorder.step_scope(name)
 
+    def finish(self) -> None:
+        """Record mode: the notebook ran to its end, so its recordings replace the previous ones (else kept)."""
+        self.recorder.finish()
+
     def wait(self, seconds: float) -> None:
         """Pause between polls of Azure or the cluster; replay has nothing to wait for."""
         if self.mode != "replay":
@@ -136,7 +140,7 @@ def open_lab(notebook: str, *, recordings: Path | None = None, **params) -> Lab:
     if (account or {}).get("tenantId"):
         ids[account["tenantId"]] = scrub.TENANT
     provenance = {"config": dataclasses.asdict(config, dict_factory=_plain), "sdk": sdk_versions()}
-    recorder = Recorder(config.mode, notebook, root=recordings, ids=ids, provenance=provenance)
+    recorder = Recorder(config.mode, notebook, root=recordings, ids=ids, provenance=provenance, whole_run=True)
     return Lab(notebook, config, recorder, credential, subscription_id, tuple(notes))
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from labkit import paths
 from labkit.config import lab_home
+from labkit.recording.stepfile import RecordRun
 
 VOLATILE_CELL_KEYS = ("execution", "papermill", "collapsed", "scrolled")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -90,6 +91,11 @@ def workbook() -> list[Path]:
     return found
 
 
+def record_run(path: Path) -> RecordRun:
+    """Where a record run of the notebook ``path`` stages its steps until it completes."""
+    return RecordRun(paths.recordings(), path.stem)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("store", "run"):
         print(__doc__.strip())
@@ -102,8 +108,12 @@ def main(argv: list[str]) -> int:
         else:
             out = lab_home() / "runs" / path.name
             out.parent.mkdir(parents=True, exist_ok=True)
+            run = record_run(path)
+            run.discard()  # a record run's kernel stages its steps there; only a completed run publishes them
             execute(path, out)
             print(f"  executed copy: {out}")
+            if run.folder.is_dir():
+                print(f"  recordings published: {len(run.publish())} step file(s) in recordings/{path.stem}/")
     return 0
 
 
