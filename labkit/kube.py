@@ -1,22 +1,35 @@
-"""The Kubernetes side of notebook 02: the API server, the kube-system pods and the nodes, as plain JSON.
+"""The one Kubernetes adapter of notebooks 02 and 05: calls to the cluster's API server, answered as raw JSON.
 
-Every call goes through ``lab.result_of("kube.<what>", ...)``, so replay serves the recorded result and
-never imports the ``kubernetes`` package (about 0.9 s to import). Live and record modes build a client
-from the lab's kubeconfig the first time one is needed. Results are reduced to the fields the notebook
-shows, and anything that looks like a certificate, key or token is removed before it is recorded.
+:func:`call` sends one request and returns the API server's answer as it came: ``{"status": <HTTP code>,
+"body": <the API object, a Status, or text>}``. It goes through ``lab.result_of("kube <METHOD> <path>", ...)``:
+record mode keeps the raw answer, replay serves it back, and the same reducers (:func:`pod_summary`,
+:func:`node_summary`, the ones in :mod:`labkit.workloads`) read it in every mode. Replay never imports the
+``kubernetes`` package (about 0.9 s to import). The recorder scrubs what it records; labkit itself keeps no
+Secret's data and drops ``managedFields`` (as kubectl shows objects).
+
+The kubernetes client writes a kubeconfig's certificate authority, client certificate and client key to
+files. Here they go to a folder of their own under the lab folder (0700, files 0600), which exists only while
+a call runs; a folder left by a killed kernel is removed before the next call.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shutil
+import time
 from pathlib import Path
 
 from labkit.config import lab_home
 from labkit.errors import LabError
-from labkit.recording import scrub
 
-DROP_KEYS = {"managedFields", "client-certificate-data", "client-key-data", "certificate-authority-data", "token"}
-_CLIENTS: dict = {}
+NAMESPACE = "default"
+TIMEOUT = 30  # seconds for each request to the API server
+CREDENTIALS = "kube-credentials"  # folder in the lab folder for the client's certificate and key files
+JSON = "application/json"
+PATCH = "application/strategic-merge-patch+json"  # what `kubectl apply` sends for built-in kinds
+MERGE_PATCH = "application/merge-patch+json"  # what `kubectl scale` sends to the scale subresource
 
 
 def kubeconfig_path(lab) -> Path:
@@ -24,27 +37,57 @@ def kubeconfig_path(lab) -> Path:
     return lab_home() / f"kubeconfig-{lab.config.cluster_name}"
 
 
+# -- calls -----------------------------------------------------------------------------------------------------
+def call(lab, method: str, path: str, *, query: dict | None = None, body: dict | None = None,
+         content_type: str = JSON) -> dict:
+    """One request to the API server: ``{"status", "body"}`` as it answered (recorded and replayed raw)."""
+    name = f"kube {method} {path}" + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+    return lab.result_of(name, lambda: _send(lab, method, path, query, body, content_type))
+
+
+def ok(lab, answer: dict, doing: str):
+    """The body of a successful answer; a refusal or an error becomes a LabError that says what to do."""
+    status, body = answer["status"], answer["body"]
+    if status < 400:
+        return body
+    if status in (401, 403):
+        raise LabError(f"{doing}: the API server of {lab.config.cluster_name} refused the kubeconfig's "
+                       f"credentials (HTTP {status}).", "fetch the kubeconfig again: run the kubeconfig cell.")
+    said = body.get("message", "") if isinstance(body, dict) else str(body).strip()
+    raise LabError(f"{doing}: the API server answered HTTP {status}{': ' + said if said else ''}.",
+                   "run the cell again in a minute; if it persists, look at the cluster in the portal.")
+
+
+def reason(answer: dict) -> str:
+    """The ``reason`` of a Status answer (``AlreadyExists``, ``NotFound``, ...), or ""."""
+    return answer["body"].get("reason", "") if isinstance(answer["body"], dict) else ""
+
+
+def get(lab, path: str, doing: str, query: dict | None = None):
+    """GET ``path``: the API object (or text) the API server answered."""
+    return ok(lab, call(lab, "GET", path, query=query), doing)
+
+
+# -- notebook 02: the control plane, the system pods and the nodes ----------------------------------------------
 def version(lab) -> dict:
     """The API server's ``/version``: what the control plane runs."""
-    return lab.result_of("kube.version", lambda: clean(json.loads(_get(lab, "/version"))))
+    return get(lab, "/version", "Reading the API server's version")
 
 
 def readyz(lab) -> list[str]:
     """The lines of ``/readyz?verbose``: one per health check, e.g. ``[+]etcd ok``."""
-    return lab.result_of("kube.readyz",
-                         lambda: clean(_get(lab, "/readyz", [("verbose", "true")]).decode().splitlines()))
+    return get(lab, "/readyz", "Reading the API server's health checks", {"verbose": "true"}).splitlines()
 
 
 def pods(lab, namespace: str = "kube-system") -> list[dict]:
     """The pods of ``namespace``, each reduced by :func:`pod_summary`."""
-    return lab.result_of("kube.pods", lambda: clean(
-        [pod_summary(p) for p in json.loads(_get(lab, f"/api/v1/namespaces/{namespace}/pods"))["items"]]))
+    found = get(lab, f"/api/v1/namespaces/{namespace}/pods", f"Listing the pods of {namespace}")
+    return [pod_summary(p) for p in found["items"]]
 
 
 def nodes(lab) -> list[dict]:
     """The nodes, each reduced by :func:`node_summary`."""
-    return lab.result_of("kube.nodes", lambda: clean(
-        [node_summary(n) for n in json.loads(_get(lab, "/api/v1/nodes"))["items"]]))
+    return [node_summary(n) for n in get(lab, "/api/v1/nodes", "Listing the nodes")["items"]]
 
 
 def pod_summary(pod: dict) -> dict:
@@ -72,50 +115,81 @@ def node_summary(node: dict) -> dict:
                                                   "osImage", "kernelVersion", "architecture")}}
 
 
-def clean(value):
-    """``value`` without credential fields, and with any certificate-, key- or token-like string redacted."""
+# -- live: the kubernetes client, with its credential files in the lab folder --------------------------------------
+def _send(lab, method: str, path: str, query: dict | None, body: dict | None, content_type: str) -> dict:
+    from urllib3.exceptions import HTTPError
+
+    with _api_client(lab) as api:
+        method, url, headers, body, post = api.param_serialize(
+            method, path, query_params=list((query or {}).items()), body=body, auth_settings=["BearerToken"],
+            header_params={"Accept": f"{JSON}, text/plain", **({"Content-Type": content_type} if body else {})})
+        try:
+            response = api.call_api(method, url, header_params=headers, body=body, post_params=post,
+                                    _request_timeout=TIMEOUT)
+            data = response.read()
+        except HTTPError as err:
+            raise LabError(f"The API server of {lab.config.cluster_name} did not answer ({type(err).__name__}).",
+                           "check that the cluster is running (`az aks show ... --query powerState`) and that "
+                           "your network allows HTTPS to *.azmk8s.io.") from err
+    text = data.decode("utf-8", errors="replace")
+    is_json = JSON in (response.headers.get("Content-Type") or "")
+    return {"status": response.status, "body": _kept(json.loads(text)) if is_json and text else text}
+
+
+def _kept(value):
+    """An answer without what labkit never keeps: a Secret's data, and ``managedFields`` (bookkeeping)."""
     if isinstance(value, dict):
-        return {k: clean(v) for k, v in value.items() if k not in DROP_KEYS}
+        if value.get("kind") == "Secret":
+            value = {k: v for k, v in value.items() if k not in ("data", "stringData")}
+        return {k: _kept(v) for k, v in value.items() if k != "managedFields"}
     if isinstance(value, list):
-        return [clean(v) for v in value]
-    if isinstance(value, str) and any(p.search(value) for p in scrub.LEAKS.values()):
-        return scrub.REDACTED
+        return [_kept(v) for v in value]
     return value
 
 
-def _client(lab):
+@contextlib.contextmanager
+def _api_client(lab):
+    """A kubernetes ApiClient for the lab's kubeconfig; its credential files live only as long as the call."""
     path = kubeconfig_path(lab)
     if not path.exists():
         raise LabError(f"There is no kubeconfig for {lab.config.cluster_name} yet.",
                        "run the kubeconfig cell (`aks.fetch_kubeconfig(lab)`) first.")
-    key = (str(path), path.stat().st_mtime_ns)
-    if key not in _CLIENTS:
-        from kubernetes import config
+    root = lab_home() / CREDENTIALS
+    remove_stale_credentials(root)
+    folder = root / str(os.getpid())
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from kubernetes import client, config
 
-        _CLIENTS[key] = config.new_client_from_config(config_file=str(path), persist_config=False)
-    return _CLIENTS[key]
-
-
-def _get(lab, path: str, query: list | None = None) -> bytes:
-    """GET ``path`` on the API server with the kubeconfig's credentials; errors become LabErrors."""
-    from urllib3.exceptions import HTTPError
-
-    api = _client(lab)
-    method, url, headers, body, post = api.param_serialize(
-        "GET", path, query_params=query, header_params={"Accept": "application/json, text/plain"},
-        auth_settings=["BearerToken"])
     try:
-        response = api.call_api(method, url, header_params=headers, body=body, post_params=post,
-                                _request_timeout=30)
-    except HTTPError as err:
-        raise LabError(f"The API server of {lab.config.cluster_name} did not answer ({type(err).__name__}).",
-                       "check that the cluster is running (`az aks show ... --query powerState`) and that "
-                       "your network allows HTTPS to *.azmk8s.io.") from err
-    response.read()
-    if response.status in (401, 403):
-        raise LabError(f"The API server refused the kubeconfig's credentials (HTTP {response.status}).",
-                       "fetch the kubeconfig again: run the kubeconfig cell.")
-    if response.status >= 400:
-        raise LabError(f"The API server answered HTTP {response.status} to GET {path}.",
-                       "run the cell again in a minute; if it persists, look at the cluster in the portal.")
-    return response.data
+        configuration = client.Configuration()
+        config.load_kube_config(config_file=str(path), client_configuration=configuration, persist_config=False,
+                                temp_file_path=str(folder))
+        api = client.ApiClient(configuration)
+        try:
+            yield api
+        finally:
+            api.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale_credentials(root: Path) -> list[Path]:
+    """Remove the credential folders of processes that no longer run (a killed kernel); return them."""
+    stale = [f for f in (root.iterdir() if root.is_dir() else []) if _stale(f)]
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return stale
+
+
+def _stale(folder: Path) -> bool:
+    if not folder.name.isdigit():
+        return True
+    if os.name == "nt":  # asking Windows whether a process runs needs more than the standard library
+        return time.time() - folder.stat().st_mtime > 3600
+    try:
+        os.kill(int(folder.name), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

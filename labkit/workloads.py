@@ -1,8 +1,8 @@
 """Notebook 05-run-on-aks: the registry's image on the cluster — pull access, a Deployment, a LoadBalancer Service.
 
-Kubernetes calls go through ``lab.result_of("kube.<what>", ...)`` and return plain JSON, so replay
-serves the recorded results and never imports the ``kubernetes`` package. No result holds a secret:
-the pull secret is sent to the cluster, and only its name is kept.
+Kubernetes calls go through :func:`labkit.kube.call`: the API server's raw answers are recorded and
+replayed, and this module reads them (``app_pod``, ``service_ip``, ...) in every mode; replay never imports
+the ``kubernetes`` package. The pull secret is sent to the cluster; labkit keeps none of its data.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from labkit.errors import LabError
 
 APP = "aks-workbook-app"
 SECRET = "acr-pull"
-NAMESPACE = "default"
+NAMESPACE = kube.NAMESPACE
 PULL_FAILURES = {"ErrImagePull", "ImagePullBackOff", "InvalidImageName"}
 
 
@@ -47,85 +47,74 @@ def pull_secret(server: str, username: str, password: str) -> dict:
             "data": {".dockerconfigjson": base64.b64encode(json.dumps(config).encode()).decode()}}
 
 
-# -- live Kubernetes calls (never run in replay) ---------------------------------------------------------------
-def _api(lab):
-    from kubernetes import config
-
-    path = kube.kubeconfig_path(lab)
-    if not path.exists():
-        raise LabError(f"There is no kubeconfig for {lab.config.cluster_name} yet.",
-                       "run the kubeconfig cell (`aks.fetch_kubeconfig(lab)`) first.")
-    return config.new_client_from_config(config_file=str(path), persist_config=False)
+# -- Kubernetes calls (raw answers through labkit.kube) and what labkit reads of them ------------------------------
+def _collection(kind: str) -> str:
+    group = "/apis/apps/v1" if kind == "Deployment" else "/api/v1"
+    return f"{group}/namespaces/{NAMESPACE}/{kind.lower()}s"
 
 
-def _kube(lab, doing: str, fn):
-    """Run ``fn(api_client)``; an API error becomes a LabError that says what was being done."""
-    from kubernetes.client.exceptions import ApiException
-
-    try:
-        return fn(_api(lab))
-    except ApiException as err:
-        raise LabError(f"{doing}: the API server answered {err.status} {err.reason}.",
-                       "check the kubeconfig (run its cell again) and that the cluster is running.") from err
-
-
-def _apply(api, manifest: dict) -> dict:
-    """Create the object, or patch it when it exists (like `kubectl apply`); only its kind and name are returned."""
-    from kubernetes import client
-    from kubernetes.client.exceptions import ApiException
-
+def _apply(lab, manifest: dict) -> dict:
+    """Create the object, or patch it when it already exists (like `kubectl apply`); its kind, name and action."""
     kind, name = manifest["kind"], manifest["metadata"]["name"]
-    group = client.AppsV1Api(api) if kind == "Deployment" else client.CoreV1Api(api)
-    what = kind.lower()
-    try:
-        getattr(group, f"create_namespaced_{what}")(NAMESPACE, manifest)
-        action = "created"
-    except ApiException as err:
-        if err.status != 409:
-            raise
-        getattr(group, f"patch_namespaced_{what}")(name, NAMESPACE, manifest)
+    doing = f"Applying {kind} {name}"
+    answer = kube.call(lab, "POST", _collection(kind), body=manifest)
+    action = "created"
+    if answer["status"] == 409 and kube.reason(answer) == "AlreadyExists":
+        answer = kube.call(lab, "PATCH", f"{_collection(kind)}/{name}", body=manifest, content_type=kube.PATCH)
         action = "configured"
+    kube.ok(lab, answer, doing)
     return {"kind": kind, "name": name, "action": action}
 
 
-def _pods(api) -> list[dict]:
-    from kubernetes import client
-
-    found = []
-    for pod in client.CoreV1Api(api).list_namespaced_pod(NAMESPACE, label_selector=f"app={APP}").items:
-        statuses = pod.status.container_statuses or []
-        waiting = next((s.state.waiting.reason for s in statuses if s.state and s.state.waiting), "")
-        found.append({"name": pod.metadata.name, "node": pod.spec.node_name or "", "phase": pod.status.phase,
-                      "ready": bool(statuses) and all(s.ready for s in statuses), "waiting": waiting or "",
-                      "terminating": pod.metadata.deletion_timestamp is not None})
-    return found
+def app_pod(pod: dict) -> dict:
+    """What the notebook shows of one of the app's pods: node, phase, readiness, why it waits, whether it goes."""
+    statuses = pod.get("status", {}).get("containerStatuses") or []
+    waiting = next((s["state"]["waiting"].get("reason", "") for s in statuses
+                    if (s.get("state") or {}).get("waiting")), "")
+    return {"name": pod["metadata"]["name"], "node": pod.get("spec", {}).get("nodeName", ""),
+            "phase": pod.get("status", {}).get("phase", ""),
+            "ready": bool(statuses) and all(s.get("ready") for s in statuses), "waiting": waiting,
+            "terminating": bool(pod["metadata"].get("deletionTimestamp"))}
 
 
-def _service_status(api) -> dict:
-    from kubernetes import client
-
-    core = client.CoreV1Api(api)
-    svc = core.read_namespaced_service(APP, NAMESPACE)
-    ingress = (svc.status.load_balancer.ingress or []) if svc.status and svc.status.load_balancer else []
-    events = core.list_namespaced_event(
-        NAMESPACE, field_selector=f"involvedObject.kind=Service,involvedObject.name={APP}").items
-    return {"ip": (ingress[0].ip or ingress[0].hostname) if ingress else None,
-            "events": [{"type": e.type, "reason": e.reason, "message": e.message} for e in events[-5:]]}
+def _pods(lab) -> list[dict]:
+    found = kube.get(lab, f"/api/v1/namespaces/{NAMESPACE}/pods", "Listing the app's pods",
+                     {"labelSelector": f"app={APP}"})
+    return [app_pod(p) for p in found["items"]]
 
 
-def _delete_all(api) -> list[str]:
-    from kubernetes import client
-    from kubernetes.client.exceptions import ApiException
+def service_ip(service: dict) -> str | None:
+    """The public address Azure gave the Service: ``status.loadBalancer.ingress[0]`` (an IP, or a host name)."""
+    ingress = ((service.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
+    return (ingress[0].get("ip") or ingress[0].get("hostname")) if ingress else None
 
+
+def service_events(events: dict) -> list[dict]:
+    """The Service's last five events, oldest first: type, reason and message."""
+    def when(e):
+        return e.get("lastTimestamp") or e.get("eventTime") or e.get("metadata", {}).get("creationTimestamp") or ""
+
+    return [{"type": e.get("type", ""), "reason": e.get("reason", ""), "message": e.get("message", "")}
+            for e in sorted(events.get("items", []), key=when)[-5:]]
+
+
+def _service_status(lab) -> dict:
+    service = kube.get(lab, f"{_collection('Service')}/{APP}", "Reading the Service")
+    ip = service_ip(service)
+    if ip:
+        return {"ip": ip, "events": []}
+    events = kube.get(lab, f"/api/v1/namespaces/{NAMESPACE}/events", "Reading the Service's events",
+                      {"fieldSelector": f"involvedObject.kind=Service,involvedObject.name={APP}"})
+    return {"ip": None, "events": service_events(events)}
+
+
+def _delete_all(lab) -> list[str]:
     done = []
-    for group, what, name in ((client.CoreV1Api(api), "service", APP), (client.AppsV1Api(api), "deployment", APP),
-                              (client.CoreV1Api(api), "secret", SECRET)):
-        try:
-            getattr(group, f"delete_namespaced_{what}")(name, NAMESPACE)
-            done.append(f"{what}/{name}")
-        except ApiException as err:
-            if err.status != 404:
-                raise
+    for kind, name in (("Service", APP), ("Deployment", APP), ("Secret", SECRET)):
+        answer = kube.call(lab, "DELETE", f"{_collection(kind)}/{name}")
+        if answer["status"] != 404:
+            kube.ok(lab, answer, f"Deleting {kind} {name}")
+            done.append(f"{kind.lower()}/{name}")
     return done
 
 
@@ -137,8 +126,7 @@ def grant_pull(lab) -> dict:
         creds = ui.azure(f"Reading the admin credentials of {c.registry_name}",
                            lambda: lab.acr.registries.list_credentials(c.resource_group, c.registry_name))
         secret = pull_secret(c.login_server, creds.username, creds.passwords[0].value)
-        result = lab.result_of("kube.apply_secret",
-                               lambda: _kube(lab, "Creating the pull secret", lambda api: _apply(api, secret)))
+        result = _apply(lab, secret)
     ui.status(True, f"Secret {result['name']} {result['action']} in namespace {NAMESPACE}: pods that name it can "
                     f"pull from {c.login_server} (kubectl create secret docker-registry {SECRET} "
                     f"--docker-server {c.login_server} --docker-username {c.registry_name} --docker-password …)")
@@ -150,9 +138,7 @@ def deploy(lab, replicas: int = 2, *, timeout: float = 300, poll_seconds: float 
     costs.before_create("the Service's load balancer rule and public IP", costs.LOAD_BALANCER_PER_HOUR,
                         " (the pods run on the nodes you already pay for)")
     with lab.step("deploy"):
-        applied = [lab.result_of(f"kube.apply_{m['kind'].lower()}",
-                                 lambda m=m: _kube(lab, f"Applying {m['kind']} {APP}", lambda api: _apply(api, m)))
-                   for m in (deployment(lab.config, replicas), service())]
+        applied = [_apply(lab, m) for m in (deployment(lab.config, replicas), service())]
         for item in applied:
             ui.status(True, f"{item['kind'].lower()}/{item['name']} {item['action']} (kubectl apply -f {APP}.yaml)")
         pods = _wait_for_pods(lab, replicas, timeout=timeout, poll_seconds=poll_seconds)
@@ -164,7 +150,7 @@ def _wait_for_pods(lab, replicas: int, *, timeout: float, poll_seconds: float) -
     progress = ui.Progress(f"Wait for {replicas} ready pod(s) of {APP}",
                            f"kubectl rollout status deployment/{APP}")
     for _ in range(max(1, math.ceil(timeout / poll_seconds)) + 1):
-        pods = lab.result_of("kube.app_pods", lambda: _kube(lab, "Listing the app's pods", _pods))
+        pods = _pods(lab)
         live = [p for p in pods if not p["terminating"]]
         failing = [p for p in live if p["waiting"] in PULL_FAILURES]
         if failing:
@@ -196,7 +182,7 @@ def external_ip(lab, *, timeout: float = 300, poll_seconds: float = 10) -> str:
                            f"kubectl get service {APP} --watch")
     with lab.step("external_ip"):
         for _ in range(max(1, math.ceil(timeout / poll_seconds)) + 1):
-            status = lab.result_of("kube.service_status", lambda: _kube(lab, "Reading the Service", _service_status))
+            status = _service_status(lab)
             if status["ip"]:
                 break
             progress.update("pending" + (f" · {status['events'][-1]['reason']}" if status["events"] else ""))
@@ -233,7 +219,8 @@ def call(lab, ip: str, times: int = 3) -> list[dict]:
 def scale(lab, replicas: int, *, timeout: float = 300, poll_seconds: float = 5) -> list[dict]:
     """Change the number of replicas and show which node each pod landed on."""
     with lab.step("scale"):
-        lab.result_of("kube.scale", lambda: _kube(lab, f"Scaling {APP}", lambda api: _scale(api, replicas)))
+        kube.ok(lab, kube.call(lab, "PATCH", f"{_collection('Deployment')}/{APP}/scale",
+                               body={"spec": {"replicas": replicas}}, content_type=kube.MERGE_PATCH), f"Scaling {APP}")
         ui.status(True, f"deployment/{APP} scaled to {replicas} replicas (kubectl scale deployment {APP} "
                         f"--replicas {replicas})")
         pods = _wait_for_pods(lab, replicas, timeout=timeout, poll_seconds=poll_seconds)
@@ -242,17 +229,10 @@ def scale(lab, replicas: int, *, timeout: float = 300, poll_seconds: float = 5) 
     return pods
 
 
-def _scale(api, replicas: int) -> dict:
-    from kubernetes import client
-
-    client.AppsV1Api(api).patch_namespaced_deployment_scale(APP, NAMESPACE, {"spec": {"replicas": replicas}})
-    return {"replicas": replicas}
-
-
 def remove(lab) -> list[str]:
     """Delete the Service (its public IP and load balancer rule go too), the Deployment and the secret."""
     with lab.step("remove_app"):
-        removed = lab.result_of("kube.delete_app", lambda: _kube(lab, "Deleting the app", _delete_all))
+        removed = _delete_all(lab)
         ended = costs.now(lab)
     costs.Ledger.of(lab).closed(f"kubernetes/{lab.config.cluster_name}/services/{APP}", ended)
     ui.status(True, f"Deleted {', '.join(removed)} (kubectl delete service,deployment {APP}; kubectl delete secret "

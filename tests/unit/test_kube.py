@@ -1,8 +1,17 @@
-"""labkit.kube: the reducers, the scrubber, and a real client against a local stand-in API server."""
+"""labkit.kube: the reducers, raw answers recorded and replayed, and the client's credential files.
+
+The live calls go to the stand-in API server (tests/kube_server.py: HTTPS on 127.0.0.1, mutual TLS with the
+kubeconfig's client certificate, as AKS hands it out).
+"""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
 
 import pytest
 
@@ -11,11 +20,10 @@ from labkit.config import LabConfig
 from labkit.errors import LabError
 from labkit.lab import Lab
 from labkit.recording.recorder import Recorder
-from labkit.recording.scrub import find_leaks
+from tests.kube_server import NODE, TOKEN, Cluster, KubeStandIn, kubeconfig
 
 pytestmark = pytest.mark.unit
-TOKEN = "s3cr3t-kube-token-0123456789abcdef"
-PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_pod_summary_names_the_deployment_or_daemonset():
@@ -38,84 +46,137 @@ def test_node_summary_reads_node_info_and_readiness():
     assert summary["containerRuntimeVersion"].startswith("containerd://") and summary["kubeProxyVersion"] == ""
 
 
-def test_clean_drops_credentials_and_redacts_what_looks_like_one():
-    cleaned = kube.clean({"token": TOKEN, "client-key-data": "abc", "note": PEM, "ok": ["[+]etcd ok"],
-                          "auth": f"Bearer {TOKEN}"})
-    assert cleaned == {"note": "REDACTED", "ok": ["[+]etcd ok"], "auth": "REDACTED"}
-
-
-class StandIn(BaseHTTPRequestHandler):
-    """A tiny kube-apiserver: answers only requests that carry the kubeconfig's token."""
-
-    ANSWERS = {
-        "/version": {"gitVersion": "v1.35.4", "platform": "linux/amd64", "caData": PEM},
-        "/api/v1/nodes": {"items": [{"metadata": {"name": "n1", "labels": {}},
-                                     "status": {"nodeInfo": {"kubeletVersion": "v1.35.4"}}}]},
-        "/api/v1/namespaces/kube-system/pods": {"items": [{"metadata": {"name": "metrics-server-1"},
-                                                           "spec": {"nodeName": "n1"}}]},
-    }
-
-    def do_GET(self):
-        if self.headers.get("Authorization") != f"Bearer {TOKEN}":
-            return self._send(401, b"{}")
-        if self.path == "/readyz?verbose=true":
-            return self._send(200, b"[+]ping ok\n[+]etcd ok\nreadyz check passed\n", "text/plain")
-        return self._send(200, json.dumps(self.ANSWERS[self.path]).encode())
-
-    def _send(self, status, body, kind="application/json"):
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def api_server():
-    server = HTTPServer(("127.0.0.1", 0), StandIn)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+def standin(tmp_path):
+    server = KubeStandIn(tmp_path, Cluster()).start()
+    yield server
+    server.stop()
 
 
-def record_lab(tmp_path, server: str, token: str = TOKEN) -> Lab:
-    config = LabConfig(mode="record")
-    lab = Lab("kube-test", config, Recorder("record", "kube-test", root=tmp_path / "rec"), None, "sub")
-    path = kube.kubeconfig_path(lab)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"""apiVersion: v1
-kind: Config
-clusters: [{{name: c, cluster: {{server: "{server}"}}}}]
-contexts: [{{name: c, context: {{cluster: c, user: u}}}}]
-current-context: c
-users: [{{name: u, user: {{token: {token}}}}}]
-""")
+def make_lab(tmp_path, mode: str, server=None, **kubeconfig_args) -> Lab:
+    lab = Lab("kube-test", LabConfig(mode=mode), Recorder(mode, "kube-test", root=tmp_path / "rec"), None, "sub")
+    if server is not None:
+        path = kube.kubeconfig_path(lab)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(kubeconfig(server.url, server.pki, **kubeconfig_args), encoding="utf-8")
     return lab
 
 
-def test_record_then_replay_with_a_real_client(tmp_path, api_server):
-    lab = record_lab(tmp_path, api_server)
+def look(lab):
     with lab.step("look"):
-        live = [kube.version(lab), kube.readyz(lab), kube.nodes(lab), kube.pods(lab)]
-    assert live[0]["gitVersion"] == "v1.35.4" and live[0]["caData"] == "REDACTED"
-    assert "[+]etcd ok" in live[1] and live[2][0]["kubeletVersion"] == "v1.35.4"
-    assert live[3][0]["component"] == "metrics-server-1"
-    text = (tmp_path / "rec" / "kube-test" / "look.json").read_text()
-    assert TOKEN not in text and find_leaks(text) == []
-
-    replay = Lab("kube-test", LabConfig(), Recorder("replay", "kube-test", root=tmp_path / "rec"), None, "sub")
-    with replay.step("look"):
-        assert [kube.version(replay), kube.readyz(replay), kube.nodes(replay), kube.pods(replay)] == live
+        return [kube.version(lab), kube.readyz(lab), kube.nodes(lab), kube.pods(lab)]
 
 
-def test_refused_credentials_and_missing_kubeconfig_say_what_to_do(tmp_path, api_server):
-    lab = record_lab(tmp_path, api_server, token="wrong-token")
+def test_record_keeps_the_raw_answers_and_replay_reads_them_with_the_same_reducers(tmp_path, standin):
+    live = look(make_lab(tmp_path, "record", standin))
+    assert live[0]["gitVersion"] == "v1.35.2" and "[+]etcd ok" in live[1]
+    assert live[2][0] == {"name": NODE, "pool": "nodepool1", "vmSize": "Standard_B2s", "ready": True,
+                          "kubeletVersion": "v1.35.2", "kubeProxyVersion": "", "containerRuntimeVersion":
+                          "containerd://2.1.3-1", "osImage": "Ubuntu 24.04.3 LTS",
+                          "kernelVersion": "6.8.0-1040-azure", "architecture": "amd64"}
+    assert [p["component"] for p in live[3]] == ["coredns", "kube-proxy"]
+
+    calls = json.loads((tmp_path / "rec" / "kube-test" / "look.json").read_text(encoding="utf-8"))["Calls"]
+    assert [c["call"] for c in calls] == ["kube GET /version", "kube GET /readyz?verbose=true", "kube GET /api/v1/nodes",
+                                          "kube GET /api/v1/namespaces/kube-system/pods"]
+    nodes = calls[2]["result"]
+    assert nodes["status"] == 200 and nodes["body"]["kind"] == "NodeList"  # the API object, not a summary
+    assert nodes["body"]["items"][0]["status"]["nodeInfo"]["machineID"] == "m"
+    assert "managedFields" not in json.dumps(nodes)
+    assert calls[1]["result"]["body"].endswith("readyz check passed\n")
+
+    standin.stop()
+    assert look(make_lab(tmp_path, "replay")) == live
+
+
+def test_refused_credentials_and_missing_kubeconfig_say_what_to_do(tmp_path, standin):
+    lab = make_lab(tmp_path, "live", standin, token="wrong-token", client_cert=False)
     with lab.step("look"), pytest.raises(LabError, match="refused") as raised:
         kube.version(lab)
     assert "fetch the kubeconfig again" in raised.value.fix
+    lab = make_lab(tmp_path, "live", standin, token=TOKEN, client_cert=False)
+    with lab.step("look"):
+        assert kube.version(lab)["gitVersion"] == "v1.35.2"
     kube.kubeconfig_path(lab).unlink()
     with lab.step("look"), pytest.raises(LabError, match="no kubeconfig"):
         kube.nodes(lab)
+
+
+def test_an_error_answer_is_recorded_raw_and_replayed_as_the_same_error(tmp_path, standin):
+    lab = make_lab(tmp_path, "record", standin)
+    with lab.step("missing"), pytest.raises(LabError) as live:
+        kube.get(lab, "/api/v1/namespaces/default/services/nothing", "Reading the Service")
+    recorded = json.loads((tmp_path / "rec" / "kube-test" / "missing.json").read_text(encoding="utf-8"))["Calls"]
+    assert recorded[0]["result"]["status"] == 404 and recorded[0]["result"]["body"]["reason"] == "NotFound"
+    replay = make_lab(tmp_path, "replay")
+    with replay.step("missing"), pytest.raises(LabError) as replayed:
+        kube.get(replay, "/api/v1/namespaces/default/services/nothing", "Reading the Service")
+    assert str(replayed.value) == str(live.value) and 'services "nothing" not found' in live.value.problem
+
+
+# -- the client's certificate and key files -------------------------------------------------------------------------
+def test_client_key_lives_in_the_lab_folder_only_during_a_call(tmp_path, standin, lab_home, monkeypatch):
+    temp = tmp_path / "system-temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    key = standin.pki["client_key"].read_bytes()
+    seen = []
+
+    def during(path):
+        folders = list((lab_home / kube.CREDENTIALS).glob("*"))
+        files = [f for folder in folders for f in folder.iterdir()]
+        seen.append(({f: f.stat().st_mode & 0o777 for f in folders},
+                     {f: (f.read_bytes(), f.stat().st_mode & 0o777) for f in files}))
+
+    standin.cluster.on_request = during
+    lab = make_lab(tmp_path, "live", standin)
+    with lab.step("look"):
+        kube.version(lab)
+    folders, files = seen[0]
+    ((folder, mode),) = folders.items()
+    assert folder.name == str(os.getpid()) and mode == 0o700
+    assert [content for content, mode in files.values() if content == key and mode == 0o600]
+    assert not folder.exists() and list((lab_home / kube.CREDENTIALS).iterdir()) == []
+    assert list(temp.iterdir()) == []  # nothing in the system's temporary folder
+
+
+KILLED_CALL = """
+import sys
+from labkit import kube
+from labkit.config import LabConfig
+from labkit.lab import Lab
+from labkit.recording.recorder import Recorder
+lab = Lab("kube-test", LabConfig(mode="live"), Recorder("live", "kube-test"), None, "sub")
+with lab.step("look"):
+    kube.version(lab)
+"""
+
+
+def test_a_killed_kernel_leaves_its_key_in_the_lab_folder_and_the_next_call_removes_it(tmp_path, lab_home):
+    cluster = Cluster(hang="/version")
+    server = KubeStandIn(tmp_path, cluster).start()
+    arrived = []
+    cluster.on_request = arrived.append
+    lab = make_lab(tmp_path, "live", server)
+    temp = tmp_path / "system-temp"
+    temp.mkdir()
+    env = {**os.environ, "LABKIT_HOME": str(lab_home), "TMPDIR": str(temp), "PYTHONPATH": str(ROOT)}
+    kernel = subprocess.Popen([sys.executable, "-c", KILLED_CALL], cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while not arrived and time.monotonic() < deadline and kernel.poll() is None:
+            time.sleep(0.05)
+        assert arrived, "the call never reached the stand-in"
+        os.kill(kernel.pid, signal.SIGKILL)
+        kernel.wait(10)
+        left = lab_home / kube.CREDENTIALS / str(kernel.pid)
+        assert server.pki["client_key"].read_bytes() in [f.read_bytes() for f in left.iterdir()]
+        assert list(temp.iterdir()) == []
+        cluster.hang = ""
+        with lab.step("look"):
+            kube.nodes(lab)
+        assert not left.exists()
+    finally:
+        if kernel.poll() is None:
+            kernel.kill()
+        server.stop()

@@ -1,17 +1,24 @@
-"""Notebook 05's steps against the hand-built recordings: pull access, Deployment, Service, scale, errors."""
+"""Notebook 05's steps: replayed from the hand-built recordings (raw Kubernetes objects), and live and recorded
+against the stand-in API server (tests/kube_server.py): apply → 409 → patch, the Service's IP, scale, delete."""
 
 import base64
 import json
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 import labkit
-from labkit import aks, costs, workloads
+from labkit import aks, costs, kube, workloads
+from labkit.config import LabConfig
 from labkit.errors import LabError
+from labkit.lab import Lab
+from labkit.recording.recorder import Recorder
+from tests.kube_server import EXTERNAL_IP, Cluster, KubeStandIn, kubeconfig
 from tests.unit.test_aci import scenario_lab
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,3 +115,124 @@ def test_compare_prices_both_from_the_table(capsys):
     assert f"ACI: ≈ ${0.5 * costs.aci_hour():.3f}" in out
     assert f"AKS: ≈ ${costs.cluster_hour('Standard_B2s') + costs.LOAD_BALANCER_PER_HOUR:.3f}" in out
     assert costs.PRICES_DATE in out
+
+
+@pytest.mark.unit
+def test_a_second_deploy_patches_what_exists_in_replay(tmp_path, capsys):
+    lab = scenario_lab(tmp_path, "apply_existing", "deploy", "errors-workloads")
+    assert [p["ready"] for p in workloads.deploy(lab, replicas=2)] == [True, True]
+    out = capsys.readouterr().out
+    assert "deployment/aks-workbook-app configured" in out and "service/aks-workbook-app configured" in out
+
+
+@pytest.mark.unit
+def test_pod_and_service_readers_take_what_the_api_server_says():
+    pod = {"metadata": {"name": "p", "deletionTimestamp": "2026-11-29T11:00:00Z"}, "spec": {"nodeName": "n"},
+           "status": {"phase": "Pending", "containerStatuses": [
+               {"ready": False, "state": {"waiting": {"reason": "ErrImagePull"}}}]}}
+    assert workloads.app_pod(pod) == {"name": "p", "node": "n", "phase": "Pending", "ready": False,
+                                      "waiting": "ErrImagePull", "terminating": True}
+    assert workloads.service_ip({"status": {"loadBalancer": {}}}) is None
+    assert workloads.service_ip({"status": {"loadBalancer": {"ingress": [{"hostname": "lb.example"}]}}}) == "lb.example"
+
+
+# -- live and record against the stand-in API server -------------------------------------------------------------------
+PASSWORD = "s3cr3t-registry-password-4711"
+FAST = {"timeout": 5, "poll_seconds": 0.01}
+
+
+def standin_lab(tmp_path, server, mode: str = "live") -> Lab:
+    lab = Lab("05-run-on-aks", LabConfig(mode=mode), Recorder(mode, "05-run-on-aks", root=tmp_path / "rec"),
+              None, "sub")
+    path = kube.kubeconfig_path(lab)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(kubeconfig(server.url, server.pki), encoding="utf-8")
+    registry = SimpleNamespace(username=lab.config.registry_name, passwords=[SimpleNamespace(value=PASSWORD)])
+    lab.__dict__["acr"] = SimpleNamespace(registries=SimpleNamespace(list_credentials=lambda rg, name: registry))
+    return lab
+
+
+@pytest.fixture
+def standin(tmp_path):
+    server = KubeStandIn(tmp_path, Cluster(ready_after=1, ip_after=3)).start()
+    yield server
+    server.stop()
+
+
+def notebook05(lab) -> list:
+    """What notebook 05 does with the cluster, in order."""
+    return [workloads.grant_pull(lab), workloads.deploy(lab, replicas=2, **FAST), workloads.external_ip(lab, **FAST),
+            workloads.scale(lab, 3, **FAST), workloads.remove(lab)]
+
+
+@pytest.mark.unit
+def test_the_live_path_runs_against_an_api_server(tmp_path, standin, capsys):
+    granted, deployed, ip, scaled, removed = notebook05(standin_lab(tmp_path, standin))
+    assert granted == {"kind": "Secret", "name": "acr-pull", "action": "created"}
+    assert [p["ready"] for p in deployed] == [True, True] and len(scaled) == 3
+    assert ip == EXTERNAL_IP and standin.cluster.service_reads == 3  # polled until Azure gave the IP
+    assert removed == ["service/aks-workbook-app", "deployment/aks-workbook-app", "secret/acr-pull"]
+    assert standin.cluster.objects == {}
+    out = capsys.readouterr().out
+    assert f"service/aks-workbook-app answers at http://{EXTERNAL_IP}/" in out and "3 pods on 1 node(s)" in out
+    scale = [(m, ct) for m, path, ct in standin.cluster.log if path.endswith("/deployments/aks-workbook-app/scale")]
+    assert scale == [("PATCH", "application/merge-patch+json")]
+
+
+@pytest.mark.unit
+def test_applying_what_exists_patches_it_like_kubectl_apply(tmp_path, standin, capsys):
+    lab = standin_lab(tmp_path, standin)
+    workloads.grant_pull(lab)
+    workloads.deploy(lab, replicas=2, **FAST)
+    capsys.readouterr()
+    assert workloads.grant_pull(lab)["action"] == "configured"
+    assert len(workloads.deploy(lab, replicas=3, **FAST)) == 3
+    out = capsys.readouterr().out
+    assert "deployment/aks-workbook-app configured" in out and "service/aks-workbook-app configured" in out
+    assert standin.cluster.objects[("deployments", "aks-workbook-app")]["spec"]["replicas"] == 3
+    writes = [(m, p.split("?")[0], ct) for m, p, ct in standin.cluster.log if m in ("POST", "PATCH")][3:]
+    assert writes == [("POST", "/api/v1/namespaces/default/secrets", "application/json"),
+                      ("PATCH", "/api/v1/namespaces/default/secrets/acr-pull", kube.PATCH),
+                      ("POST", "/apis/apps/v1/namespaces/default/deployments", "application/json"),
+                      ("PATCH", "/apis/apps/v1/namespaces/default/deployments/aks-workbook-app", kube.PATCH),
+                      ("POST", "/api/v1/namespaces/default/services", "application/json"),
+                      ("PATCH", "/api/v1/namespaces/default/services/aks-workbook-app", kube.PATCH)]
+
+
+@pytest.mark.unit
+def test_a_service_without_an_ip_times_out_live_with_the_cloud_providers_last_event(tmp_path, tmp_path_factory):
+    server = KubeStandIn(tmp_path_factory.mktemp("never"), Cluster(ip_after=10**6)).start()
+    try:
+        lab = standin_lab(tmp_path, server)
+        workloads.deploy(lab, replicas=1, **FAST)
+        with pytest.raises(LabError) as err:
+            workloads.external_ip(lab, timeout=0.05, poll_seconds=0.01)
+        assert "got no external IP" in err.value.problem and "EnsuringLoadBalancer" in err.value.problem
+    finally:
+        server.stop()
+
+
+@pytest.mark.unit
+def test_recorded_raw_answers_replay_to_the_same_notebook(tmp_path, standin, capsys):
+    lab = standin_lab(tmp_path, standin, "record")
+    live = notebook05(lab)
+    lab.recorder.finish()
+    live_out = capsys.readouterr().out
+    folder = tmp_path / "rec" / "05-run-on-aks"
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in folder.glob("*.json")}
+    for text in texts.values():
+        assert PASSWORD not in text and base64.b64encode(PASSWORD.encode()).decode()[:20] not in text
+    calls = {c["call"]: c["result"] for c in json.loads(texts["external_ip"])["Calls"] if c["call"].startswith("kube")}
+    service = calls["kube GET /api/v1/namespaces/default/services/aks-workbook-app"]["body"]
+    assert service["kind"] == "Service" and service["status"]["loadBalancer"]["ingress"][0]["ip"] == EXTERNAL_IP
+    secret = json.loads(texts["pull_access"])["Calls"][0]["result"]["body"]
+    assert secret["kind"] == "Secret" and "data" not in secret
+
+    standin.stop()
+    replay = standin_lab(tmp_path, standin, "replay")
+    assert notebook05(replay) == live
+    assert untimed(capsys.readouterr().out) == untimed(live_out)
+
+
+def untimed(out: str) -> str:
+    return re.sub(r"\d+(\.\d+)? s\b", "… s", out)

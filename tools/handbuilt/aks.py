@@ -3,16 +3,15 @@
 The story the notebooks replay: 00-setup started the create (PUT 201, not waited for); 02 finds the
 cluster still Creating and joins it. ``recordings/errors-aks/<scenario>.json`` are single step files
 (each says which step it stands for) that the unit tests replay: a fresh create, a reused, stopped or
-failed cluster, and Azure's refusals. Kubernetes answers are stored as labkit's kube.* results.
+failed cluster, and Azure's refusals. Kubernetes answers are raw API objects (tools/handbuilt/kubernetes.py).
 """
 
 from __future__ import annotations
 
-from labkit import kube
 from labkit.recording.scrub import SYNTHETIC_KUBECONFIG, TENANT
 
 from tools.handbuilt import ARM, SUB, entry, error, lro_put
-from tools.handbuilt import write
+from tools.handbuilt import kubernetes, write
 
 API = "2026-08-01"  # what azure-mgmt-containerservice 41.8.0 sends
 RG_API = "2025-04-01"  # azure-mgmt-resource 26.0.0
@@ -21,7 +20,6 @@ CLUSTER = f"{SUB}/resourceGroups/{RG}/providers/Microsoft.ContainerService/manag
 GROUP = f"{SUB}/resourcegroups/{RG}"
 NODE_RG = f"MC_{RG}_{NAME}_{REGION}"
 MINOR, PATCH = "1.35", "1.35.4"
-SYSTEM_NODE, USER_NODE = "aks-nodepool1-31418627-vmss000000", "aks-userpool-31418627-vmss000000"
 TAGS = {"course": "aks-workbook", "owner": "student", "created": "2026-11-29", "expires": "2026-11-30"}
 
 SPECS = ("Azure/azure-rest-api-specs specification/containerservice/resource-manager/Microsoft.ContainerService/"
@@ -30,12 +28,6 @@ EXAMPLE_NOTE = ("Built by hand: nothing in this project can reach Azure. Shapes 
                 "reference examples of api-version 2025-10-01 (the newest example set), sent here with 2026-08-01, "
                 "the api-version the pinned azure-mgmt-containerservice 41.8.0 sends. Names and ids are the "
                 "recorded lab's; versions and node details are illustrative.")
-KUBE_SOURCES = ["Kubernetes API reference v1.35: core/v1 Pod and Node (status.nodeInfo), GET /version, "
-                "GET /readyz?verbose"]
-KUBE_NOTE = ("Built by hand: the Kubernetes answers are labkit.kube results (plain JSON) shaped like what "
-             "kube-apiserver returns for /version, /readyz?verbose, pods and nodes (Kubernetes 1.35), reduced by "
-             "labkit.kube.pod_summary and node_summary. Versions, images and node names are illustrative.")
-
 
 def ex(*names: str) -> list[str]:
     return [SPECS + n for n in names]
@@ -43,7 +35,7 @@ def ex(*names: str) -> list[str]:
 
 # -- ARM bodies ----------------------------------------------------------------------------------------------
 def pool_profile(name="nodepool1", mode="System", state="Succeeded", power="Running") -> dict:
-    return {"name": name, "count": 1, "vmSize": "Standard_B2s", "osDiskSizeGB": 128, "osDiskType": "Managed",
+    return {"name": name, "count": 1, "vmSize": "Standard_D2s_v5", "osDiskSizeGB": 128, "osDiskType": "Managed",
             "kubeletDiskType": "OS", "maxPods": 250, "type": "VirtualMachineScaleSets", "provisioningState": state,
             "powerState": {"code": power}, "orchestratorVersion": MINOR, "currentOrchestratorVersion": PATCH,
             "mode": mode, "osType": "Linux", "osSKU": "Ubuntu",
@@ -72,7 +64,7 @@ def create_request() -> dict:
     return {"location": REGION, "tags": TAGS, "sku": {"name": "Base", "tier": "Free"},
             "identity": {"type": "SystemAssigned"},
             "properties": {"kubernetesVersion": MINOR, "dnsPrefix": NAME, "agentPoolProfiles": [
-                {"name": "nodepool1", "count": 1, "vmSize": "Standard_B2s", "osType": "Linux", "mode": "System"}]}}
+                {"name": "nodepool1", "count": 1, "vmSize": "Standard_D2s_v5", "osType": "Linux", "mode": "System"}]}}
 
 
 def versions() -> dict:
@@ -142,66 +134,6 @@ def kubeconfig_b64() -> str:
     return base64.b64encode(text.encode()).decode()
 
 
-# -- Kubernetes answers (labkit.kube results) ---------------------------------------------------------------------
-READYZ = ["ping", "log", "etcd", "etcd-readiness", "kms-providers", "informer-sync",
-          "poststarthook/start-apiserver-admission-initializer", "poststarthook/generic-apiserver-start-informers",
-          "poststarthook/priority-and-fairness-config-consumer", "poststarthook/priority-and-fairness-filter",
-          "poststarthook/storage-object-count-tracker-hook", "poststarthook/start-apiextensions-informers",
-          "poststarthook/start-apiextensions-controllers", "poststarthook/crd-informer-synced",
-          "poststarthook/start-system-namespaces-controller", "poststarthook/rbac/bootstrap-roles",
-          "poststarthook/scheduling/bootstrap-system-priority-classes", "poststarthook/bootstrap-controller",
-          "poststarthook/start-kube-aggregator-informers", "poststarthook/apiservice-registration-controller",
-          "poststarthook/kube-apiserver-autoregistration", "autoregister-completion", "shutdown"]
-MCR = "mcr.microsoft.com/oss/v2/kubernetes"
-SYSTEM_PODS = [  # (owner kind, owner, replicas, image)
-    ("ReplicaSet", "coredns", 2, f"{MCR}/coredns:v1.12.1-2"),
-    ("ReplicaSet", "coredns-autoscaler", 1, f"{MCR}/autoscaler/cluster-proportional-autoscaler:v1.9.0-3"),
-    ("ReplicaSet", "konnectivity-agent", 2, f"{MCR}/apiserver-network-proxy/agent:v0.31.4-2"),
-    ("ReplicaSet", "konnectivity-agent-autoscaler", 1, f"{MCR}/autoscaler/cluster-proportional-autoscaler:v1.9.0-3"),
-    ("ReplicaSet", "metrics-server", 2, f"{MCR}/metrics-server:v0.8.0-2"),
-    ("DaemonSet", "kube-proxy", 1, f"{MCR}/kube-proxy:v{PATCH}-1"),
-    ("DaemonSet", "azure-cns", 1, "mcr.microsoft.com/containernetworking/azure-cns:v1.7.3"),
-    ("DaemonSet", "azure-ip-masq-agent", 1, f"{MCR}/ip-masq-agent:v0.1.15-2"),
-    ("DaemonSet", "cloud-node-manager", 1, f"{MCR}/azure-cloud-node-manager:v1.35.1"),
-    ("DaemonSet", "csi-azuredisk-node", 1, f"{MCR}/csi/azuredisk-csi:v1.34.0"),
-    ("DaemonSet", "csi-azurefile-node", 1, f"{MCR}/csi/azurefile-csi:v1.34.0"),
-]
-
-
-def raw_pod(kind: str, owner: str, i: int, image: str, node: str) -> dict:
-    rs_hash = "7d9f8c6b5c"
-    owner_name = f"{owner}-{rs_hash}" if kind == "ReplicaSet" else owner
-    labels = {"pod-template-hash": rs_hash} if kind == "ReplicaSet" else {}
-    return {"metadata": {"name": f"{owner_name}-{'abcdefghjk'[i]}{i}x7q", "namespace": "kube-system",
-                         "labels": labels, "ownerReferences": [{"kind": kind, "name": owner_name}]},
-            "spec": {"nodeName": node, "containers": [{"name": owner, "image": image}]},
-            "status": {"phase": "Running"}}
-
-
-def system_pods() -> list[dict]:
-    return [kube.pod_summary(raw_pod(kind, owner, i, image, SYSTEM_NODE))
-            for kind, owner, count, image in SYSTEM_PODS for i in range(count)]
-
-
-def raw_node(name: str, pool: str) -> dict:
-    return {"metadata": {"name": name, "labels": {"agentpool": pool, "kubernetes.azure.com/agentpool": pool,
-                                                  "node.kubernetes.io/instance-type": "Standard_B2s"}},
-            "status": {"conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady"}],
-                       "nodeInfo": {"kubeletVersion": f"v{PATCH}", "containerRuntimeVersion": "containerd://2.1.4-1",
-                                    "osImage": "Ubuntu 24.04.3 LTS", "kernelVersion": "6.8.0-1041-azure",
-                                    "architecture": "amd64", "operatingSystem": "linux"}}}
-
-
-def nodes(*pools) -> list[dict]:
-    names = {"nodepool1": SYSTEM_NODE, "userpool": USER_NODE}
-    return [kube.node_summary(raw_node(names[p], p)) for p in pools]
-
-
-VERSION = {"major": "1", "minor": "35", "gitVersion": f"v{PATCH}",
-           "gitCommit": "5f2c9e0a7b1d3c4e6f8091a2b3c4d5e6f7a8b9c0", "gitTreeState": "clean",
-           "buildDate": "2026-10-21T09:12:44Z", "goVersion": "go1.25.3", "compiler": "gc", "platform": "linux/amd64"}
-
-
 # -- the steps ------------------------------------------------------------------------------------------------------
 def build_notebook() -> None:
     nb = "02-deploy-aks"
@@ -223,24 +155,15 @@ def build_notebook() -> None:
                                    {"kubeconfigs": [{"name": "clusterUser", "value": kubeconfig_b64()}]})],
           examples=ex("ManagedClustersListClusterUserCredentials.json"),
           note=EXAMPLE_NOTE + " The kubeconfig is labkit's synthetic one: no certificate, key or token.")
-    write(nb, "api_server", [], calls=[{"call": "kube.version", "result": VERSION},
-                                       {"call": "kube.readyz",
-                                        "result": [f"[+]{c} ok" for c in READYZ] + ["readyz check passed"]}],
-          examples=KUBE_SOURCES, note=KUBE_NOTE)
-    write(nb, "system_pods", [], calls=[{"call": "kube.pods", "result": system_pods()}],
-          examples=KUBE_SOURCES, note=KUBE_NOTE)
-    write(nb, "nodes", [], calls=[{"call": "kube.nodes", "result": nodes("nodepool1")},
-                                  {"call": "kube.pods", "result": system_pods()}],
-          examples=KUBE_SOURCES, note=KUBE_NOTE)
     write(nb, "node_pools", [entry("GET", f"{CLUSTER}/agentPools?api-version={API}", 200,
                                    {"value": [agent_pool("nodepool1", "System")]})],
           examples=ex("AgentPoolsList.json"), note=EXAMPLE_NOTE)
-    user = {"properties": {"count": 1, "vmSize": "Standard_B2s", "osType": "Linux", "mode": "User"}}
+    user = {"properties": {"count": 1, "vmSize": "Standard_D2s_v5", "osType": "Linux", "mode": "User"}}
     write(nb, "add_user_pool",
           lro_put(f"{CLUSTER}/agentPools/userpool", API, user, agent_pool("userpool", "User", "Creating"),
                   agent_pool("userpool", "User"), region=REGION),
-          calls=[{"call": "kube.nodes", "result": nodes("nodepool1", "userpool")}],
-          examples=ex("AgentPoolsCreate_Update.json") + KUBE_SOURCES, note=EXAMPLE_NOTE + " " + KUBE_NOTE)
+          calls=[kubernetes.nodes_call("nodepool1", "userpool")],
+          examples=ex("AgentPoolsCreate_Update.json") + kubernetes.SOURCES, note=EXAMPLE_NOTE + " " + kubernetes.NOTE)
     write(nb, "remove_user_pool", lro_202("DELETE", f"{CLUSTER}/agentPools/userpool"),
           examples=ex("AgentPoolsDelete.json"), note=EXAMPLE_NOTE)
     profile = {"id": f"{CLUSTER}/upgradeProfiles/default", "name": "default",
@@ -291,11 +214,11 @@ def build_scenarios() -> None:
         request=create_request())], "AKS refuses the create for lack of vCPU quota")
     scenario("sku_not_available", "create_cluster", before_put + [error(
         "PUT", put, 400, "SkuNotAvailable",
-        f"The requested VM size Standard_B2s is currently not available in location '{REGION}' for this "
+        f"The requested VM size Standard_D2s_v5 is currently not available in location '{REGION}' for this "
         "subscription.", request=create_request())], "the VM size is not offered")
     scenario("vm_size_not_allowed", "create_cluster", before_put + [error(
         "PUT", put, 400, "BadRequest",
-        f"The VM size of Standard_B2s is not allowed in your subscription in location '{REGION}'.",
+        f"The VM size of Standard_D2s_v5 is not allowed in your subscription in location '{REGION}'.",
         request=create_request())], "the VM size is not allowed for the subscription")
     scenario("region_disallowed", "create_cluster", [no_cluster(), error(
         "PUT", f"{GROUP}?api-version={RG_API}", 403, "RequestDisallowedByAzure",
