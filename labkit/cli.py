@@ -4,9 +4,10 @@
     labkit class-smoke --learners N
 
 ``cleanup`` finds the course's resource groups by tag across the subscription (a whole class), shows
-them, and deletes them only with ``--yes`` (a dry run otherwise). It uses ``LABKIT_MODE`` like the
-notebooks: set ``LABKIT_MODE=live`` to act on your subscription; the default, replay, shows a recorded
-class. ``class-smoke`` executes the whole workbook in replay for N generated learners and reports failures.
+them, and deletes them only with ``--yes`` (a dry run otherwise); it tries every selected group, and its
+exit status says whether all went (see ``CLEANUP_EXIT``). It uses ``LABKIT_MODE`` like the notebooks: set
+``LABKIT_MODE=live`` to act on your subscription; the default, replay, shows a recorded class.
+``class-smoke`` executes the whole workbook in replay for N generated learners and reports failures.
 """
 
 from __future__ import annotations
@@ -18,17 +19,33 @@ from labkit import __version__
 from labkit.errors import LabError
 
 
+CLEANUP_EXIT = """exit status:
+  0  the dry run listed its selection; or, with --yes, every selected group is gone
+  1  with --yes: a group's delete was refused or failed, a group is still there, or a
+     group was left out because a date tag the selection needs is not a date
+  2  a usage error (such as an empty --owner) or a lab error"""
+
+
+def _owner(text: str) -> str:
+    """An owner tag to select by: not empty (an empty owner once meant the whole class)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty owner selects nobody: give the learner's owner tag, e.g. "
+                                         "--owner alice, or leave --owner out")
+    return text
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="labkit", description="Instructor tools for the AKS course workbook.")
     parser.add_argument("--version", action="version", version=f"labkit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     clean = commands.add_parser("cleanup", help="find the class's resource groups by tag and delete them",
                                 description="Dry run unless --yes: lists the course's resource groups (tag "
-                                            "course=aks-workbook) that match, then deletes them with --yes.")
+                                            "course=aks-workbook) that match, then deletes them with --yes.",
+                                epilog=CLEANUP_EXIT, formatter_class=argparse.RawDescriptionHelpFormatter)
     age = clean.add_mutually_exclusive_group()
     age.add_argument("--expired", action="store_true", help="only groups whose 'expires' tag is before today")
     age.add_argument("--older-than", type=float, metavar="DAYS", help="only groups created DAYS or more days ago")
-    clean.add_argument("--owner", help="only this learner's groups (the 'owner' tag)")
+    clean.add_argument("--owner", type=_owner, help="only this learner's groups (the 'owner' tag; not empty)")
     clean.add_argument("--yes", action="store_true", help="really delete (without it: a dry run)")
     clean.set_defaults(run=cleanup)
     smoke = commands.add_parser("class-smoke", help="run the whole workbook in replay for N generated learners",
@@ -62,34 +79,45 @@ def class_smoke(args) -> int:
 
 
 def cleanup(args) -> int:
-    """List (and with --yes delete) the selected groups; exit 1 if anything is left afterwards."""
+    """List (and with --yes delete) the selected groups; exit 0 if all went, 1 if not (see CLEANUP_EXIT)."""
+    from collections import Counter
+
     import labkit
     from labkit import cleanup as clean
     from labkit import costs
 
     lab = labkit.open_lab("cli-cleanup")
+    note, shown = (clean.REPLAY_NOTE if lab.mode == "replay" else ""), clean.shown
     if lab.mode == "replay":
         print("Replay mode: this is a recorded class, nothing is deleted. Set LABKIT_MODE=live to act on your "
               "subscription.")
     with lab.step("find"):
         now = costs.now(lab)
-        groups = clean.class_groups(lab, owner=args.owner, expired=args.expired, older_than=args.older_than, now=now)
+        groups, unreadable = clean.class_groups(lab, owner=args.owner, expired=args.expired,
+                                                older_than=args.older_than, now=now)
     what = "expired " if args.expired else f"older than {args.older_than:g} days " if args.older_than else ""
     print(f"{len(groups)} {what}resource group(s) tagged course=aks-workbook"
-          + (f" and owner={args.owner}" if args.owner else "") + f" (today {now:%Y-%m-%d}):")
+          + (f" and owner={shown(args.owner)}" if args.owner else "") + f" (today {now:%Y-%m-%d}):")
     for g in groups:
-        note = f"node group of cluster {g['node_of']}: goes with it" if g["node_of"] else "delete"
-        print(f"  {g['name']:<45} owner {g['owner']:<12} created {g['created'] or '?':<10} "
-              f"expires {g['expires'] or '?':<10} {note}")
+        action = f"node group of cluster {shown(g['node_of'])}: goes with it" if g["node_of"] else "delete"
+        print(f"  {shown(g['name'], 90):<45} owner {shown(g['owner'], 24):<12} created "
+              f"{shown(g['created'], 16) or '?':<10} expires {shown(g['expires'], 16) or '?':<10} {action}")
+    for g, why in unreadable:
+        print(f"  ⚠ {shown(g['name'], 90)}: {why}: left out")
     if not args.yes or not groups:
-        print("Dry run: nothing deleted." + (" Add --yes to delete these." if groups else ""))
+        print("Dry run: nothing was deleted." + (" Add --yes to delete these." if groups else ""))
         return 0
-    failed = clean.delete_groups(lab, groups)
+    outcomes = clean.delete_groups(lab, groups)
     left = clean.leftovers(lab, groups)
+    print("Outcome:")
+    for o in outcomes:
+        print(f"  {shown(o.name, 90):<45} {o.state}" + (f": {shown(o.why, 120)}" if not o.went else "") + note)
     for name in left:
-        print(f"  still there: {name}" + (" (its delete failed: run again)" if name in failed else ""))
-    print(f"Deleted {sum(not g['node_of'] for g in groups) - len(failed)} group(s); {len(left)} left.")
-    return 1 if left else 0
+        print(f"  still there: {shown(name, 90)}")
+    count = Counter(o.state for o in outcomes)
+    print(f"{count[clean.DELETED]} deleted, {count[clean.GONE]} already gone, {count[clean.REFUSED]} refused, "
+          f"{count[clean.FAILED]} failed; {len(left)} still there." + note)
+    return 0 if not left and not unreadable and all(o.went for o in outcomes) else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -184,4 +184,5 @@ class LabConfig:
     def tags(self) -> dict:
         """Tags on everything the lab creates; cleanup finds the lab by them."""
         return {"course": COURSE_TAG, "owner": self.owner, "created": self.today.isoformat(),
-                "expires": (self.today + dt.timedelta(days=self.days)).isoformat()}
+                "expires": (self.today + dt.timedelta(days=self.days)).isoformat(),
+                "lab": self.resource_group}  # the lab's identity, unique to it (owners repeat across a class)

@@ -1,5 +1,11 @@
-"""Cleanup finds the lab by its tags (not from memory), shows the node group, deletes, verifies; failures say what is left."""
+"""Cleanup deletes only this lab's groups, and only when the learner confirms; every group of a sweep is tried.
 
+The Azure answers are data: recordings/errors-cleanup/*.json, built by tools/handbuilt/cleanup.py from the
+ResourceGroup list bodies of the Azure CLI's recorded test_resource_group and ARM's error answers (each file's
+provenance names them).
+"""
+
+import dataclasses
 import shutil
 
 import pytest
@@ -13,12 +19,41 @@ from tests.unit.test_aci import RECORDINGS, scenario_lab
 NODE_GROUP = "MC_rg-student-k7q2_aks-student-k7q2_eastus"
 
 
-def two_groups_lab(tmp_path):
-    """A learner with two groups whose first delete is blocked halfway (recordings/errors-cleanup)."""
-    lab = scenario_lab(tmp_path, "plan_two_groups", "plan", "errors-cleanup")
+def shared_prefix_lab(tmp_path, **params):
+    """Learner student-bbbb in a class where student-aaaa shares the prefix (so the owner tag)."""
+    params = params or {"prefix": "student", "suffix": "bbbb"}
+    return scenario_lab(tmp_path, "plan_shared_prefix", "plan", "errors-cleanup", **params)
+
+
+def blocked_lab(tmp_path):
+    """The recorded lab, whose delete is blocked halfway (recordings/errors-cleanup)."""
+    lab = scenario_lab(tmp_path, "plan_shared_prefix", "plan", "errors-cleanup")
     for step, scenario in (("delete", "delete_blocked"), ("verify", "verify_left")):
         shutil.copy(RECORDINGS / "errors-cleanup" / f"{scenario}.json", lab.recorder.root / "scenario" / f"{step}.json")
     return lab
+
+
+def sweep_lab(tmp_path):
+    """An instructor's class whose sweep meets refusals, failures and malformed tags (steps find, delete, verify)."""
+    lab = scenario_lab(tmp_path, "sweep_find", "find", "errors-cleanup")
+    for step in ("delete", "verify"):
+        shutil.copy(RECORDINGS / "errors-cleanup" / f"sweep_{step}.json",
+                    lab.recorder.root / "scenario" / f"{step}.json")
+    return lab
+
+
+def live(lab):
+    """The same session as if it were live (its answers still come from the recording): for the confirmation gate."""
+    lab.config = dataclasses.replace(lab.config, mode="live")
+    return lab
+
+
+def refuse_every_delete(monkeypatch, lab):
+    """Fail the test if anything asks Azure to delete a resource group."""
+    def sent(*args, **kwargs):
+        raise AssertionError(f"a delete was sent: {args}")
+
+    monkeypatch.setattr(type(lab.resources.resource_groups), "begin_delete", sent)
 
 
 @pytest.mark.unit
@@ -26,15 +61,39 @@ def test_the_tag_filter_is_the_course_tag():
     assert cleanup.TAG_FILTER == "tagName eq 'course' and tagValue eq 'aks-workbook'"
 
 
+# -- whose groups --------------------------------------------------------------------------------------------------
 @pytest.mark.unit
-def test_a_fresh_session_finds_the_lab_by_tag_and_leaves_other_learners_alone(tmp_path, capsys):
-    assert not lab_home().exists()  # nothing remembered: a new machine, or a restarted kernel with a new home
-    groups = cleanup.plan(two_groups_lab(tmp_path))
+def test_a_learner_never_selects_another_learner_with_the_same_prefix(tmp_path, capsys):
+    groups = cleanup.plan(shared_prefix_lab(tmp_path))
     names = [g["name"] for g in groups]
-    assert names == ["rg-student-k7q2", "rg-student-9x8w", NODE_GROUP]  # 9x8w: another suffix, found by its owner tag
-    assert "rg-bob-3f9a" not in capsys.readouterr().out
-    node = groups[-1]
-    assert node["node_of"] == "aks-student-k7q2" and not groups[0]["node_of"]
+    assert names == ["rg-student-bbbb", "MC_rg-student-bbbb_aks-student-bbbb_eastus"]
+    out = capsys.readouterr().out
+    assert "rg-student-aaaa" not in out and "rg-bob-3f9a" not in out
+
+
+@pytest.mark.unit
+def test_the_course_tag_is_checked_again_whatever_the_server_filter_returned(tmp_path, capsys):
+    groups = cleanup.plan(shared_prefix_lab(tmp_path))
+    assert "rg-notes-k7q2" not in [g["name"] for g in groups]  # this lab's tag, another course's
+    assert "rg-notes-k7q2" not in capsys.readouterr().out
+
+
+@pytest.mark.unit
+def test_a_fresh_session_finds_the_lab_by_its_lab_tag(tmp_path):
+    assert not lab_home().exists()  # nothing remembered: a new machine, or a restarted kernel with a new home
+    groups = cleanup.plan(shared_prefix_lab(tmp_path, prefix="student"))
+    assert [g["name"] for g in groups] == ["rg-student-k7q2", NODE_GROUP]
+    assert groups[-1]["node_of"] == "aks-student-k7q2" and not groups[0]["node_of"]
+
+
+@pytest.mark.unit
+def test_a_learner_with_another_prefix_sees_their_own_names_in_replay(capsys):
+    lab = labkit.open_lab("99-cleanup", prefix="alice")
+    mine = lab.config.resource_group
+    groups = cleanup.plan(lab)
+    assert [g["name"] for g in groups] == [mine, f"MC_{mine}_{lab.config.cluster_name}_eastus"]
+    out = capsys.readouterr().out
+    assert mine in out and "rg-student-k7q2" not in out
 
 
 @pytest.mark.unit
@@ -46,47 +105,135 @@ def test_the_plan_shows_what_each_group_holds_and_the_node_group(capsys):
     assert f"{NODE_GROUP}" in out and "Azure deletes it with the cluster" in out
 
 
+# -- asking first ---------------------------------------------------------------------------------------------------
+@pytest.mark.unit
+def test_live_nothing_is_deleted_until_the_learner_confirms(monkeypatch, capsys):
+    lab = labkit.open_lab("99-cleanup")
+    groups = cleanup.plan(lab)
+    refuse_every_delete(monkeypatch, live(lab))
+    with pytest.raises(LabError) as err:
+        cleanup.delete(lab, groups)
+    assert "Nothing was deleted" in err.value.problem
+    assert 'confirm = "rg-student-k7q2"' in err.value.fix
+    with pytest.raises(LabError) as err:
+        cleanup.delete(lab, groups, confirm="rg-student-aaaa")  # someone else's group is no confirmation
+    assert "is not this lab's resource group" in err.value.problem
+
+
+@pytest.mark.unit
+def test_live_a_confirmed_delete_deletes(capsys):
+    lab = labkit.open_lab("99-cleanup")
+    groups = cleanup.plan(lab)
+    cleanup.delete(live(lab), groups, confirm="rg-student-k7q2")
+    out = capsys.readouterr().out
+    assert "✅ rg-student-k7q2 deleted" in out and "nothing was deleted" not in out
+
+
+@pytest.mark.unit
+def test_replay_shows_the_recorded_delete_and_says_nothing_is_deleted(capsys):
+    lab = labkit.open_lab("99-cleanup")
+    groups = cleanup.plan(lab)
+    capsys.readouterr()
+    cleanup.delete(lab, groups)
+    out = capsys.readouterr().out
+    assert "Replay: nothing is deleted" in out and 'confirm = "rg-student-k7q2"' in out
+    said = [line for line in out.splitlines() if "deleted" in line.lower()]
+    assert said and all("nothing" in line for line in said), said
+
+
 @pytest.mark.unit
 def test_delete_and_verify_leave_nothing_and_the_meter_stops(capsys):
     lab = labkit.open_lab("99-cleanup")
     groups = cleanup.plan(lab)
-    cleanup.delete(lab, groups)  # replay holds no DELETE for the node group: deleting it directly would fail here
+    cleanup.delete(lab, groups, confirm="rg-student-k7q2")  # replay holds no DELETE for the node group
     assert cleanup.leftovers(lab, groups) == []
     cleanup.verify(lab, groups)
-    rows, total, began = costs.running_total(lab)
     out = capsys.readouterr().out
     assert f"node resource group {NODE_GROUP} went with its cluster" in out and "✅ Nothing of your lab is left" in out
-    assert all("deleted" in value for _, value in rows) and len(rows) == 2
-    assert total == pytest.approx((12 + 6.5 / 60 - 10 - 4 / 3600) * 0.042 + 0.167)
-    assert began.isoformat() == "2026-11-29T10:00:04+00:00"
+    ledger = costs.Ledger.of(lab).entries  # the plan opened the cluster and the registry; the delete closed both
+    assert len(ledger) == 2 and all(e["end"] == "2026-11-29T12:06:30+00:00" for e in ledger.values())
 
 
 @pytest.mark.unit
 def test_a_delete_that_fails_halfway_says_what_is_left(tmp_path, capsys):
-    lab = two_groups_lab(tmp_path)
+    lab = blocked_lab(tmp_path)
     groups = cleanup.plan(lab)
     with pytest.raises(LabError) as err:
-        cleanup.delete(lab, groups)
-    assert "1 of 2 resource groups could not be deleted: rg-student-k7q2" in err.value.problem
+        cleanup.delete(lab, groups, confirm="rg-student-k7q2")
+    assert "1 of 1 resource groups could not be deleted: rg-student-k7q2 (failed" in err.value.problem
     assert "run the delete cell again" in err.value.fix
     out = capsys.readouterr().out
-    assert "⛔ Deleting rg-student-k7q2 failed: ResourceGroupDeletionBlocked" in out
-    assert "wait a few minutes and run the delete again" in out and "✅ rg-student-9x8w deleted" in out
+    assert "⛔ rg-student-k7q2: the delete failed: ResourceGroupDeletionBlocked" in out
+    assert "wait a few minutes and run the delete again" in out
     assert cleanup.leftovers(lab, groups) == ["rg-student-k7q2", NODE_GROUP]
     ledger = costs.Ledger.of(lab).entries
     assert ledger and not any(e["end"] for e in ledger.values())  # nothing of the blocked group is counted as gone
 
 
+# -- a class's sweep ------------------------------------------------------------------------------------------------
 @pytest.mark.unit
 def test_class_selection_by_expiry_age_and_owner():
     lab = labkit.open_lab("cli-cleanup")
     with lab.step("find"):
         now = costs.now(lab)
-        expired = [g["name"] for g in cleanup.class_groups(lab, expired=True, now=now)]
+        expired, _ = cleanup.class_groups(lab, expired=True, now=now)
     with lab.step("find"):
-        old = [g["name"] for g in cleanup.class_groups(lab, older_than=5, now=now)]
+        old, _ = cleanup.class_groups(lab, older_than=5, now=now)
     with lab.step("find"):
-        carol = [g["name"] for g in cleanup.class_groups(lab, owner="carol", now=now)]
-    assert expired == ["rg-alice-a1b2", "rg-bob-3f9a", "MC_rg-alice-a1b2_aks-alice-a1b2_westeurope"]
-    assert old == ["rg-alice-a1b2", "MC_rg-alice-a1b2_aks-alice-a1b2_westeurope"]
-    assert carol == ["rg-carol-c3d4"]
+        carol, _ = cleanup.class_groups(lab, owner="carol", now=now)
+    alice_nodes = "MC_rg-alice-a1b2_aks-alice-a1b2_westeurope"
+    assert [g["name"] for g in expired] == ["rg-alice-a1b2", "rg-bob-3f9a", alice_nodes]
+    assert [g["name"] for g in old] == ["rg-alice-a1b2", alice_nodes]
+    assert [g["name"] for g in carol] == ["rg-carol-c3d4"]
+
+
+@pytest.mark.unit
+def test_an_empty_owner_selects_nobody_it_is_refused():
+    lab = labkit.open_lab("cli-cleanup")
+    with lab.step("find"), pytest.raises(LabError, match="owner"):
+        cleanup.class_groups(lab, owner="")
+
+
+@pytest.mark.unit
+def test_a_malformed_date_tag_is_reported_for_its_group_and_the_selection_goes_on(tmp_path):
+    lab = sweep_lab(tmp_path)
+    with lab.step("find"):
+        now = costs.now(lab)
+        expired, unreadable = cleanup.class_groups(lab, expired=True, now=now)
+    with lab.step("find"):
+        old, unreadable_old = cleanup.class_groups(lab, older_than=5, now=now)
+    assert "rg-alice-a1b2" in [g["name"] for g in expired] and "rg-alice-a1b2" in [g["name"] for g in old]
+    assert [(g["name"], why) for g, why in unreadable] == [
+        ("rg-hank-h3i4", "tag expires='2026-02-31' is not a date (YYYY-MM-DD)")]
+    assert [(g["name"], why) for g, why in unreadable_old] == [
+        ("rg-ivy-i5j6", "tag created='yesterday' is not a date (YYYY-MM-DD)")]
+    assert "rg-kim-k9l0" not in [g["name"] for g in expired + old]  # tagged for another course
+
+
+@pytest.mark.unit
+def test_every_group_of_a_sweep_is_tried_and_ends_one_of_four_ways(tmp_path, capsys):
+    lab = sweep_lab(tmp_path)
+    expired = ("rg-alice-a1b2", "MC_rg-alice-a1b2_aks-alice-a1b2_westeurope", "rg-bob-3f9a", "rg-dave-d5e6",
+               "rg-erin-e7f8", "rg-frank-f9g0", "rg-gina-g1h2", "rg-jo-j7k8")
+    with lab.step("find"):
+        chosen = [g for g in cleanup.course_groups(lab) if g["name"] in expired]
+    outcomes = {o.name: o for o in cleanup.delete_groups(lab, chosen)}
+    assert {name: o.state for name, o in outcomes.items()} == {
+        "rg-alice-a1b2": "deleted", "rg-bob-3f9a": "refused", "rg-dave-d5e6": "already gone",
+        "rg-erin-e7f8": "refused", "rg-frank-f9g0": "failed", "rg-gina-g1h2": "failed", "rg-jo-j7k8": "deleted"}
+    assert outcomes["rg-bob-3f9a"].why.startswith("AuthorizationFailed (403): The client")
+    assert outcomes["rg-erin-e7f8"].why.startswith("ScopeLocked (409): ") and "lock" in outcomes["rg-erin-e7f8"].fix
+    assert outcomes["rg-frank-f9g0"].why.startswith("ResourceGroupDeletionBlocked (409): ")
+    assert outcomes["rg-gina-g1h2"].why.startswith("InternalServerError (500): ")
+    assert outcomes["rg-dave-d5e6"].why == "ResourceGroupNotFound"
+    out = capsys.readouterr().out
+    for name in outcomes:
+        assert name in out
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("value, shown", [
+    ("alice", "alice"), ("a\nb", "a\\nb"), ("x\x1b[2Ky", "x\\x1b[2Ky"), ("r\rs", "r\\rs"),
+    ("\u202eevil", "\\u202eevil"), ("é ü", "é ü"), ("z" * 80, "z" * 63 + "…")])
+def test_values_from_azure_are_printed_escaped_and_short(value, shown):
+    assert cleanup.shown(value) == shown

@@ -2,8 +2,11 @@
 
 The subscription these recordings show is shared by a class: the recorded learner's group
 ``rg-student-k7q2`` and its AKS node group, and other learners' groups that cleanup must leave alone
-(or, for the instructor's CLI, delete when expired). ``recordings/errors-cleanup/<scenario>.json`` are
-single step files for tests/unit/test_cleanup.py: two groups of one learner, a delete blocked halfway.
+(or, for the instructor's CLI, delete when expired). Every group carries the ``lab`` tag, the lab's
+identity (its resource group's name), which AKS copies onto the node group with the cluster's tags.
+``recordings/errors-cleanup/<scenario>.json`` are single step files for tests/unit/test_cleanup.py and
+tests/unit/test_cli.py: a learner sharing the prefix (and so the owner) of another, a delete blocked
+halfway, and a class whose sweep meets refusals, failures and malformed tags.
 """
 
 from __future__ import annotations
@@ -19,28 +22,40 @@ TAG_FILTER = "$filter=tagName%20eq%20%27course%27%20and%20tagValue%20eq%20%27aks
 
 RESOURCES = "Azure/azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/resources/" \
             "stable/2025-04-01/examples/"
+CLI_GROUP_TEST = ("Azure/azure-cli src/azure-cli/azure/cli/command_modules/resource/tests/latest/recordings/"
+                  "test_resource_group.yaml at 14af4d454d821fe044ff64f3c64cfb430fd30f0a, interactions 0-5 (group "
+                  "delete: 202 + Location, 202 while deleting, then 200) and 10 (group list --tag: ResourceGroup "
+                  "bodies with their tags)")
 EXAMPLES = [RESOURCES + "ForceDeleteVMsInResourceGroup.json (ResourceGroups_Delete: 202 + Location, then 200)",
             RESOURCES.replace("examples/", "resources.json") + " (ResourceGroups_List with $filter, "
             "ResourceGroups_CheckExistence, Resources_ListByResourceGroup with $expand=createdTime: that folder holds "
             "no example of them, so the bodies follow the ResourceGroup and GenericResourceExpanded definitions)"]
+REFUSALS = ["Azure/azure-cli issue #28931 (DELETE of a resource group answered 403 AuthorizationFailed, "
+            "x-ms-failure-cause: gateway)",
+            "hashicorp/terraform-provider-azurerm issue #17478 and Azure/terraform-azurerm-lz-vending issue #496 "
+            "(409 ScopeLocked: a delete under a locked resource group)",
+            "ResourceGroupNotFound (404) and InternalServerError (500): ARM's {\"error\": {\"code\", \"message\"}} "
+            "ErrorResponse of resources.json, with ARM's wording"]
 AKS_EXAMPLE = ("Azure/azure-rest-api-specs specification/containerservice/resource-manager/Microsoft.ContainerService/"
                "aks/stable/2025-10-01/examples/ManagedClustersGet.json (sent with api-version 2026-08-01)")
 NOTE = ("Built by hand: nothing in this project can reach Azure. Shapes follow the named Azure REST API reference "
         "examples and definitions of the api-versions the pinned SDKs send (azure-mgmt-resource 26.0.0: 2025-04-01). "
         "The delete's Location names a readable job instead of an opaque id. Names, tags, dates and times are the "
-        "recorded lab's (illustrative).")
+        "recorded lab's (illustrative). Issue 15: every group and resource carries the tag lab=<the lab's resource "
+        "group> (its identity, unique to the lab; the owner tag is shared by learners with the same prefix); a node "
+        "resource group carries its cluster's.")
 CLOCK_NOTE = " The clock.now calls are the times labkit read at that point of the recorded lab."
 
 
-def tags(owner: str, created: str, expires: str) -> dict:
-    return {"course": "aks-workbook", "owner": owner, "created": created, "expires": expires}
+def tags(owner: str, created: str, expires: str, lab: str = RG) -> dict:
+    return {"course": "aks-workbook", "owner": owner, "created": created, "expires": expires, "lab": lab}
 
 
 def group(name: str, owner: str = "student", created: str = "2026-11-29", expires: str = "2026-11-30", *,
-          cluster: str = "", location: str = REGION) -> dict:
+          cluster: str = "", location: str = REGION, lab: str = "") -> dict:
     """A resource group as ResourceGroups_List shows it; ``cluster`` makes it that cluster's node group."""
     body = {"id": f"{SUB}/resourceGroups/{name}", "name": name, "type": "Microsoft.Resources/resourceGroups",
-            "location": location, "tags": tags(owner, created, expires),
+            "location": location, "tags": tags(owner, created, expires, lab or name),
             "properties": {"provisioningState": "Succeeded"}}
     if cluster:
         body["managedBy"] = cluster
@@ -52,7 +67,7 @@ def group(name: str, owner: str = "student", created: str = "2026-11-29", expire
 def node_group(rg: str, cluster_name: str, owner: str = "student", location: str = REGION, **dates) -> dict:
     """The AKS node resource group: the cluster's tags propagate to it, and it is managed by the cluster."""
     cluster = f"{SUB}/resourcegroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{cluster_name}"
-    return group(f"MC_{rg}_{cluster_name}_{location}", owner, cluster=cluster, location=location, **dates)
+    return group(f"MC_{rg}_{cluster_name}_{location}", owner, cluster=cluster, location=location, lab=rg, **dates)
 
 
 def list_groups(*groups: dict) -> dict:
@@ -88,7 +103,7 @@ def cluster_body() -> dict:
             "properties": {"provisioningState": "Succeeded", "powerState": {"code": "Running"},
                            "kubernetesVersion": "1.35", "currentKubernetesVersion": "1.35.4", "dnsPrefix": CLUSTER_NAME,
                            "nodeResourceGroup": f"MC_{RG}_{CLUSTER_NAME}_{REGION}",
-                           "agentPoolProfiles": [{"name": "nodepool1", "count": 1, "vmSize": "Standard_B2s",
+                           "agentPoolProfiles": [{"name": "nodepool1", "count": 1, "vmSize": "Standard_D2s_v5",
                                                   "mode": "System", "osType": "Linux",
                                                   "provisioningState": "Succeeded"}]}}
 
@@ -101,15 +116,38 @@ def clock(stamp: str) -> dict:
     return {"call": "clock.now", "result": stamp}
 
 
+# The recorded lab's cost ledger (the file labkit keeps in the lab folder) when each notebook's meter read it:
+# what earlier notebooks created and deleted, at the times of their own recordings. Typed out as data.
+_LAB_IDS = f"{SUB}/resourcegroups/{RG}/providers".lower()
+_ACI_GONE = {f"{_LAB_IDS}/microsoft.containerinstance/containergroups/aci-student-k7q2": {
+    "item": "Container instance aci-student-k7q2 (1 vCPU / 1.5 GB)", "per_hour": 0.047175, "per_day": 0.0,
+    "start": "2026-11-29T11:01:30+00:00", "end": "2026-11-29T11:14:00+00:00"}}
+_SERVICE_GONE = {"kubernetes/aks-student-k7q2/services/aks-workbook-app": {
+    "item": "Load balancer rule + public IP of service/aks-workbook-app", "per_hour": 0.005, "per_day": 0.0,
+    "start": "2026-11-29T11:31:10+00:00", "end": "2026-11-29T11:48:20+00:00"}}
+_LAB_GONE = {
+    f"{_LAB_IDS}/microsoft.containerservice/managedclusters/aks-student-k7q2": {
+        "item": "AKS cluster aks-student-k7q2 (Free tier, 1 × Standard_D2s_v5; OS disks, load balancer, public IP)",
+        "per_hour": 0.153, "per_day": 0.0, "start": "2026-11-29T10:00:04+00:00", "end": "2026-11-29T12:06:30+00:00"},
+    f"{_LAB_IDS}/microsoft.containerregistry/registries/acrstudentk7q2": {
+        "item": "Container registry acrstudentk7q2 (Basic, billed daily)", "per_hour": 0.0, "per_day": 0.167,
+        "start": "2026-11-29T10:21:40+00:00", "end": "2026-11-29T12:06:30+00:00"}}
+LEDGERS = {"04-run-aci": _ACI_GONE, "05-run-on-aks": {**_ACI_GONE, **_SERVICE_GONE},
+           "99-cleanup": {**_LAB_GONE, **_ACI_GONE, **_SERVICE_GONE}}
+LEDGER_NOTE = (" The costs.ledger call is the recorded lab's cost ledger when the meter read it: what earlier "
+               "notebooks created and deleted, so the total is cumulative across notebooks in replay too.")
+
+
 def cost_so_far(notebook: str, stamp: str, *, groups=CLASS_OF_ONE, items=LAB_RESOURCES, extra_examples=()) -> None:
-    """The cost meter's step at the end of a notebook: the lab's groups by tag, what they hold, the clock."""
+    """The cost meter's step at the end of a notebook: the lab's ledger, groups by tag, what they hold, the clock."""
     entries = [list_groups(*groups)]
     if any(g["name"] == RG for g in groups):
         entries.append(list_resources(RG, items))
         if any(i["type"].endswith("managedClusters") for i in items):
             entries.append(get_cluster())
-    write(notebook, "cost_so_far", entries, calls=[clock(stamp)],
-          examples=EXAMPLES + [AKS_EXAMPLE, *extra_examples], note=NOTE + CLOCK_NOTE)
+    ledger = {"call": "costs.ledger", "result": LEDGERS.get(notebook, {})}
+    write(notebook, "cost_so_far", entries, calls=[ledger, clock(stamp)],
+          examples=EXAMPLES + [AKS_EXAMPLE, *extra_examples], note=NOTE + CLOCK_NOTE + LEDGER_NOTE)
 
 
 def delete_group(name: str, *, polls: int = 2, failure: dict | None = None) -> list[dict]:
@@ -122,6 +160,13 @@ def delete_group(name: str, *, polls: int = 2, failure: dict | None = None) -> l
     if failure:
         return answer + [entry("GET", job, 409, {"error": failure})]
     return answer + [entry("GET", job, 200, None)]
+
+
+def refuse_delete(name: str, status: int, code: str, message: str, *, times: int = 1,
+                  headers: dict | None = None) -> list[dict]:
+    """ResourceGroups_Delete answered at once with an ARM error (``times`` answers: the SDK retries a 500)."""
+    return [entry("DELETE", f"{SUB}/resourcegroups/{name}?api-version={RG_API}", status,
+                  {"error": {"code": code, "message": message}}, headers=headers) for _ in range(times)]
 
 
 def head(name: str, status: int = 404) -> dict:
@@ -157,29 +202,98 @@ def build_cli() -> None:
                                     head(alice_nodes["name"])], examples=EXAMPLES, note=note)
 
 
+def scenario(name: str, step: str, entries: list, what: str, *, calls=(), examples=()) -> None:
+    """One test scenario: a single step file under recordings/errors-cleanup/, replayed as step ``step``."""
+    write("errors-cleanup", name, entries, calls=list(calls),
+          examples=EXAMPLES + [AKS_EXAMPLE, CLI_GROUP_TEST, *examples],
+          note=f"{NOTE} Test scenario, replayed as step '{step}': {what}")
+
+
+OTHER_LEARNER = group("rg-student-aaaa")  # another learner with the same prefix: same owner tag, another lab
+NOT_THE_COURSE = {**group("rg-notes-k7q2"), "tags": {**tags("student", "2026-11-29", "2026-11-30"),
+                                                      "course": "aks-workbook-2025"}}
+
+
 def build_scenarios() -> None:
-    """Test scenarios (each replayed as the step it names): a learner with two groups; a delete blocked halfway."""
-    older = group("rg-student-9x8w", "student", "2026-11-27", "2026-11-28")
-    two = [group(RG), node_group(RG, CLUSTER_NAME), older, CLASS_OF_ONE[2]]
-
-    def scenario(name, step, entries, what, calls=()):
-        write("errors-cleanup", name, entries, calls=list(calls), examples=EXAMPLES + [AKS_EXAMPLE],
-              note=f"{NOTE} Test scenario, replayed as step '{step}': {what}")
-
-    scenario("plan_two_groups", "plan", [list_groups(*two), list_resources(RG, LAB_RESOURCES), get_cluster(),
-                                         list_resources(older["name"], [])],
-             "the learner also has an empty group from another machine (another suffix), found by its owner tag")
+    """Test scenarios for the learner's cleanup: a class sharing the learner's prefix; a delete blocked halfway."""
+    scenario("plan_shared_prefix", "plan",
+             [list_groups(group(RG), node_group(RG, CLUSTER_NAME), OTHER_LEARNER,
+                          node_group("rg-student-aaaa", "aks-student-aaaa"), NOT_THE_COURSE, CLASS_OF_ONE[2]),
+              list_resources(RG, LAB_RESOURCES), get_cluster()],
+             "learner rg-student-aaaa has the recorded learner's prefix and so its owner tag; rg-notes-k7q2 carries "
+             "the recorded lab's lab tag but another course tag (a server-side $filter that matched too much)")
     blocked = {"code": "ResourceGroupDeletionBlocked",
                "message": f"Deletion of resource group '{RG}' failed as resources with identifiers "
                           f"'Microsoft.ContainerService/managedClusters/{CLUSTER_NAME}' could not be deleted. The "
                           "provisioning state of the resource group will be rolled back. Please check audit logs "
                           "for more details."}
-    scenario("delete_blocked", "delete", delete_group(RG, polls=1, failure=blocked)
-             + delete_group(older["name"], polls=1), "the first group's delete fails halfway, the second succeeds",
-             calls=[clock("2026-11-29T12:06:30+00:00")])
-    scenario("verify_left", "verify", [list_groups(group(RG), node_group(RG, CLUSTER_NAME), CLASS_OF_ONE[2]),
-                                       head(older["name"])],
-             "after the blocked delete: the learner's main group and its node group are still there")
+    scenario("delete_blocked", "delete", delete_group(RG, polls=1, failure=blocked),
+             "the lab's delete starts, then fails halfway", calls=[clock("2026-11-29T12:06:30+00:00")])
+    scenario("verify_left", "verify", [list_groups(group(RG), node_group(RG, CLUSTER_NAME), OTHER_LEARNER)],
+             "after the blocked delete: the lab's group and its node group are still there")
+    build_class_sweep()
+
+
+FORGED_OWNER = "jo\n  rg-evil-0000  deleted by the instructor\x1b[2K\r"  # a tag value that tries to forge lines
+
+
+def build_class_sweep() -> None:
+    """A class the day after: each expired group's delete ends another way; some tags are malformed."""
+    def late(name, owner, *, created="2026-11-20", expires="2026-11-21", **kw):
+        return group(name, owner, created, expires, **kw)
+
+    deleted = late("rg-alice-a1b2", "alice", location="westeurope")
+    deleted_nodes = node_group("rg-alice-a1b2", "aks-alice-a1b2", "alice", "westeurope",
+                               created="2026-11-20", expires="2026-11-21")
+    refused = late("rg-bob-3f9a", "bob")
+    gone = late("rg-dave-d5e6", "dave")
+    locked = late("rg-erin-e7f8", "erin")
+    blocked = late("rg-frank-f9g0", "frank")
+    broken = late("rg-gina-g1h2", "gina")
+    forged = late("rg-jo-j7k8", FORGED_OWNER)
+    bad_expiry = late("rg-hank-h3i4", "hank", expires="2026-02-31")
+    bad_created = late("rg-ivy-i5j6", "ivy", created="yesterday", expires="2026-12-06")
+    not_course = {**late("rg-kim-k9l0", "kim"), "tags": {**tags("kim", "2026-11-20", "2026-11-21", "rg-kim-k9l0"),
+                                                         "course": "another-course"}}
+    current = group("rg-carol-c3d4", "carol", "2026-11-28", "2026-12-05")
+    listed = [group(RG), node_group(RG, CLUSTER_NAME), deleted, deleted_nodes, refused, gone, locked, blocked, broken,
+              forged, bad_expiry, bad_created, not_course, current]
+    scenario("sweep_find", "find", [list_groups(*listed)],
+             "an expired class: one delete succeeds, one is forbidden (403), one group is already gone (404), one is "
+             "locked (409), one fails halfway, one meets a 500 (answered four times, as often as a client "
+             "may retry it); rg-hank-h3i4's expires (2026-02-31) and rg-ivy-i5j6's created (yesterday) are not dates; "
+             "rg-jo-j7k8's owner tag holds a newline, a carriage return and an ANSI escape; rg-kim-k9l0 is tagged "
+             "for another course", calls=[clock("2026-11-29T21:00:00+00:00")], examples=REFUSALS)
+    client = "22222222-2222-2222-2222-222222222222"  # an instructor's service principal (illustrative)
+    forbidden = (f"The client '{client}' with object id '{client}' does not have authorization to perform action "
+                 f"'Microsoft.Resources/subscriptions/resourcegroups/delete' over scope '{SUB}/resourcegroups/"
+                 "rg-bob-3f9a' or the scope is invalid. If access was recently granted, please refresh your "
+                 "credentials.")
+    lock = (f"The scope '{SUB}/resourcegroups/rg-erin-e7f8' cannot perform delete operation because following "
+            f"scope(s) are locked: '{SUB}/resourceGroups/rg-erin-e7f8'. Please remove the lock and try again.")
+    halfway = {"code": "ResourceGroupDeletionBlocked",
+               "message": "Deletion of resource group 'rg-frank-f9g0' failed as resources with identifiers "
+                          "'Microsoft.ContainerInstance/containerGroups/aci-frank-f9g0' could not be deleted. The "
+                          "provisioning state of the resource group will be rolled back. Please check audit logs "
+                          "for more details."}
+    scenario("sweep_delete", "delete",
+             delete_group("rg-alice-a1b2", polls=1)
+             + refuse_delete("rg-bob-3f9a", 403, "AuthorizationFailed", forbidden,
+                             headers={"x-ms-failure-cause": "gateway"})
+             + refuse_delete("rg-dave-d5e6", 404, "ResourceGroupNotFound", "Resource group 'rg-dave-d5e6' could not "
+                             "be found.", headers={"x-ms-failure-cause": "gateway"})
+             + refuse_delete("rg-erin-e7f8", 409, "ScopeLocked", lock)
+             + delete_group("rg-frank-f9g0", polls=1, failure=halfway)
+             + refuse_delete("rg-gina-g1h2", 500, "InternalServerError", "Encountered internal server error.",
+                             times=4)
+             + delete_group("rg-jo-j7k8", polls=1),
+             "the deletes of the expired groups, in the order of the list", examples=REFUSALS)
+    left = [group(RG), node_group(RG, CLUSTER_NAME), refused, locked, blocked, broken, bad_expiry, bad_created,
+            not_course, current]
+    scenario("sweep_verify", "verify",
+             [list_groups(*left), head("rg-alice-a1b2"), head("rg-dave-d5e6"), head("rg-jo-j7k8"),
+              head(deleted_nodes["name"])],
+             "after the sweep: what was refused or failed is still there", examples=REFUSALS)
 
 
 def build():
