@@ -7,6 +7,7 @@ Each public function taking ``lab`` is one step of the notebook, recorded in
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 
@@ -15,6 +16,7 @@ from labkit.errors import LabError
 from labkit.lab import DONE_STATES
 
 CONTAINER = "app"
+_EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)  # sorts events Azure sent without a time first
 CPU, MEMORY_GB, PORT = 1.0, 1.5, 80
 
 
@@ -45,8 +47,28 @@ def spec(config, username: str, password: str):
 
 
 def _events(group) -> list:
+    """The container's events and the group's own (where Azure puts causes such as FailedMount), by time.
+
+    Azure lists them per source, each in its own order; the learner reads one story.
+    """
     view = group.containers[0].instance_view if group.containers else None
-    return list(view.events or []) if view else []
+    found = list(view.events or []) if view else []
+    found += list(group.instance_view.events or []) if group.instance_view else []
+    return sorted(found, key=lambda e: e.first_timestamp or e.last_timestamp or _EPOCH)
+
+
+def _cause(group) -> str:
+    """Why a group failed, as Azure says it: its own latest event, else the container's latest warning."""
+    own = sorted(group.instance_view.events or [], key=lambda e: e.first_timestamp or _EPOCH) \
+        if group.instance_view else []
+    warned = [e for e in _events(group) if _bad(e)]
+    event = (own or warned or [None])[-1]
+    return f"{event.name}: {event.message}" if event else ""
+
+
+def _bad(event) -> bool:
+    """An event that tells of trouble (Azure marks FailedMount as Normal, so the name counts too)."""
+    return event.type == "Warning" or (event.name or "").startswith(("Failed", "Error"))
 
 
 def _state(group) -> str:
@@ -73,7 +95,7 @@ def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
                 key = (event.name, event.first_timestamp)
                 if key not in seen:
                     seen.add(key)
-                    ui.status(event.type != "Warning", f"event {event.name}: {event.message}")
+                    ui.status(not _bad(event), f"event {event.name}: {event.message}")
             if group.provisioning_state in DONE_STATES or progress.elapsed > timeout:
                 break
             progress.update(f"{group.provisioning_state} · {_state(group) or 'no container yet'}")
@@ -81,7 +103,9 @@ def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
             group = ui.azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
         started = costs.now(lab)
     if group.provisioning_state != "Succeeded":
-        error = LabError(f"Container group {name} is {group.provisioning_state} (container {_state(group) or 'absent'}).",
+        cause = _cause(group)
+        error = LabError(f"Container group {name} is {group.provisioning_state} (container {_state(group) or 'absent'})"
+                         + (f": {cause}" if cause else "."),
                          "look at the events above; run `aci.logs(lab)`; then delete it (`aci.delete(lab)`) and "
                          "create it again." if group.provisioning_state in DONE_STATES else
                          "it is still starting: run `aci.show(lab)` in a minute.")
@@ -89,8 +113,9 @@ def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
         raise error
     costs.Ledger.of(lab).opened(group.id, f"Container instance {name} (1 vCPU / 1.5 GB)", started,
                                 per_hour=costs.aci_hour(CPU, MEMORY_GB))
+    fqdn = group.ip_address.fqdn if group.ip_address else None
     progress.finish(True, f"Container group {name} is {group.provisioning_state}, container {_state(group)}",
-                    f"open http://{group.ip_address.fqdn}/ or run the next cell.")
+                    f"open http://{fqdn}/ or run the next cell." if fqdn else "run the next cell.")
     return group
 
 
@@ -101,7 +126,9 @@ def show(lab):
         group = ui.azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
     container = group.containers[0]
     requests = container.resources.requests
-    ui.show([("Public address", f"{group.ip_address.ip} · http://{group.ip_address.fqdn}/"),
+    address = group.ip_address
+    ui.show([("Public address", f"{address.ip} · http://{address.fqdn}/" if address and address.fqdn else
+              address.ip if address else "none (the group has no public IP address)"),
              ("State", f"{group.provisioning_state} · container {_state(group)}"),
              ("Image", container.image), ("Resources", f"{requests.cpu:g} vCPU, {requests.memory_in_gb:g} GB, "
                                                        f"{group.os_type}"),

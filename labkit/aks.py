@@ -323,7 +323,11 @@ def show_upgrades(lab) -> None:
     cp = profile.control_plane_profile
     rows = [("Control plane", f"{cp.kubernetes_version} → {targets(cp.upgrades)}")]
     rows += [(f"Pool {p.name}", f"{p.kubernetes_version} → {targets(p.upgrades)}")
-             for p in profile.agent_pool_profiles]
+             for p in profile.agent_pool_profiles or []]
+    if not profile.agent_pool_profiles:  # Azure sends null here for scale-set pools, and while a cluster is created
+        rows.append(("Node pools", "not listed in this profile: each pool has its own "
+                                   f"(az aks nodepool get-upgrades --resource-group {rg} --cluster-name {name} "
+                                   "--nodepool-name …)"))
     ui.show(rows, f"Upgrades available (az aks get-upgrades --resource-group {rg} --name {name})")
 
 

@@ -45,6 +45,8 @@ AZURE_HINTS = {
     "AlreadyInUse": "The name is taken by someone else: change `prefix` in the parameters cell "
     "(a new random suffix comes with it) and run again.",
     "RegistryNameNotAvailable": "The registry name is taken: change `prefix` and run again.",
+    "RegistryNameAlreadyInUse": "The registry name is taken by someone else (registry names are global across "
+    "Azure): change `prefix` in the parameters cell (a new random suffix comes with it) and run again.",
     "TasksOperationsNotAllowed": "ACR Tasks (`az acr build`) is refused on free-credit subscriptions: build "
     "with Docker locally, or import a public image (the notebook does this for you).",
     "InaccessibleImage": "ACI could not pull the image: check the registry server, user and password, that "
@@ -74,12 +76,22 @@ def explain(err: Exception, *, doing: str) -> Exception:
     hint = AZURE_HINTS.get(code)
     if hint is None and "VM size" in str(err) and "not allowed" in str(err):
         code, hint = "SkuNotAvailable", AZURE_HINTS["SkuNotAvailable"]
-    if hint is None and _operation_status(err) in ("Failed", "Canceled"):
+    if hint is None and _polled(err) and _operation_status(err) in ("Failed", "Canceled"):
         hint = AZURE_HINTS["ProvisioningStateFailed"]
     if hint is None:
         return err
     message = getattr(getattr(err, "error", None), "message", None) or str(err)
     return LabError(f"{doing} failed: {code}: {message}", hint)
+
+
+def _polled(err: Exception) -> bool:
+    """Whether the error answered a poll (a GET) of a long-running operation, not the request itself.
+
+    A refused PUT can carry a top-level ``"status": "Failed"`` too (ACR's 409 RegistryNameAlreadyInUse):
+    that is no failed operation, and its error code says what to do.
+    """
+    request = getattr(getattr(err, "response", None), "request", None)
+    return getattr(request, "method", "GET") == "GET"
 
 
 def _operation_status(err: Exception) -> str:
