@@ -86,12 +86,9 @@ def _groups_of_clusters(groups: list[dict], chosen: list[dict]) -> list[dict]:
     return chosen + nodes
 
 
-def lab_groups(lab) -> list[dict]:
-    """This learner's groups: of the course and tagged with this lab's identity, with their node groups."""
-    return _mine(lab, course_groups(lab))
-
-
-def _mine(lab, groups: list[dict]) -> list[dict]:
+def lab_groups(lab, groups: list[dict] | None = None) -> list[dict]:
+    """This learner's groups, of ``groups`` (default: as Azure lists them now), with their node groups."""
+    groups = course_groups(lab) if groups is None else groups
     mine = [g for g in groups if not g["node_of"] and of_the_course(g) and of_this_lab(g, lab.config)]
     return _groups_of_clusters(groups, mine)
 
@@ -151,7 +148,7 @@ def show_plan(groups: list[dict], holds: dict, title: str, *, others: int = 0) -
     if not rows:
         rows = [("nothing", f"no resource group tagged course={COURSE_TAG} is this lab's")]
     if others:
-        rows.append(("left alone", f"{others} other group(s) tagged course={COURSE_TAG}: other labs' (their lab tag)"))
+        rows.append(("left alone", f"{others} other group(s) the course tag found: not this lab's"))
     ui.show(rows, title)
 
 
@@ -159,7 +156,7 @@ def plan(lab) -> list[dict]:
     """Find this learner's groups by tag and show everything that will be deleted (nothing is deleted yet)."""
     with lab.step("plan"):
         every = course_groups(lab)
-        groups = _mine(lab, every)
+        groups = lab_groups(lab, every)
         holds = inventory(lab, groups)
         priced = [(r.id, costs.priced(lab, r)) for listed in holds.values() for r in listed]
     others = sum(not g["node_of"] for g in every) - sum(not g["node_of"] for g in groups)
@@ -270,7 +267,7 @@ def delete(lab, groups: list[dict], *, confirm: str | None = None) -> None:
         ui.status(True, "Nothing to delete: no resource group of this lab was found.")
         return
     wanted = lab.config.resource_group
-    confirmed = isinstance(confirm, str) and confirm.strip() == wanted
+    confirmed = isinstance(confirm, str) and confirm.strip().lower() == wanted.lower()  # Azure's names ignore case
     ask = f'set confirm = "{wanted}" in the parameters cell, run that cell, then run this one again'
     if lab.mode == "replay":
         ui.status(True, "Replay: nothing is deleted. Below is what the recorded lab's delete did."
