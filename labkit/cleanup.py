@@ -203,7 +203,7 @@ def _line(lab, outcome: Outcome, went_with: list[str] = ()) -> str:
     text = {DELETED: f"{name} deleted" + "".join(f"; node resource group {shown(n, 90)} went with its cluster"
                                                   for n in went_with),
             GONE: f"{name} was already gone ({outcome.why})",
-            REFUSED: f"{name}: Azure refused the delete: {outcome.why}",
+            REFUSED: f"{name}: the delete was refused: {outcome.why}",
             FAILED: f"{name}: the delete failed: {outcome.why}"}[outcome.state]
     return text + (REPLAY_NOTE if lab.mode == "replay" else "")
 
@@ -219,6 +219,11 @@ def delete_groups(lab, groups: list[dict], *, step: str = "delete", meter: bool 
     outcomes, started = {}, []
     with lab.step(step):
         for group in (g for g in groups if not g["node_of"]):
+            if not of_the_course(group):  # whoever chose it: labkit deletes only the course's groups
+                outcomes[group["name"]] = outcome = Outcome(
+                    group["name"], REFUSED, f"not tagged course={COURSE_TAG}: labkit deletes only the course's groups")
+                ui.status(False, _line(lab, outcome))
+                continue
             try:
                 started.append((group, lab.resources.resource_groups.begin_delete(group["name"])))
             except AzureError as err:

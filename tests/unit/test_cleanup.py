@@ -237,3 +237,13 @@ def test_every_group_of_a_sweep_is_tried_and_ends_one_of_four_ways(tmp_path, cap
     ("\u202eevil", "\\u202eevil"), ("é ü", "é ü"), ("z" * 80, "z" * 63 + "…")])
 def test_values_from_azure_are_printed_escaped_and_short(value, shown):
     assert cleanup.shown(value) == shown
+
+
+@pytest.mark.unit
+def test_a_group_not_tagged_for_the_course_is_never_deleted_whoever_chose_it(tmp_path, monkeypatch):
+    lab = sweep_lab(tmp_path)
+    with lab.step("find"):
+        other_course = [g for g in cleanup.course_groups(lab) if g["name"] == "rg-kim-k9l0"]
+    refuse_every_delete(monkeypatch, lab)
+    [outcome] = cleanup.delete_groups(lab, other_course)
+    assert outcome.state == "refused" and "not tagged course=aks-workbook" in outcome.why
