@@ -1,59 +1,122 @@
 #!/usr/bin/env python3
-"""The workbook's commands. Needs only Python 3.10+; creates .venv on first use.
+"""The workbook's commands. Needs Python 3.11 or newer; creates .venv on first use.
 
     python3 tasks.py lab        open JupyterLab on the workbook (replay mode unless LABKIT_MODE is set)
-    python3 tasks.py test       run the whole test suite (extra arguments go to pytest)
-    python3 tasks.py install    create .venv and install labkit with its test tools (nothing else)
+    python3 tasks.py test       run the tests (extra arguments go to pytest): the whole suite in .venv, and
+                                the unit and notebook tests under every other Python 3.11+ on this machine
+                                (one venv each, .venv-3.X; LABKIT_TEST_PYTHONS="3.12 3.13" picks which)
+    python3 tasks.py install    create .venv and install what the lab needs (nothing else)
     python3 tasks.py outputs    re-execute notebooks in replay and store their outputs (all, or the ones named)
     python3 tasks.py run NB     execute notebooks in the current LABKIT_MODE (record: LABKIT_MODE=record)
     python3 tasks.py bench      print the benchmark figures
+    python3 tasks.py lock       freeze the tested .venv into requirements.lock and make the pins from it
+    python3 tasks.py home       point the README's badges at this clone's GitHub home (git remote origin)
+
+Every install takes its versions from requirements.lock: `lab` installs labkit and what it needs, `test`
+adds the test tools.
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
+MIN_PYTHON = (3, 11)
 ROOT = Path(__file__).resolve().parent
-VENV = ROOT / ".venv"
-BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+LOCK = ROOT / "requirements.lock"
 NOTEBOOKS = ROOT / "notebooks"
+EXTRAS = {"lab": "", "test": "[test,hub]"}  # what each kind of install adds to labkit
+OTHER_PYTHONS_MARKERS = "unit or notebooks"
 
 
-def install() -> None:
-    """Create .venv when missing and install labkit[test] when pyproject.toml changed since last time."""
-    if not PYTHON.exists():
-        print("Creating .venv …", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
-    stamp = VENV / ".labkit-installed"
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == wanted:
-        return
-    print("Installing labkit and its dependencies into .venv (a few minutes the first time) …", flush=True)
-    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    subprocess.run(pip + ["--upgrade", "pip"], check=True)
-    subprocess.run(pip + ["-e", f"{ROOT}[test]"], check=True)
-    stamp.write_text(wanted)
+class Venv:
+    """A virtual environment of the workbook: .venv for the running Python, .venv-3.X for the others."""
+
+    def __init__(self, folder: Path, base: str):
+        self.folder, self.base = folder, base
+        bindir = folder / ("Scripts" if os.name == "nt" else "bin")
+        self.python = bindir / ("python.exe" if os.name == "nt" else "python")
+
+    def ensure(self, kind: str) -> None:
+        """Create the venv when missing; install ``kind`` (lab or test) when the pins changed since last time."""
+        if not self.python.exists():
+            print(f"Creating {self.folder.name} …", flush=True)
+            subprocess.run([self.base, "-m", "venv", str(self.folder)], check=True)
+        wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + LOCK.read_bytes()).hexdigest()
+        if self.installed(kind) == wanted or (kind == "lab" and self.installed("test") == wanted):
+            return
+        what = "labkit and the lab's packages" if kind == "lab" else "the test tools"
+        print(f"Installing {what} into {self.folder.name} (a few minutes the first time) …", flush=True)
+        pip = [str(self.python), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-c", str(LOCK)]
+        subprocess.run(pip + ["pip"], check=True)  # the locked pip
+        subprocess.run(pip + ["-e", f"{ROOT}{EXTRAS[kind]}"], check=True, env=quiet_build())
+        if kind == "test":  # the Azure CLI's command table, without the older SDKs it pins (see the file)
+            subprocess.run(pip + ["--no-deps", "-r", str(ROOT / "tests" / "azure-cli.txt")], check=True)
+        (self.folder / f".labkit-{kind}").write_text(wanted, encoding="utf-8")
+
+    def installed(self, kind: str) -> str:
+        """The pins (a hash) that ``kind`` was last installed with here, or ''."""
+        stamp = self.folder / f".labkit-{kind}"
+        return stamp.read_text(encoding="utf-8") if stamp.exists() else ""
+
+    def run(self, *args: str, env: dict | None = None) -> int:
+        return subprocess.run([str(self.python), *args], cwd=ROOT, env={**os.environ, **(env or {})}).returncode
 
 
-def venv_run(*args: str, env: dict | None = None) -> int:
-    return subprocess.run([str(PYTHON), *args], cwd=ROOT, env={**os.environ, **(env or {})}).returncode
+def quiet_build() -> dict:
+    """pip's environment without the "Editable installation" banner setuptools prints while it builds."""
+    return {**os.environ, "PYTHONWARNINGS": "ignore:Editable installation"}
+
+
+MAIN = Venv(ROOT / ".venv", sys.executable)
 
 
 def lab(args) -> int:
+    MAIN.ensure("lab")
     env = {"LABKIT_MODE": os.environ.get("LABKIT_MODE", "replay")}
+    # Our own notebooks: trusting them shows their stored outputs as made, and keeps the server from
+    # logging "Notebook … is not trusted" for each one.
+    subprocess.run([str(MAIN.python), "-m", "jupyter", "trust", *map(str, sorted(NOTEBOOKS.glob("*.ipynb")))],
+                   cwd=ROOT, capture_output=True)
     print(f"Opening JupyterLab in {env['LABKIT_MODE']} mode: start with notebooks/00-setup.ipynb", flush=True)
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []  # containers often run as root
-    return venv_run("-m", "jupyter", "lab", "notebooks/00-setup.ipynb", *as_root, *args, env=env)
+    return MAIN.run("-m", "jupyter", "lab", "notebooks/00-setup.ipynb", *as_root, *args, env=env)
+
+
+def other_pythons() -> dict[str, str]:
+    """{"3.X": interpreter} for every Python 3.11+ on this machine other than the running one."""
+    found: dict[str, str] = {}
+    candidates = [shutil.which(f"python3.{minor}") for minor in range(MIN_PYTHON[1], 30)]
+    pyenv = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
+    candidates += sorted(glob.glob(os.path.join(pyenv, "versions", "3.*", "bin", "python3")))
+    probe = "import sys, venv, ensurepip; print('%d.%d' % sys.version_info[:2])"
+    for exe in filter(None, candidates):
+        done = subprocess.run([exe, "-c", probe], capture_output=True, text=True, encoding="utf-8")
+        version = done.stdout.strip()
+        if done.returncode == 0 and version not in found and tuple(map(int, version.split("."))) >= MIN_PYTHON:
+            found[version] = exe
+    found.pop("%d.%d" % sys.version_info[:2], None)
+    chosen = os.environ.get("LABKIT_TEST_PYTHONS")
+    return {v: exe for v, exe in found.items() if chosen is None or v in chosen.split()}
 
 
 def test(args) -> int:
-    return venv_run("-m", "pytest", *args, env={"LABKIT_MODE": "replay"})
+    here = "%d.%d" % sys.version_info[:2]
+    runs = [(here, MAIN, [])]
+    runs += [(v, Venv(ROOT / f".venv-{v}", exe), ["-m", OTHER_PYTHONS_MARKERS]) for v, exe in other_pythons().items()]
+    results = []
+    for version, env, markers in runs:
+        what = "the whole suite" if not markers else f"the {OTHER_PYTHONS_MARKERS} tests"
+        print(f"\n=== Python {version}: {what} ({env.folder.name}) ===", flush=True)
+        env.ensure("test")
+        results.append((version, env.run("-m", "pytest", *markers, *args, env={"LABKIT_MODE": "replay"})))
+    print("\n" + "; ".join(f"Python {v}: {'ok' if rc == 0 else f'exit {rc}'}" for v, rc in results), flush=True)
+    return next((rc for _, rc in results if rc != 0), 0)
 
 
 def notebooks(names) -> list[str]:
@@ -61,22 +124,41 @@ def notebooks(names) -> list[str]:
 
 
 def outputs(args) -> int:
-    return venv_run("-m", "labkit.notebooks", "store", *notebooks(args), env={"LABKIT_MODE": "replay"})
+    MAIN.ensure("lab")
+    return MAIN.run("-m", "labkit.notebooks", "store", *notebooks(args), env={"LABKIT_MODE": "replay"})
 
 
 def run(args) -> int:
-    return venv_run("-m", "labkit.notebooks", "run", *notebooks(args))
+    MAIN.ensure("lab")
+    return MAIN.run("-m", "labkit.notebooks", "run", *notebooks(args))
 
 
 def bench(args) -> int:
-    return venv_run("-m", "tools.bench", *args, env={"LABKIT_MODE": "replay"})
+    MAIN.ensure("lab")
+    return MAIN.run("-m", "tools.bench", *args, env={"LABKIT_MODE": "replay"})
 
 
-COMMANDS = {"lab": lab, "test": test, "outputs": outputs, "run": run, "bench": bench, "install": lambda a: 0}
+def lock(args) -> int:
+    MAIN.ensure("test")
+    return MAIN.run("tools/lock.py", *args)
+
+
+def home(args) -> int:
+    return subprocess.run([sys.executable, "tools/repo_home.py", *args], cwd=ROOT).returncode
+
+
+def install(args) -> int:
+    MAIN.ensure("lab")
+    return 0
+
+
+COMMANDS = {"lab": lab, "test": test, "install": install, "outputs": outputs, "run": run, "bench": bench,
+            "lock": lock, "home": home}
 
 if __name__ == "__main__":
+    if sys.version_info[:2] < MIN_PYTHON:
+        sys.exit(f"tasks.py needs Python {'.'.join(map(str, MIN_PYTHON))} or newer; this is {sys.version.split()[0]}.")
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         print(__doc__)
-        sys.exit(2)
-    install()
+        sys.exit(0 if sys.argv[1:2] in (["-h"], ["--help"]) else 2)
     sys.exit(COMMANDS[sys.argv[1]](sys.argv[2:]))

@@ -16,6 +16,12 @@ import time
 from labkit.errors import SignInError
 
 DEVICE_CODE_TIMEOUT = 300
+BINDER_VARIABLES = ("BINDER_LAUNCH_HOST", "BINDER_REQUEST", "BINDER_REPO_URL")  # BinderHub sets these on purpose
+
+
+def on_binder() -> bool:
+    """True inside a Binder session (mybinder.org or any BinderHub)."""
+    return any(os.environ.get(name) for name in BINDER_VARIABLES)
 
 
 class ReplayCredential:
@@ -42,7 +48,7 @@ def az_account() -> dict | None:
 
 def sign_in(*, on_code=None):
     """A credential for live and record modes, and the CLI account if that is what signed in."""
-    if os.environ.get("BINDER_SERVICE_HOST"):
+    if on_binder():
         raise SignInError("Binder is a public machine: it runs this workbook in replay mode only.",
                           "unset LABKIT_MODE (replay), or open the workbook in Codespaces or on your laptop "
                           "to use your subscription.")

@@ -28,7 +28,7 @@ def test_replay_credential_gives_a_token_without_any_service():
 
 @pytest.mark.unit
 def test_binder_refuses_live_mode_with_the_fix(monkeypatch):
-    monkeypatch.setenv("BINDER_SERVICE_HOST", "10.0.0.1")
+    monkeypatch.setenv("BINDER_LAUNCH_HOST", "https://mybinder.org/")
     with pytest.raises(SignInError) as err:
         identity.sign_in()
     assert "replay" in err.value.fix

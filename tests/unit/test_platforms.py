@@ -37,7 +37,10 @@ HUB_CONFIG = REPO / "deploy" / "jupyterhub" / "config.yaml"
 HUB_README = REPO / "deploy" / "jupyterhub" / "README.md"
 INSTRUCTOR = REPO / "docs" / "instructor.md"
 
-BOOKWORM_IMAGE = "mcr.microsoft.com/devcontainers/python:1-3.12-bookworm"
+# The dev container image line that gets patches (major 3) and the docker-in-docker feature's current major
+# (4; 3.0.0 fixed dockerd failing to start on newer containerd). Debian bookworm: trixie has no Moby packages.
+IMAGE = re.compile(r"mcr\.microsoft\.com/devcontainers/python:(\d+)-(3\.\d+)-bookworm")
+IMAGE_MAJOR, DIND_MAJOR = 3, 4
 
 
 # --------------------------------------------------------------------------- helpers
@@ -254,10 +257,11 @@ def test_postbuild_fails_fast_and_installs_labkit():
     assert lines, "postBuild is empty"
     # without this, a failed step does not stop the image build
     assert lines[0] == "set -euo pipefail", f"postBuild must start with set -euo pipefail, starts with {lines[0]!r}"
-    installs = [line for line in lines if re.search(r"\bpip install\b", line)]
-    assert any(
-        re.search(r"(^|\s)(-e\s+)?\.(\s|$)", line.split("pip install", 1)[1]) for line in installs
-    ), f"postBuild does not pip-install the repository (labkit): {installs}"
+    installs = [line.split("pip install", 1)[1] for line in lines if re.search(r"\bpip install\b", line)]
+    labkit = [args for args in installs if re.search(r"(^|\s)\.(\s|$)", args)]
+    assert labkit, f"postBuild does not pip-install the repository (labkit): {installs}"
+    # a normal install (a JupyterHub home mounted over the image would hide an editable one), pinned by the lock
+    assert all("-e" not in args.split() and "-c requirements.lock" in args for args in labkit), labkit
 
 
 def test_start_ends_with_exec():
@@ -367,6 +371,12 @@ def test_environment_has_no_local_paths():
     assert not offenders, f"environment.yml must not install local paths: {offenders}"
 
 
+def test_environment_tells_a_conda_user_how_to_install_labkit():
+    comment = [line for line in ENVIRONMENT.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    assert any("conda env create -f environment.yml" in line for line in comment), comment
+    assert any(re.search(r"pip install .*\.(\s|$)", line) for line in comment), comment
+
+
 def test_environment_pins_python_311_and_has_nbgitpuller():
     conda, pip = _environment_requirements(_environment())
     # repo2docker uses Python 3.10 when the environment does not say
@@ -412,11 +422,13 @@ def test_repo2docker_dockerfile_runs_postbuild_and_start():
 
 def test_devcontainer_image_features_and_extensions():
     config = load_devcontainer()
-    assert config.get("image") == BOOKWORM_IMAGE
+    image = IMAGE.fullmatch(config.get("image", ""))
+    assert image, config.get("image")
+    assert int(image.group(1)) >= IMAGE_MAJOR, "an image line that no longer gets patches"
     features = config.get("features") or {}
     assert any(re.search(r"/features/azure-cli:\d+$", key) for key in features), features
-    dind = [key for key in features if re.search(r"/features/docker-in-docker:\d+$", key)]
-    assert dind, features
+    dind = [int(m.group(1)) for key in features if (m := re.search(r"/features/docker-in-docker:(\d+)$", key))]
+    assert dind and dind[0] >= DIND_MAJOR, features
     extensions = config["customizations"]["vscode"]["extensions"]
     assert {"ms-python.python", "ms-toolsai.jupyter"} <= set(extensions)
     assert 8888 in config.get("forwardPorts", [])
@@ -430,10 +442,12 @@ def test_devcontainer_recommends_azure_ids_as_secrets():
 
 
 def test_devcontainer_runs_the_install_task():
-    command = load_devcontainer().get("postCreateCommand")
-    assert isinstance(command, str), f"postCreateCommand should be one shell command, is {command!r}"
+    config = load_devcontainer()
+    command = config.get("updateContentCommand")  # prebuilds run it: the codespace opens ready
+    assert "postCreateCommand" not in config, "the install belongs in updateContentCommand"
+    assert isinstance(command, str), f"updateContentCommand should be one shell command, is {command!r}"
     match = re.fullmatch(r"python3 tasks\.py (\w[\w-]*)", command.strip())
-    assert match, f"postCreateCommand should be 'python3 tasks.py <task>' like the README, is {command!r}"
+    assert match, f"updateContentCommand should be 'python3 tasks.py <task>' like the README, is {command!r}"
     task = match.group(1)
     assert task != "lab", "'lab' starts JupyterLab and never returns: postCreateCommand would hang"
     if not TASKS.exists():
@@ -538,3 +552,121 @@ def test_every_labkit_command_in_the_docs_parses():
     assert len(commands) >= 4, commands
     for command in commands:
         _parser().parse_args(shlex.split(command)[1:])  # SystemExit (a failure) if the docs drifted
+
+
+# --------------------------------------------------------------------------- tasks.py: what each command installs
+
+
+@pytest.fixture
+def tasks_installs(monkeypatch):
+    """tasks.py with installs and runs recorded instead of done: [(venv folder name, kind)]."""
+    import tasks
+
+    done = []
+    monkeypatch.setattr(tasks.Venv, "ensure", lambda self, kind: done.append((self.folder.name, kind)))
+    monkeypatch.setattr(tasks.Venv, "run", lambda self, *args, env=None: 0)
+    monkeypatch.setattr(tasks.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0))
+    return tasks, done
+
+
+def test_install_and_lab_install_no_test_tools(tasks_installs):
+    tasks, done = tasks_installs
+    tasks.install([])
+    tasks.lab([])
+    assert done == [(".venv", "lab"), (".venv", "lab")]
+    assert tasks.EXTRAS["lab"] == "" and "test" in tasks.EXTRAS["test"]
+
+
+def test_test_runs_under_every_other_python(tasks_installs, monkeypatch):
+    tasks, done = tasks_installs
+    monkeypatch.setattr(tasks, "other_pythons", lambda: {"3.12": "python3.12", "3.13": "python3.13"})
+    assert tasks.test(["-q"]) == 0
+    assert done == [(".venv", "test"), (".venv-3.12", "test"), (".venv-3.13", "test")]
+
+
+def test_other_pythons_are_311_or_newer_and_not_this_one():
+    import tasks
+
+    found = tasks.other_pythons()
+    here = "%d.%d" % sys.version_info[:2]
+    assert here not in found
+    for version, exe in found.items():
+        assert tuple(map(int, version.split("."))) >= tasks.MIN_PYTHON
+        shown = subprocess.run([exe, "--version"], capture_output=True, text=True, encoding="utf-8")
+        assert shown.stdout.startswith(f"Python {version}."), (exe, shown.stdout)
+
+
+# --------------------------------------------------------------------------- Binder detection, line endings
+
+
+@pytest.mark.parametrize("name", ["BINDER_LAUNCH_HOST", "BINDER_REQUEST", "BINDER_REPO_URL"])
+def test_binder_is_known_by_the_variables_binderhub_sets(monkeypatch, name):
+    from labkit import identity
+    from labkit.errors import SignInError
+
+    for other in identity.BINDER_VARIABLES:
+        monkeypatch.delenv(other, raising=False)
+    monkeypatch.setenv(name, "https://mybinder.org/")
+    with pytest.raises(SignInError, match="Binder"):
+        identity.sign_in()
+
+
+def test_a_kubernetes_service_name_is_not_binder(monkeypatch):
+    from labkit import identity
+
+    for name in identity.BINDER_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BINDER_SERVICE_HOST", "10.0.0.1")  # any pod in a namespace with a service named binder
+    assert identity.on_binder() is False
+
+
+def test_scripts_linux_runs_are_checked_out_with_lf():
+    scripts = ["postBuild", "start", ".ci/run", ".ci/services.sh", "tests/images/serve.sh", "tasks.py"]
+    shown = subprocess.run(["git", "check-attr", "eol", "--", *scripts], cwd=REPO, capture_output=True,
+                           text=True, encoding="utf-8")
+    if shown.returncode != 0:
+        pytest.skip("not a git checkout")
+    eol = dict(line.rsplit(": eol: ", 1) for line in shown.stdout.splitlines())
+    assert eol == {s: "lf" for s in scripts}, eol
+
+
+# --------------------------------------------------------------------------- badges: one home, settable
+
+
+def test_readme_badges_name_one_home_and_an_existing_notebook():
+    from tools import repo_home
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    home = repo_home.current_home(readme)
+    binder = re.findall(r"https://mybinder\.org/v2/gh/([\w.-]+/[\w.-]+)/main\?urlpath=lab/tree/(\S+?\.ipynb)\)", readme)
+    codespaces = re.findall(r"https://codespaces\.new/([\w.-]+/[\w.-]+)\?quickstart=1", readme)
+    assert binder and codespaces
+    assert {b[0] for b in binder} | set(codespaces) == {home}
+    assert all((REPO / b[1]).is_file() for b in binder), binder
+
+
+@pytest.mark.parametrize("remote", ["https://github.com/alice/kube-course.git", "git@github.com:alice/kube-course.git",
+                                    "https://github.com/alice/kube-course"])
+def test_the_home_comes_from_the_git_remote(remote):
+    from tools import repo_home
+
+    assert repo_home.home_from_remote(remote + "\n") == "alice/kube-course"
+
+
+def test_setting_the_home_rewrites_every_link(tmp_path, monkeypatch):
+    from tools import repo_home
+
+    copies = []
+    for path in repo_home.FILES:
+        copy = tmp_path / path.relative_to(REPO)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        copies.append(copy)
+    monkeypatch.setattr(repo_home, "FILES", copies)
+    old = repo_home.current_home(copies[0].read_text(encoding="utf-8"))
+    assert repo_home.main(["alice/kube-course"]) == 0
+    text = "\n".join(c.read_text(encoding="utf-8") for c in copies)
+    assert old not in text
+    assert "https://mybinder.org/v2/gh/alice/kube-course/main?urlpath=lab/tree/notebooks/00-setup.ipynb" in text
+    assert "https://codespaces.new/alice/kube-course?quickstart=1" in text
+    assert "repo=https://github.com/alice/kube-course&urlpath=lab/tree/kube-course/notebooks/" in text
