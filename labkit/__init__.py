@@ -12,3 +12,16 @@ def open_lab(notebook: str, **params):
     from labkit.lab import open_lab as _open
 
     return _open(notebook, **params)
+
+
+def _in_a_kernel() -> None:
+    """In IPython (a notebook's kernel), show LabErrors as their ⛔ line and fix (see :mod:`labkit.kernel`)."""
+    import sys
+
+    if "IPython" in sys.modules:  # never import IPython where it is not already running
+        from labkit.kernel import register
+
+        register()
+
+
+_in_a_kernel()

@@ -51,14 +51,22 @@ def _parser() -> argparse.ArgumentParser:
     smoke = commands.add_parser("class-smoke", help="run the whole workbook in replay for N generated learners",
                                 description="Executes every notebook with papermill, in replay, once per generated "
                                             "learner (learner001, …), and reports each failure.")
-    smoke.add_argument("--learners", type=int, default=3, metavar="N", help="how many learners (default 3)")
+    smoke.add_argument("--learners", type=_at_least_one, default=3, metavar="N", help="how many learners, 1 or more "
+                                                                                  "(default 3)")
     smoke.add_argument("--keep", metavar="DIR", help="keep the executed notebooks in DIR")
     smoke.set_defaults(run=class_smoke)
     return parser
 
 
+def _at_least_one(text: str) -> int:
+    """A count of learners: a whole number, 1 or more (0 learners would pass without testing anything)."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of learners: give 1 or more, e.g. --learners 3")
+    return int(text)
+
+
 def class_smoke(args) -> int:
-    """Exit 0 when every learner's run of every notebook succeeded, 1 otherwise."""
+    """Exit 0 when every learner's run of every notebook succeeded and showed what it should, 1 otherwise."""
     import tempfile
     import time
     from pathlib import Path

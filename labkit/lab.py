@@ -15,7 +15,7 @@ import json
 from functools import cached_property
 from pathlib import Path
 
-from labkit import paths
+from labkit import paths, ui
 from labkit.config import LabConfig
 from labkit.recording import scrub
 from labkit.recording.recorder import Recorder
@@ -124,7 +124,10 @@ def open_lab(notebook: str, *, recordings: Path | None = None, **params) -> Lab:
     """
     recordings = recordings or paths.recordings()
     recorded = recorded_lab(recordings)
-    config = LabConfig.resolve(recorded=recorded["config"], **params)
+    said = []  # where the settings came from (the lab chosen in 00-setup), as (ok, line)
+    config = LabConfig.resolve(recorded=recorded["config"], notebook=notebook, notes=said, **params)
+    for ok, line in said:
+        ui.status(ok, line)
     notes = []
     if config.mode == "replay":
         recorded_config = LabConfig(mode="replay", **recorded["config"]) if recorded["config"] else config
@@ -132,6 +135,10 @@ def open_lab(notebook: str, *, recordings: Path | None = None, **params) -> Lab:
             notes.append(f"Replay shows the recorded lab in {recorded_config.region}; "
                          f"your region {config.region} is used in live mode.")
             config = dataclasses.replace(config, region=recorded_config.region)
+        if config.vm_size != recorded_config.vm_size:
+            notes.append(f"Replay shows the recorded lab's {recorded_config.vm_size} nodes; "
+                         f"your vm_size {config.vm_size} is used in live mode.")
+            config = dataclasses.replace(config, vm_size=recorded_config.vm_size)
         names = dict(zip(config.names().values(), recorded_config.names().values()))
         recorder = Recorder("replay", notebook, root=recordings, names=names, learner=config.names())
         return Lab(notebook, config, recorder, _replay_credential(), scrub.SUBSCRIPTION, tuple(notes))

@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 
 from labkit import paths
-from labkit.config import lab_home
+from labkit.config import SETUP_NOTEBOOK
+from labkit.errors import ConfigError
+from labkit.home import SETTINGS, create_private, private_folder
 from labkit.recording.stepfile import RecordRun
 
 VOLATILE_CELL_KEYS = ("execution", "papermill", "collapsed", "scrolled")
@@ -64,20 +66,68 @@ def learner_prefixes(count: int) -> list[str]:
 
 
 def smoke_one(prefix: str, paths: list[Path], folder: Path) -> list[str]:
-    """Run the workbook in replay for one learner; the failures, as 'notebook: error' lines."""
+    """Run the workbook in replay for one learner; the failures, as 'notebook: what went wrong' lines.
+
+    The learner's prefix goes to 00-setup only (when it is among ``paths``): every later notebook must
+    take it from the settings 00-setup remembered, as a learner's would.
+    """
     failures = []
-    env = {"LABKIT_MODE": "replay", "LABKIT_HOME": str(folder / prefix)}
-    (folder / prefix).mkdir(parents=True, exist_ok=True)
+    home = folder / prefix
+    env = {"LABKIT_MODE": "replay", "LABKIT_HOME": str(home)}
+    home.mkdir(parents=True, exist_ok=True)
+    setup_first = any(p.stem == SETUP_NOTEBOOK for p in paths)
     for path in paths:
+        given = {"prefix": prefix} if path.stem == SETUP_NOTEBOOK or not setup_first else {}
         try:
-            execute(path, folder / prefix / path.name, {"prefix": prefix}, env=env)
+            execute(path, home / path.name, given, env=env)
         except Exception as err:  # papermill raises PapermillExecutionError with the cell's error
-            failures.append(f"{path.stem}: {str(err).strip().splitlines()[-1]}")
+            said = f"{getattr(err, 'ename', '')}: {getattr(err, 'evalue', '')}" if hasattr(err, "ename") else str(err)
+            failures.append(f"{path.stem}: {said.strip().splitlines()[0]}")
+            continue
+        failures += [f"{path.stem}: {problem}" for problem in output_problems(home / path.name, prefix, home)]
     return failures
+
+
+def output_problems(executed: Path, prefix: str, home: Path) -> list[str]:
+    """What a replay run must not show: a ⛔ line, or (where the notebook opens the lab) names not the learner's."""
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    text = shown_text(nb)
+    problems = [f"shows {line.strip()[:160]!r}" for line in text.splitlines() if "⛔" in line][:1]
+    if any("open_lab(" in cell.source for cell in nb.cells if cell.cell_type == "code"):
+        suffix = learner_suffix(home, prefix)
+        if not suffix or f"{prefix}-{suffix}" not in text:
+            problems.append(f"never shows the learner's own names (rg-{prefix}-{suffix or '?'} …)")
+    return problems
+
+
+def shown_text(nb) -> str:
+    """Everything a notebook's cells showed, as text: streams, text and HTML forms, errors."""
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", ""))
+            parts += [str(value) for kind, value in output.get("data", {}).items() if kind.startswith("text/")]
+            parts += output.get("traceback", [])
+    return "\n".join(parts)
+
+
+def learner_suffix(home: Path, prefix: str) -> str:
+    """The suffix the lab gave ``prefix`` in the lab folder ``home`` ('' if none)."""
+    import json
+
+    try:
+        return json.loads((home / SETTINGS).read_text(encoding="utf-8"))["suffixes"][prefix]
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
 
 
 def class_smoke(count: int, paths: list[Path], folder: Path) -> dict:
     """Execute the whole workbook in replay for ``count`` generated learners; failures per learner."""
+    if count < 1 or not paths:
+        raise ConfigError(f"a class smoke test needs at least one learner and one notebook (got {count} learners, "
+                          f"{len(paths)} notebooks).", "give --learners 1 or more, and a workbook with notebooks.")
     return {prefix: smoke_one(prefix, paths, folder) for prefix in learner_prefixes(count)}
 
 
@@ -106,11 +156,11 @@ def main(argv: list[str]) -> int:
         if action == "store":
             store(path)
         else:
-            out = lab_home() / "runs" / path.name
-            out.parent.mkdir(parents=True, exist_ok=True)
+            out = create_private(private_folder("runs") / path.name)  # a live run names the subscription
             run = record_run(path)
             run.discard()  # a record run's kernel stages its steps there; only a completed run publishes them
             execute(path, out)
+            create_private(out)
             print(f"  executed copy: {out}")
             if run.folder.is_dir():
                 print(f"  recordings published: {len(run.publish())} step file(s) in recordings/{path.stem}/")

@@ -60,7 +60,8 @@ def test_unknown_mode_is_refused():
 @pytest.mark.unit
 def test_tags_say_course_owner_created_expires():
     c = LabConfig(prefix="bob", suffix="zz99", owner="bob", days=2, today=dt.date(2026, 11, 29))
-    assert c.tags() == {"course": "aks-workbook", "owner": "bob", "created": "2026-11-29", "expires": "2026-12-01"}
+    assert c.tags() == {"course": "aks-workbook", "owner": "bob", "created": "2026-11-29", "expires": "2026-12-01",
+                        "lab": "rg-bob-zz99"}
 
 
 @pytest.mark.unit
@@ -78,7 +79,8 @@ def test_each_learner_keeps_one_random_suffix(lab_home):
     again = LabConfig.resolve(prefix="carol", mode="live")
     other = LabConfig.resolve(prefix="dave", mode="live")
     assert first.suffix == again.suffix
-    assert json.loads((lab_home / "learner.json").read_text()) == {"carol": first.suffix, "dave": other.suffix}
+    saved = json.loads((lab_home / "learner.json").read_text(encoding="utf-8"))
+    assert saved["suffixes"] == {"carol": first.suffix, "dave": other.suffix}
 
 
 @pytest.mark.unit
@@ -94,3 +96,93 @@ def test_replay_uses_the_recorded_lab_unless_the_learner_chooses():
     recorded = {"prefix": "student", "suffix": "k7q2", "region": "eastus"}
     assert LabConfig.resolve(recorded=recorded).cluster_name == "aks-student-k7q2"
     assert LabConfig.resolve(recorded=recorded, prefix="erin").prefix == "erin"
+
+
+# -- every parameter: the right type, Azure's rule, a message with the rule and an example ------------------------
+@pytest.mark.unit
+@pytest.mark.parametrize("prefix,word", [("azure", "azure"), ("microsoft", "microsoft"), ("mywindows", "windows"),
+                                         ("login", "login"), ("loginbob", "login"), ("xbox", "xbox"),
+                                         ("office365", "office365")])
+def test_reserved_words_azure_refuses_are_refused_as_prefixes(prefix, word):
+    with pytest.raises(ConfigError, match="ReservedResourceName") as err:
+        LabConfig.resolve(prefix=prefix)
+    assert f"'{word}'" in err.value.problem and "use a name like 'alice'" in err.value.fix
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("prefix", ["azurelab", "bobazure", "mylogin", "officer"])
+def test_words_that_only_contain_a_reserved_word_pass(prefix):
+    assert LabConfig.resolve(prefix=prefix, suffix="ab12").prefix == prefix
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("key", ["prefix", "region", "suffix", "owner", "vm_size", "mode"])
+@pytest.mark.parametrize("value", [["alice"], {"a": 1}, 42, 3.5, b"alice"])
+def test_a_value_of_the_wrong_type_is_a_config_error_not_a_type_error(key, value):
+    with pytest.raises(ConfigError) as err:
+        LabConfig.resolve(**{key: value})
+    assert not isinstance(err.value, TypeError) and err.value.fix
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("size", ["Standard_B2s", "Standard_D2s_v3", "Standard_D4ads_v5", "Standard_E4-2ads_v5",
+                                  "Standard_NC4as_T4_v3", "Standard_DS2_v2", "Standard_B2pts_v2"])
+def test_real_vm_sizes_pass(size):
+    assert LabConfig(vm_size=size).vm_size == size
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("size", ["Standard_", "Standard_XYZ", "Standard_B2s; rm -rf", "standard_b2s", "B2s",
+                                  "Standard_B2s\n", "Standard_B1s", "Basic_A2", "Standard_D2s_v3_extra_words"])
+def test_vm_sizes_without_a_real_shape_are_refused_with_an_example(size):
+    with pytest.raises(ConfigError) as err:
+        LabConfig(vm_size=size)
+    assert "Standard_D2s_v5" in err.value.fix
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("days", [0, -1, -30, 31, 1.5, True, "abc", "0", ""])
+def test_days_is_a_whole_number_from_1_to_30(days):
+    with pytest.raises(ConfigError, match="from 1 to 30"):
+        LabConfig(days=days)
+
+
+@pytest.mark.unit
+def test_days_from_the_environment_is_checked_and_named(monkeypatch):
+    monkeypatch.setenv("LABKIT_DAYS", "abc")
+    with pytest.raises(ConfigError, match="LABKIT_DAYS") as err:
+        LabConfig.resolve()
+    assert "from 1 to 30" in err.value.problem
+    monkeypatch.setenv("LABKIT_DAYS", "3")
+    assert LabConfig.resolve().days == 3
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("owner", ["x" * 300, "bob\nowner: mallory", "bob\x1b[31m", "Zoë", "-bob", "bob ", ""])
+def test_owner_is_a_short_printable_tag_value(owner):
+    if owner == "":  # empty means unset: the owner defaults to the prefix
+        assert LabConfig.resolve(owner=owner).owner == "student"
+        return
+    with pytest.raises(ConfigError, match="owner") as err:
+        LabConfig.resolve(owner=owner)
+    assert "owner = 'alice'" in err.value.fix and "\n" not in err.value.problem.split(":")[0]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("owner", ["alice", "Zoe Smith", "alice@contoso.com", "a.b-c_d+e"])
+def test_reasonable_owners_pass(owner):
+    assert LabConfig.resolve(owner=owner).tags()["owner"] == owner
+
+
+@pytest.mark.unit
+def test_an_unknown_setting_is_refused_with_the_known_ones():
+    with pytest.raises(ConfigError, match="'prefx'") as err:
+        LabConfig.resolve(prefx="alice")
+    assert "prefix" in err.value.fix
+
+
+@pytest.mark.unit
+def test_a_long_bad_value_is_cut_in_the_message():
+    with pytest.raises(ConfigError) as err:
+        LabConfig.resolve(prefix="a" * 500)
+    assert len(err.value.problem) < 200
