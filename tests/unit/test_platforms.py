@@ -272,7 +272,7 @@ def test_start_ends_with_exec():
 def _run_start(env_extra: dict[str, str], *command: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "LABKIT_MODE"}
     env.update(env_extra)
-    return subprocess.run([str(START), *command], env=env, capture_output=True, text=True, timeout=30)
+    return subprocess.run([str(START), *command], env=env, capture_output=True, text=True, timeout=30, encoding="utf-8")
 
 
 def test_start_defaults_to_replay_and_hands_over():
@@ -299,9 +299,9 @@ def _stub_bin(tmp_path: Path, pip_rc: int) -> tuple[Path, Path]:
         'if [ "${1:-}" = "-m" ] && [ "${2:-}" = "pip" ]; then\n'
         f'  shift 2; echo "pip $*" >> {shlex.quote(str(log))}; exit {pip_rc}\n'
         "fi\n"
-        f'exec {real} "$@"\n'
+        f'exec {real} "$@"\n', encoding="utf-8"
     )
-    (bindir / "pip").write_text(f'#!/bin/bash\necho "pip $*" >> {shlex.quote(str(log))}\nexit {pip_rc}\n')
+    (bindir / "pip").write_text(f'#!/bin/bash\necho "pip $*" >> {shlex.quote(str(log))}\nexit {pip_rc}\n', encoding="utf-8")
     for name in ("python", "pip"):
         (bindir / name).chmod(0o755)
     (bindir / "python3").symlink_to(bindir / "python")
@@ -312,16 +312,16 @@ def _run_postbuild(tmp_path: Path, pip_rc: int) -> tuple[subprocess.CompletedPro
     bindir, log = _stub_bin(tmp_path, pip_rc)
     prefix = tmp_path / "prefix"
     env = dict(os.environ, PATH=f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}", NB_PYTHON_PREFIX=str(prefix))
-    result = subprocess.run([str(POSTBUILD)], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([str(POSTBUILD)], cwd=REPO, env=env, capture_output=True, text=True, timeout=60, encoding="utf-8")
     return result, log, prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
 
 
 def test_postbuild_installs_labkit_and_turns_off_news(tmp_path: Path):
     result, log, overrides = _run_postbuild(tmp_path, pip_rc=0)
     assert result.returncode == 0, result.stderr
-    calls = log.read_text().splitlines()
+    calls = log.read_text(encoding="utf-8").splitlines()
     assert any(re.search(r"\binstall\b.*(\s-e\s+\.|\s\.)(\s|$)", call) for call in calls), calls
-    settings = json.loads(overrides.read_text())
+    settings = json.loads(overrides.read_text(encoding="utf-8"))
     assert settings["@jupyterlab/apputils-extension:notification"] == {
         "fetchNews": "false",
         "checkForUpdates": False,
@@ -331,10 +331,10 @@ def test_postbuild_installs_labkit_and_turns_off_news(tmp_path: Path):
 def test_postbuild_keeps_existing_overrides(tmp_path: Path):
     overrides = tmp_path / "prefix" / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     overrides.parent.mkdir(parents=True)
-    overrides.write_text(json.dumps({"@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"}}))
+    overrides.write_text(json.dumps({"@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"}}), encoding="utf-8")
     result, _, overrides = _run_postbuild(tmp_path, pip_rc=0)
     assert result.returncode == 0, result.stderr
-    settings = json.loads(overrides.read_text())
+    settings = json.loads(overrides.read_text(encoding="utf-8"))
     assert settings["@jupyterlab/apputils-extension:themes"] == {"theme": "JupyterLab Dark"}
     assert settings["@jupyterlab/apputils-extension:notification"]["checkForUpdates"] is False
 
@@ -399,7 +399,7 @@ def test_repo2docker_dockerfile_runs_postbuild_and_start():
     command = _repo2docker_command() + [
         "--no-build", "--debug", "--no-run", "--user-id", "1000", "--user-name", "jovyan", str(REPO),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=180, cwd=REPO)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=180, cwd=REPO, encoding="utf-8")
     assert result.returncode == 0, result.stderr[-3000:]
     dockerfile = result.stdout
     lines = [line.strip() for line in dockerfile.splitlines()]
