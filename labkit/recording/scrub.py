@@ -127,7 +127,7 @@ def detect_secrets_kinds(text: str) -> list[str]:
 
     from detect_secrets import SecretsCollection
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
-    from detect_secrets.settings import transient_settings
+    from detect_secrets.settings import Settings, transient_settings
 
     plugins = [{"name": cls.__name__} for cls in get_mapping_from_secret_type_to_class().values()
                if cls.__name__ not in DETECT_SECRETS_LEFT_OUT]
@@ -137,7 +137,8 @@ def detect_secrets_kinds(text: str) -> list[str]:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
-        with transient_settings({"plugins_used": plugins, "filters_used": [placeholders]}):
+        heuristics = [{"path": path} for path in Settings().filters]  # its own false-positive filters
+        with transient_settings({"plugins_used": plugins, "filters_used": [*heuristics, placeholders]}):
             secrets = SecretsCollection()
             secrets.scan_file(path)
             found = [s for _, s in secrets]

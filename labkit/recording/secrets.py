@@ -14,7 +14,7 @@ import binascii
 import json
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
 REDACTED = "REDACTED"
 LEARNER_EMAIL = "learner@example.com"
@@ -87,23 +87,24 @@ RULES = [
     Rule("JWT", re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"), REDACTED),
     Rule("URI credentials", re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)([^/\s:@\"'<>]+):([^/\s@\"'<>]+)@"),
          lambda m: m.group(0) if m.group(2) == m.group(3) == REDACTED else f"{m.group(1)}{REDACTED}:{REDACTED}@"),
-    Rule("SAS signature", re.compile(r"([?&;]sig=)(?!REDACTED(?:[&#\s\"';]|$))[^&#\s\"';]+", re.I), rf"\1{REDACTED}"),
+    Rule("SAS signature", re.compile(r"([?&;]sig=)(?!REDACTED(?:[&#\s\"';\\]|$))[^&#\s\"';\\]+", re.I), rf"\1{REDACTED}"),
     Rule("connection string key", re.compile(
         r"\b(AccountKey|SharedAccessKey|SharedAccessSignature|SharedSecret|Password|Pwd)="
-        r"(?!REDACTED(?:[;&\s\"']|$))[^;&\s\"']+", re.I), rf"\1={REDACTED}"),
+        r"(?!REDACTED(?:[;&\s\"'\\]|$))[^;&\s\"'\\]+", re.I), rf"\1={REDACTED}"),
     # password=..., token=... (query strings, forms, logs, env files): "=" with no space, as code has around it
     Rule("secret given as key=value", re.compile(
         rf"(?<![A-Za-z0-9_-])({TEXT_KEYS})(=)((?:Bearer|Basic)\s+)?"
-        rf"(?!REDACTED(?:[\s\"',;&}}\\]|$))([^\s\"',;&}}\\]+)", re.I), rf"\1\2\3{REDACTED}"),
-    # password: ..., "token": "..." (YAML, JSON fragments, header dumps): a key at a line's start or quoted,
-    # not a word in a sentence ("refused the user name or password: Get ...")
+        rf"(?!REDACTED(?:[\s\"',;&}}\\]|$)|(?:Bearer|Basic)\s)([^\s\"',;&}}\\]+)", re.I), rf"\1\2\3{REDACTED}"),
+    # password: ..., "token": "..." (YAML, JSON fragments, header dumps): a key at a line's or a value's start,
+    # or quoted; not a word in a sentence ("refused the user name or password: Get ...")
     Rule("secret given as key: value", re.compile(
-        rf"((?:^|[\n{{,\[])[ \t-]*\\?[\"']?|\\?[\"'])({TEXT_KEYS})(\\?[\"']?\s*:\s*\\?[\"']?)((?:Bearer|Basic)\s+)?"
-        rf"(?!REDACTED(?:[\s\"',;&}}\\]|$))([^\s\"',;&}}\\]+)", re.I), rf"\1\2\3\4{REDACTED}"),
+        rf"((?:^|[\n{{,\[=?&;])[ \t-]*\\?[\"']?|\\?[\"'])({TEXT_KEYS})(\\?[\"']?\s*:\s*\\?[\"']?)((?:Bearer|Basic)\s+)?"
+        rf"(?!REDACTED(?:[\s\"',;&}}\\]|$)|(?:Bearer|Basic)\s)([^\s\"',;&}}\\]+)", re.I), rf"\1\2\3\4{REDACTED}"),
     Rule("authorization token", re.compile(r"\b(Bearer|Basic|Digest)\s+([A-Za-z0-9._~+/][A-Za-z0-9._~+/=-]{7,})"),
          _auth_scheme),
     Rule("storage account key", re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])"), REDACTED),
-    Rule("e-mail address or UPN", re.compile(r"([A-Za-z0-9._%+#'-]+)(@|%40)((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})"),
+    Rule("e-mail address or UPN", re.compile(r"([A-Za-z0-9._%+#'-]+)(@|%40)((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})"
+                                             r"(?![A-Za-z0-9-])"),
          _email),
 ]
 
@@ -203,7 +204,7 @@ def _scrub_query_item(item: str) -> str:
 def views(text: str) -> list[str]:
     """``text`` as a leak hides in it: as is, percent-decoded, JSON-unescaped, and the base64 text it holds."""
     seen = [text]
-    for view in (unquote(text), text.replace('\\"', '"').replace("\\n", "\n").replace("\\/", "/")):
+    for view in (unquote(text), unquote_plus(text), text.replace('\\"', '"').replace("\\n", "\n").replace("\\/", "/")):
         if view not in seen:
             seen.append(view)
     for view in list(seen):

@@ -8,6 +8,7 @@ import pytest
 from labkit.errors import NoRecordingError
 from labkit.recording import scrub
 from labkit.recording.recorder import Recorder
+from labkit.recording.stepfile import RecordRun, RecordRunIncomplete
 from labkit.recording.transport import make_transport
 from tests import standin
 
@@ -52,7 +53,7 @@ def lab_steps(recorder, base_url, cert, subscription):
 def recorded(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("roundtrip")
     server, base_url, cert = standin.serve(tmp_path)
-    recorder = Recorder("record", "roundtrip", root=tmp_path / "recordings",
+    recorder = Recorder("record", "roundtrip", root=tmp_path / "recordings", whole_run=True,
                         ids={standin.REAL_SUBSCRIPTION: scrub.SUBSCRIPTION, standin.REAL_TENANT: scrub.TENANT})
     started = time.monotonic()
     live = lab_steps(recorder, base_url, cert, standin.REAL_SUBSCRIPTION)
@@ -141,3 +142,82 @@ def test_learner_names_are_mapped_onto_the_recorded_ones(recorded):
         replay.step.take("Entries", lambda e: "resourcegroups" in e["RequestUri"].lower())
         creds = acr.registries.list_credentials("rg-erin-9x8w", "acrerin9x8w")
     assert creds.username == "acrerin9x8w"
+
+
+# -- a record run publishes only when it completes -------------------------------------------------
+def record_run(root, base_url, cert, prefix, fail=False):
+    """A notebook's record run with the lab ``prefix``; ``fail``: its last step raises half-way."""
+    config = {"prefix": prefix, "suffix": "k7q2", "region": "eastus"}
+    recorder = Recorder("record", "roundtrip", root=root, provenance={"config": config}, whole_run=True,
+                        ids={standin.REAL_SUBSCRIPTION: scrub.SUBSCRIPTION, standin.REAL_TENANT: scrub.TENANT})
+    aks, acr, resources = clients(recorder, base_url, cert, standin.REAL_SUBSCRIPTION)
+    from azure.mgmt.containerservice.models import ManagedCluster
+
+    with recorder.step_scope("create"):
+        aks.managed_clusters.begin_create_or_update("rg-student-k7q2", "aks-student-k7q2",
+                                                    ManagedCluster({"location": "eastus"})).result()
+    with recorder.step_scope("secrets"):
+        resources.resource_groups.get("rg-student-k7q2")
+        if fail:
+            raise ConnectionResetError("the kernel lost the network")
+        acr.registries.list_credentials("rg-student-k7q2", "acrstudentk7q2")
+    return recorder
+
+
+def snapshot(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+            if p.is_file() and ".staging" not in p.parts}
+
+
+@pytest.fixture()
+def arm(tmp_path):
+    server, base_url, cert = standin.serve(tmp_path)
+    yield base_url, cert
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.unit
+def test_a_failed_record_run_keeps_the_previous_recordings_and_a_complete_one_replaces_them(tmp_path, arm):
+    root = tmp_path / "recordings"
+    record_run(root, *arm, prefix="student").finish()
+    good = snapshot(root)
+    assert {"roundtrip/create.json", "roundtrip/secrets.json", "lab.json"} <= set(good)
+
+    with pytest.raises(ConnectionResetError):
+        record_run(root, *arm, prefix="erin", fail=True)
+    assert snapshot(root) == good  # nothing is written over the recordings while a run is under way
+    with pytest.raises(RecordRunIncomplete) as refused:
+        RecordRun(root, "roundtrip").publish()  # what `labkit.notebooks run` or lab.finish() would do
+    assert "step 'secrets' raised ConnectionResetError" in refused.value.problem
+    assert snapshot(root) == good
+    assert json.loads(good["lab.json"])["config"]["prefix"] == "student"
+
+    record_run(root, *arm, prefix="erin")
+    written = RecordRun(root, "roundtrip").publish()  # a fresh object, as the parent process has
+    assert sorted(p.name for p in written) == ["create.json", "secrets.json"]
+    now = snapshot(root)
+    assert now.keys() == good.keys() and all(now[k] != good[k] for k in now)
+    assert json.loads(now["lab.json"])["config"] == {"prefix": "erin", "suffix": "k7q2", "region": "eastus"}
+    assert not (root / ".staging" / "roundtrip").exists()
+
+
+@pytest.mark.unit
+def test_a_step_that_passes_when_run_again_no_longer_fails_the_run(tmp_path):
+    run = RecordRun(tmp_path, "nb")
+    run.start()
+    run.stage("deploy", {"provenance": {}, "Entries": [], "Calls": []}, RuntimeError("first try"))
+    run.stage("deploy", {"provenance": {}, "Entries": [], "Calls": []})
+    assert [p.name for p in run.publish()] == ["deploy.json"]
+
+
+@pytest.mark.unit
+def test_a_staged_file_that_still_holds_a_secret_is_not_published(tmp_path):
+    (tmp_path / "nb").mkdir()
+    (tmp_path / "nb" / "get.json").write_text("{}\n", encoding="utf-8")
+    run = RecordRun(tmp_path, "nb")
+    run.start()
+    run.stage("get", {"provenance": {}, "Entries": [{"ResponseBody": {"createdBy": "alice@contoso.com"}}]})
+    with pytest.raises(RecordRunIncomplete, match="e-mail address"):
+        run.publish()
+    assert (tmp_path / "nb" / "get.json").read_text(encoding="utf-8") == "{}\n"
