@@ -1,9 +1,9 @@
 """What labkit adds to a notebook's kernel: a LabError is shown as its ⛔ line and its fix.
 
 Without this, a bad parameter (``prefix="Zoe Smith"``) ends as a 40-line traceback through labkit
-with the useful line at the bottom. With it, the cell's error output is the problem and what to do;
-the traceback is still there, folded under "Details" (HTML front ends) for whoever wants it. The cell
-still fails (papermill and nbclient still stop there). Registered by ``import labkit`` in IPython.
+with the useful line at the bottom. With it, the cell shows the problem and what to do; the traceback
+is still there, folded under "Details" (HTML front ends) for whoever wants it. The cell still fails
+(Run All, papermill and nbclient stop there). Registered by ``import labkit`` in IPython.
 """
 
 from __future__ import annotations
@@ -28,14 +28,18 @@ class FoldedTraceback:
                 f"<pre>{html.escape(self.text)}</pre></details>")
 
 
-def show_lab_error(shell, etype, value, tb, tb_offset=None) -> list[str]:
-    """IPython's custom exception handler for LabError: the fold, then the lines the error output shows."""
+def show_lab_error(shell, etype, value, tb, tb_offset=None) -> None:
+    """IPython's custom exception handler for LabError: its ⛔ line (unless labkit showed it), then the fold.
+
+    IPython still marks the cell as failed; the handler replaces only what the error looks like.
+    """
     from IPython.display import display
 
     from labkit.ui import StatusLine
 
+    if not getattr(value, "shown", False):
+        display(StatusLine(False, value.problem, value.fix))
     display(FoldedTraceback("".join(traceback.format_exception(etype, value, tb))))
-    return repr(StatusLine(False, value.problem, value.fix)).splitlines()
 
 
 def register() -> bool:

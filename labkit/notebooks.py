@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -36,12 +37,19 @@ def clean(nb) -> None:
 
 
 def store(path: Path) -> None:
-    """Execute ``path`` with its own parameters and save it with its outputs (replay mode)."""
+    """Execute ``path`` with its own parameters and save it with its outputs (replay mode).
+
+    It runs with an empty lab folder, so the stored outputs never show this machine's lab settings.
+    """
+    import tempfile
+
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    with tempfile.TemporaryDirectory() as fresh, environment({"LABKIT_HOME": fresh}):
+        NotebookClient(nb, timeout=600, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
     clean(nb)
     nbformat.write(nb, path)
 
@@ -50,11 +58,18 @@ def execute(path: Path, output: Path, parameters: dict | None = None, *, env: di
     """Execute ``path`` with papermill (parameters injected after the cell tagged ``parameters``)."""
     import papermill
 
-    saved = {k: os.environ.get(k) for k in (env or {})}
-    os.environ.update(env or {})
-    try:
+    with environment(env or {}):
         papermill.execute_notebook(str(path), str(output), parameters=parameters or {}, cwd=str(path.parent),
                                    kernel_name="python3", progress_bar=False)
+
+
+@contextlib.contextmanager
+def environment(env: dict):
+    """Set these environment variables (the kernel inherits them) for a while, then put the old values back."""
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield
     finally:
         for key, value in saved.items():
             os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
@@ -81,8 +96,7 @@ def smoke_one(prefix: str, paths: list[Path], folder: Path) -> list[str]:
         try:
             execute(path, home / path.name, given, env=env)
         except Exception as err:  # papermill raises PapermillExecutionError with the cell's error
-            said = f"{getattr(err, 'ename', '')}: {getattr(err, 'evalue', '')}" if hasattr(err, "ename") else str(err)
-            failures.append(f"{path.stem}: {said.strip().splitlines()[0]}")
+            failures.append(f"{path.stem}: {failure_shown(home / path.name) or error_line(err)}")
             continue
         failures += [f"{path.stem}: {problem}" for problem in output_problems(home / path.name, prefix, home)]
     return failures
@@ -100,6 +114,24 @@ def output_problems(executed: Path, prefix: str, home: Path) -> list[str]:
         if not suffix or f"{prefix}-{suffix}" not in text:
             problems.append(f"never shows the learner's own names (rg-{prefix}-{suffix or '?'} …)")
     return problems
+
+
+def failure_shown(executed: Path) -> str:
+    """The first ⛔ line a failed run showed (a LabError, see labkit.kernel), or ''."""
+    import nbformat
+
+    try:
+        text = shown_text(nbformat.read(executed, as_version=4))
+    except (OSError, ValueError):
+        return ""
+    return next((line.strip() for line in text.splitlines() if "⛔" in line), "")
+
+
+def error_line(err: Exception) -> str:
+    """One line for an execution error: the cell's error name and message (papermill keeps them)."""
+    if getattr(err, "ename", None) and getattr(err, "evalue", None):
+        return f"{err.ename}: {err.evalue}".strip().splitlines()[0]
+    return (str(err).strip().splitlines() or [type(err).__name__])[-1]
 
 
 def shown_text(nb) -> str:

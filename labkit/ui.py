@@ -33,13 +33,16 @@ def shown(doing: str):
     try:
         yield
     except LabError as err:
-        status(False, err.problem, err.fix)
+        if not getattr(err, "shown", False):
+            status(False, err.problem, err.fix)
+            err.shown = True  # the kernel's handler (labkit.kernel) then does not show it again
         raise
     except HttpResponseError as err:
         friendly = explain(err, doing=doing)
         if friendly is err:
             raise
         status(False, friendly.problem, friendly.fix)
+        friendly.shown = True
         raise friendly from err
 
 
@@ -184,6 +187,7 @@ def track(start, *, title: str, az: str = "", done: str, next_step: str = "", do
     except HttpResponseError as err:
         friendly = explain(err, doing=doing or title)
         progress.finish(False, getattr(friendly, "problem", str(err)), getattr(friendly, "fix", ""))
+        friendly.shown = True
         raise friendly from err
     state = getattr(result, "provisioning_state", None)
     state = getattr(state, "value", state)  # some SDKs return an enum
