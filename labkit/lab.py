@@ -51,7 +51,9 @@ class Lab:
 
     def finish(self) -> None:
         """Record mode: the notebook ran to its end, so its recordings replace the previous ones (else kept)."""
-        self.recorder.finish()
+        written = self.recorder.finish()
+        if written:
+            ui.status(True, f"{len(written)} recording(s) of this run are now in recordings/{self.notebook}/.")
 
     def wait(self, seconds: float) -> None:
         """Pause between polls of Azure or the cluster; replay has nothing to wait for."""
@@ -152,6 +154,9 @@ def open_lab(notebook: str, *, recordings: Path | None = None, **params) -> Lab:
         ids[account["tenantId"]] = scrub.TENANT
     provenance = {"config": dataclasses.asdict(config, dict_factory=_plain), "sdk": sdk_versions()}
     recorder = Recorder(config.mode, notebook, root=recordings, ids=ids, provenance=provenance, whole_run=True)
+    if config.mode == "record":
+        ui.status(True, f"Record mode: this notebook's answers are kept aside until it has run to its end; then "
+                        f"`lab.finish()` (or `python3 tasks.py run`) puts them in recordings/{notebook}/.")
     return Lab(notebook, config, recorder, credential, subscription_id, tuple(notes))
 
 
