@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import time
 
-from labkit import costs, ui
+from labkit import azcli, costs, ui
 from labkit.errors import LabError
 from labkit.lab import DONE_STATES
 
@@ -29,7 +29,8 @@ def az_create(config) -> str:
     return (f"az container create --resource-group {config.resource_group} --name {config.container_group} "
             f"--image {config.app_image} --os-type Linux --cpu {CPU:g} --memory {MEMORY_GB:g} --ports {PORT} "
             f"--ip-address Public --dns-name-label {config.dns_label} --registry-login-server {config.login_server} "
-            f"--registry-username {config.registry_name} --registry-password <admin password>")
+            f"--registry-username {config.registry_name} --registry-password <admin password> "
+            f"--restart-policy Always {azcli.tags(config)}")
 
 
 def spec(config, username: str, password: str):

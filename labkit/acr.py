@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from labkit import images, paths, streams, ui
+from labkit import azcli, images, paths, streams, ui
 from labkit.config import APP_REPOSITORY, APP_TAG, check_name as check_rule, new_suffix
 from labkit.errors import LabError
 
@@ -89,7 +89,7 @@ def registry_spec(config):
 
 def az_create(config) -> str:
     return (f"az acr create --resource-group {config.resource_group} --name {config.registry_name} "
-            f"--location {config.region} --sku Basic --admin-enabled true")
+            f"--location {config.region} --sku Basic --admin-enabled true {azcli.tags(config)}")
 
 
 def create_registry(lab):
@@ -137,21 +137,18 @@ def credentials(lab) -> RegistryLogin:
 
 # -- Docker: build and push --------------------------------------------------------------------------------
 def find_engine(lab) -> dict:
-    """Whether a Docker engine answers here; in replay, the recorded answer."""
-    def probe():
-        try:
-            client = images.connect_docker(timeout=5)
-        except images.NoDockerEngine as err:
-            return {"engine": False, "problem": err.problem}
-        try:
-            info = client.version()
-            return {"engine": True, "version": info.get("Version", ""), "os": info.get("Os", ""),
-                    "arch": info.get("Arch", "")}
-        finally:
-            client.close()
-
+    """Whether a Docker engine answers here (its raw ``/version``, recorded); in replay, the recorded answer."""
     with lab.step("docker_engine"):
-        return lab.result_of("docker.engine", probe)
+        return images.read_engine(lab.result_of("docker.version", images.engine_version))
+
+
+def _with_client(work):
+    """``work(client)`` with a fresh Docker client, closed at the end."""
+    client = images.connect_docker()
+    try:
+        return work(client)
+    finally:
+        client.close()
 
 
 def _client_stream(work):
@@ -172,13 +169,13 @@ def build(lab, *, server: str | None = None, context: Path | None = None, docker
               f"{Path(context).name}/"
 
     def work(client):
-        return images.build_image(client, context, image, buildargs={"APP_VERSION": tag}, dockerfile=dockerfile)
+        return images.build_stream(client, context, image, buildargs={"APP_VERSION": tag}, dockerfile=dockerfile)
 
     with lab.step("build"):
         live, log = streams.Live(f"Build {image}", [command]), streams.Log("docker build")
         result = {"image": image}
         try:
-            for event in lab.events_of("docker.build", lambda: _client_stream(work)):
+            for event in images.read_build(lab.events_of("docker.build", lambda: _client_stream(work)), image):
                 if "stream" in event:
                     log.add(event["stream"])
                     live.update(log)
@@ -195,32 +192,27 @@ def build(lab, *, server: str | None = None, context: Path | None = None, docker
     return result
 
 
-def _thin(events, step: float = 0.1):
-    """Keep every status change but only about every tenth of each layer's upload: recordings stay small."""
-    shown = {}
-    for event in events:
-        if event.get("status") == "Pushing" and event.get("total"):
-            done = event["current"] / event["total"]
-            if done - shown.get(event["layer"], -1.0) < step:
-                continue
-            shown[event["layer"]] = done
-        yield event
-
-
 def push(lab, login: RegistryLogin, *, repository: str = APP_REPOSITORY, tag: str = APP_TAG) -> dict:
     """Log Docker in with the admin user and push ``repository:tag``, showing each layer's progress."""
     image = f"{login.server}/{repository}:{tag}"
     commands = [f"docker login {login.server} --username {login.username} --password-stdin", f"docker push {image}"]
 
+    auth = {"username": login.username, "password": login.password, "serveraddress": login.server}
+
     def work(client):
-        auth = images.login(client, login.server, login.username, login.password)
-        yield from _thin(images.push_image(client, f"{login.server}/{repository}", tag, auth_config=auth))
+        pushed = images.push_stream(client, f"{login.server}/{repository}", tag, auth_config=auth)
+        return images.thin_progress(pushed)
+
+    def signed_in():
+        return _with_client(lambda client: images.login_answer(client, login.server, login.username, login.password))
 
     with lab.step("push"):
         live, layers = streams.Live(f"Push {image}", commands), streams.Layers("docker push")
         result = {"image": image}
         try:
-            for event in lab.events_of("docker.push", lambda: _client_stream(work)):
+            images.check_login(lab.result_of("docker.login", signed_in), login.server)
+            for event in images.read_push(lab.events_of("docker.push", lambda: _client_stream(work)),
+                                          f"{login.server}/{repository}", tag):
                 if "layer" in event:
                     layers.add(event)
                     live.update(layers)
@@ -268,13 +260,14 @@ def publish(lab, login: RegistryLogin) -> dict:
 
 
 # -- what the registry holds --------------------------------------------------------------------------------
-def _inventory(login: RegistryLogin, repository: str, tag: str) -> dict:
-    args = (login.username, login.password)
-    repos = images.list_repositories(login.server, *args, scheme=login.scheme)
-    tags = {repo: images.list_tags(login.server, repo, *args, scheme=login.scheme) for repo in repos}
+def _inventory(lab, login: RegistryLogin, repository: str, tag: str) -> dict:
+    """Repositories, their tags and the digest of ``repository:tag``: each /v2/ answer recorded raw."""
+    args, where = (login.username, login.password), {"scheme": login.scheme, "through": lab.result_of}
+    repos = images.list_repositories(login.server, *args, **where)
+    tags = {repo: images.list_tags(login.server, repo, *args, **where) for repo in repos}
     digest = None
     if tag in tags.get(repository, []):
-        digest = images.manifest_digest(login.server, repository, tag, *args, scheme=login.scheme)
+        digest = images.manifest_digest(login.server, repository, tag, *args, **where)
     return {"repositories": tags, "digest": digest}
 
 
@@ -282,7 +275,7 @@ def show_repositories(lab, login: RegistryLogin, published: dict | None = None, 
                       repository: str = APP_REPOSITORY, tag: str = APP_TAG) -> dict:
     """List the registry's repositories and tags through its /v2/ API, and the digest of ``repository:tag``."""
     with lab.step("repositories"), ui.shown(f"Listing the repositories of {login.server}"):
-        found = lab.result_of("registry.v2", lambda: _inventory(login, repository, tag))
+        found = _inventory(lab, login, repository, tag)
     name = login.server.split(".", 1)[0]
     ui.show([(repo, ", ".join(tags)) for repo, tags in found["repositories"].items()],
             f"Repositories and tags in {login.server} (az acr repository list --name {name}; "

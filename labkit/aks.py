@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from labkit import costs, kube, ui
+from labkit import azcli, costs, kube, ui
 from labkit.errors import AZURE_HINTS, LabError
 from labkit.lab import DONE_STATES
 
@@ -56,8 +56,9 @@ def _find(lab):
 def az_create(config, version: str) -> str:
     """The `az aks create` command that makes the same cluster as :func:`cluster_spec`."""
     return (f"az aks create --resource-group {config.resource_group} --name {config.cluster_name} "
-            f"--location {config.region} --tier free --kubernetes-version {version} --node-count 1 "
-            f"--node-vm-size {config.vm_size} --enable-managed-identity")
+            f"--location {config.region} --dns-name-prefix {config.dns_prefix} --tier free "
+            f"--kubernetes-version {version} --nodepool-name {SYSTEM_POOL} --node-count 1 "
+            f"--node-vm-size {config.vm_size} --enable-managed-identity --no-ssh-key {azcli.tags(config)}")
 
 
 def cluster_spec(config, version: str):
@@ -77,7 +78,7 @@ def _ensure_group(lab) -> None:
     ui.azure(f"Creating resource group {c.resource_group}", lambda: lab.resources.resource_groups.create_or_update(
         c.resource_group, {"location": c.region, "tags": c.tags()}))
     ui.status(True, f"Resource group {c.resource_group} in {c.region}, tagged course, owner, created, expires "
-                    f"(az group create --name {c.resource_group} --location {c.region} --tags …)")
+                    f"(az group create --name {c.resource_group} --location {c.region} {azcli.tags(c)})")
 
 
 def pick_version(lab) -> str:
@@ -339,7 +340,7 @@ def show_running(lab) -> None:
         cluster = ui.azure(f"Reading cluster {name}", lambda: lab.aks.managed_clusters.get(rg, name))
     tier = ui.plain(cluster.sku.tier) if cluster.sku else "Free"
     pools = cluster.agent_pool_profiles or []
-    hourly = costs.CONTROL_PLANE_PER_HOUR.get(tier, 0.0) + sum(p.count * costs.node_hour(p.vm_size) for p in pools)
+    hourly = costs.cluster_hour_of(cluster)  # node VMs, their OS disks, the load balancer and its IP, the tier
     state = ui.plain(cluster.power_state.code) if cluster.power_state else "Running"
     unpriced = [p.vm_size for p in pools if p.vm_size not in costs.NODE_PER_HOUR]
     ui.show([("Cluster", f"{name}: {state}, {tier} tier"),
@@ -348,7 +349,7 @@ def show_running(lab) -> None:
                                     + (f" ({', '.join(unpriced)} priced like a D2s_v3)" if unpriced else "")),
              ("Prices", f"{costs.PRICES_SOURCE}, read {costs.PRICES_DATE}"),
              ("Pause it", f"aks.stop_cluster(lab)  ·  az aks stop --resource-group {rg} --name {name}"),
-             ("Delete it", f"aks.delete_cluster(lab)  ·  az aks delete --resource-group {rg} --name {name}")],
+             ("Delete it", f"aks.delete_cluster(lab)  ·  az aks delete --resource-group {rg} --name {name} --yes")],
             "Still running after this notebook")
 
 
@@ -358,7 +359,9 @@ def stop_cluster(lab) -> None:
     with lab.step("stop_cluster"):
         ui.track(lambda: lab.aks.managed_clusters.begin_stop(rg, name), title=f"Stop cluster {name}",
                  az=f"az aks stop --resource-group {rg} --name {name}", done=f"Cluster {name} stopped",
-                 next_step="the next notebook that needs it starts it again (2–5 minutes).",
+                 next_step="05-run-on-aks starts it again in its first cell (2–5 minutes live), as does "
+                           "aks.create_cluster(lab) or az aks start. While stopped, its OS disks, load balancer "
+                           "and public IP are still billed.",
                  doing=f"Stopping cluster {name}")
 
 

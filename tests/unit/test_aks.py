@@ -43,7 +43,7 @@ def test_cluster_spec_is_small_free_and_has_its_own_identity():
 def test_version_is_the_regions_default_asked_at_run_time():
     lab = labkit.open_lab("02-deploy-aks")
     with lab.step("kubernetes_versions"):
-        assert aks.pick_version(lab) == "1.35"
+        assert aks.pick_version(lab) == "1.36"  # N-1 on the recording date: the calendar's default
 
 
 def test_fresh_create_shows_az_and_progress(tmp_path, capsys):
@@ -51,7 +51,8 @@ def test_fresh_create_shows_az_and_progress(tmp_path, capsys):
     out = capsys.readouterr().out
     assert cluster.provisioning_state == "Succeeded"
     assert "az aks create --resource-group rg-student-k7q2 --name aks-student-k7q2" in out
-    assert "--tier free --kubernetes-version 1.35 --node-count 1 --node-vm-size Standard_B2s" in out
+    assert ("--tier free --kubernetes-version 1.36 --nodepool-name nodepool1 --node-count 1 "
+            "--node-vm-size Standard_D2s_v5") in out
     assert "✅ Cluster aks-student-k7q2 created" in out and "✅ Resource group rg-student-k7q2" in out
 
 
@@ -143,8 +144,8 @@ def test_pools_upgrades_and_what_is_left_running(capsys):
     aks.delete_cluster(lab)
     out = capsys.readouterr().out
     assert "aks-userpool-31418627-vmss000000" in out and "✅ Node pool userpool deleted" in out
-    assert "Control plane   1.35.4 → 1.35.6, 1.36.2" in out
-    assert f"≈ ${costs.cluster_hour('Standard_B2s'):.3f} per hour" in out
+    assert "Control plane   1.36.6 → 1.37.2, 1.37.3" in out
+    assert f"≈ ${costs.cluster_hour('Standard_D2s_v5'):.3f} per hour" in out
     assert "az aks stop" in out and "az aks delete" in out and "✅ Cluster aks-student-k7q2 stopped" in out
 
 

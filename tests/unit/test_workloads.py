@@ -113,7 +113,7 @@ def test_compare_prices_both_from_the_table(capsys):
     workloads.compare(labkit.open_lab("05-run-on-aks"))
     out = capsys.readouterr().out
     assert f"ACI: ≈ ${0.5 * costs.aci_hour():.3f}" in out
-    assert f"AKS: ≈ ${costs.cluster_hour('Standard_B2s') + costs.LOAD_BALANCER_PER_HOUR:.3f}" in out
+    assert f"AKS: ≈ ${costs.cluster_hour('Standard_D2s_v5') + costs.LOAD_BALANCER_PER_HOUR:.3f}" in out
     assert costs.PRICES_DATE in out
 
 

@@ -19,7 +19,7 @@ REGION, RG, NAME = "eastus", "rg-student-k7q2", "aks-student-k7q2"
 CLUSTER = f"{SUB}/resourceGroups/{RG}/providers/Microsoft.ContainerService/managedClusters/{NAME}"
 GROUP = f"{SUB}/resourcegroups/{RG}"
 NODE_RG = f"MC_{RG}_{NAME}_{REGION}"
-MINOR, PATCH = "1.35", "1.35.4"
+MINOR, PATCH = "1.36", "1.36.6"  # the default minor on 2026-11-29 (N-1), its latest patch
 TAGS = {"course": "aks-workbook", "owner": "student", "created": "2026-11-29", "expires": "2026-11-30"}
 
 SPECS = ("Azure/azure-rest-api-specs specification/containerservice/resource-manager/Microsoft.ContainerService/"
@@ -69,13 +69,15 @@ def create_request() -> dict:
 
 def versions() -> dict:
     def minor(v, patches, **flags):
-        return {"version": v, **flags, "capabilities": {"supportPlan": ["KubernetesOfficial"]},
+        return {"version": v, **flags, "capabilities": {"supportPlan": ["KubernetesOfficial", "AKSLongTermSupport"]},
                 "patchVersions": {p: {"upgrades": [u for u in later if u > p]} for p, later in patches.items()}}
     return {"values": [
-        minor("1.34", {"1.34.7": ["1.34.9", "1.35.4", "1.35.6"], "1.34.9": ["1.35.4", "1.35.6"]}),
-        minor("1.35", {"1.35.4": ["1.35.6", "1.36.2"], "1.35.6": ["1.36.2"]}, isDefault=True),
-        minor("1.36", {"1.36.2": []}),
-        minor("1.37", {"1.37.0": []}, isPreview=True)]}
+        # The AKS release calendar on 2026-11-29: 1.37 is the newest GA minor (N, GA Oct 2026), so 1.35-1.37 are
+        # supported (N-2) and new clusters default to N-1 = 1.36; no newer minor is in preview yet. Patches are
+        # illustrative; each moves to newer patches of its minor or to the next minor, one minor at a time.
+        minor("1.35", {"1.35.8": ["1.35.9", "1.36.5", "1.36.6"], "1.35.9": ["1.36.5", "1.36.6"]}),
+        minor("1.36", {"1.36.5": ["1.36.6", "1.37.2", "1.37.3"], "1.36.6": ["1.37.2", "1.37.3"]}, isDefault=True),
+        minor("1.37", {"1.37.2": ["1.37.3"], "1.37.3": []})]}
 
 
 def group(status=200) -> dict:
@@ -169,11 +171,11 @@ def build_notebook() -> None:
     profile = {"id": f"{CLUSTER}/upgradeProfiles/default", "name": "default",
                "type": "Microsoft.ContainerService/managedClusters/upgradeProfiles",
                "properties": {"controlPlaneProfile": {"kubernetesVersion": PATCH, "name": "default", "osType": "Linux",
-                                                      "upgrades": [{"kubernetesVersion": "1.35.6"},
-                                                                   {"kubernetesVersion": "1.36.2"}]},
+                                                      "upgrades": [{"kubernetesVersion": "1.37.2"},
+                                                                   {"kubernetesVersion": "1.37.3"}]},
                               "agentPoolProfiles": [{"kubernetesVersion": PATCH, "name": "nodepool1", "osType": "Linux",
-                                                     "upgrades": [{"kubernetesVersion": "1.35.6"},
-                                                                  {"kubernetesVersion": "1.36.2"}]}]}}
+                                                     "upgrades": [{"kubernetesVersion": "1.37.2"},
+                                                                  {"kubernetesVersion": "1.37.3"}]}]}}
     write(nb, "upgrade_profile", [entry("GET", f"{CLUSTER}/upgradeProfiles/default?api-version={API}", 200, profile)],
           examples=ex("ManagedClustersGetUpgradeProfile.json"), note=EXAMPLE_NOTE)
     write(nb, "still_running", [get_cluster()], examples=ex("ManagedClustersGet.json"), note=EXAMPLE_NOTE)
@@ -210,7 +212,7 @@ def build_scenarios() -> None:
              "the node VMs exceed the regional vCPU quota during the create")
     scenario("insufficient_vcpu_quota", "create_cluster", before_put + [error(
         "PUT", put, 400, "ErrCode_InsufficientVCPUQuota",
-        f"Insufficient vcpu quota requested 2, remaining 0 for family standardBSFamily for region {REGION}.",
+        f"Insufficient vcpu quota requested 2, remaining 0 for family standardDSv5Family for region {REGION}.",
         request=create_request())], "AKS refuses the create for lack of vCPU quota")
     scenario("sku_not_available", "create_cluster", before_put + [error(
         "PUT", put, 400, "SkuNotAvailable",

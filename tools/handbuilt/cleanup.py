@@ -101,7 +101,7 @@ def cluster_body() -> dict:
             "location": REGION, "tags": tags("student", "2026-11-29", "2026-11-30"),
             "sku": {"name": "Base", "tier": "Free"},
             "properties": {"provisioningState": "Succeeded", "powerState": {"code": "Running"},
-                           "kubernetesVersion": "1.35", "currentKubernetesVersion": "1.35.4", "dnsPrefix": CLUSTER_NAME,
+                           "kubernetesVersion": "1.36", "currentKubernetesVersion": "1.36.6", "dnsPrefix": CLUSTER_NAME,
                            "nodeResourceGroup": f"MC_{RG}_{CLUSTER_NAME}_{REGION}",
                            "agentPoolProfiles": [{"name": "nodepool1", "count": 1, "vmSize": "Standard_D2s_v5",
                                                   "mode": "System", "osType": "Linux",

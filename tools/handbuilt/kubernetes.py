@@ -20,7 +20,7 @@ SOURCES = ["Kubernetes API reference v1.35 (kubernetes.io/docs/reference/kuberne
 NOTE = ("Built by hand: nothing in this project can reach a cluster. The Kubernetes answers are the raw API objects "
         "kube-apiserver returns (Kubernetes 1.35 on AKS), typed out from the API reference, not labkit results: "
         "replay feeds them to labkit.kube's reducers. Names, versions, images, ids and times are illustrative.")
-PATCH, MINOR = "1.35.4", "35"
+PATCH, MINOR = "1.36.6", "36"
 REGION, RG, CLUSTER = "eastus", "rg-student-k7q2", "aks-student-k7q2"
 NODE_RG = f"MC_{RG}_{CLUSTER}_{REGION}"
 VMSS_ID = "31418627"
@@ -53,7 +53,7 @@ def deleted(name: str, kind: str, n: int, group: str = "") -> dict:
 
 # -- the control plane ---------------------------------------------------------------------------------------------
 VERSION = {"major": "1", "minor": MINOR, "emulationMajor": "1", "emulationMinor": MINOR, "minCompatibilityMajor": "1",
-           "minCompatibilityMinor": "34", "gitVersion": f"v{PATCH}", "gitCommit": "5f2c9e0a7b1d3c4e6f8091a2b3c4d5e6f7a8b9c0",
+           "minCompatibilityMinor": "35", "gitVersion": f"v{PATCH}", "gitCommit": "5f2c9e0a7b1d3c4e6f8091a2b3c4d5e6f7a8b9c0",
            "gitTreeState": "clean", "buildDate": "2026-10-21T09:12:44Z", "goVersion": "go1.25.3", "compiler": "gc",
            "platform": "linux/amd64"}
 CHECKS = ["ping", "log", "etcd", "etcd-readiness", "kms-providers", "informer-sync",
@@ -125,7 +125,7 @@ SYSTEM = [  # (owner kind, owner, replicas, container, image)
     ("DaemonSet", "kube-proxy", 1, "kube-proxy", f"{MCR}/kube-proxy:v{PATCH}-1"),
     ("DaemonSet", "azure-cns", 1, "cns-container", "mcr.microsoft.com/containernetworking/azure-cns:v1.7.3"),
     ("DaemonSet", "azure-ip-masq-agent", 1, "azure-ip-masq-agent", f"{MCR}/ip-masq-agent:v0.1.15-2"),
-    ("DaemonSet", "cloud-node-manager", 1, "cloud-node-manager", f"{MCR}/azure-cloud-node-manager:v1.35.1"),
+    ("DaemonSet", "cloud-node-manager", 1, "cloud-node-manager", f"{MCR}/azure-cloud-node-manager:v1.36.2"),
     ("DaemonSet", "csi-azuredisk-node", 1, "azuredisk", f"{MCR}/csi/azuredisk-csi:v1.34.0"),
     ("DaemonSet", "csi-azurefile-node", 1, "azurefile", f"{MCR}/csi/azurefile-csi:v1.34.0"),
 ]
