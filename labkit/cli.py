@@ -2,6 +2,10 @@
 
     labkit cleanup [--expired | --older-than DAYS] [--owner NAME] [--yes]
     labkit class-smoke --learners N
+    labkit preflight --learners N --region R [--vm-size S]
+    labkit class provision --roster FILE --class NAME --region R [--yes]
+    labkit class deprovision --class NAME [--yes]
+    labkit class status [--class NAME] [--html FILE]
 
 ``cleanup`` finds the course's resource groups by tag across the subscription (a whole class), shows
 them, and deletes them only with ``--yes`` (a dry run otherwise); it tries every selected group, and its
@@ -55,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
                                                                                   "(default 3)")
     smoke.add_argument("--keep", metavar="DIR", help="keep the executed notebooks in DIR")
     smoke.set_defaults(run=class_smoke)
+    from labkit.instructor.commands import add_commands
+
+    add_commands(commands)  # preflight, class provision | deprovision | status
     return parser
 
 
