@@ -10,9 +10,11 @@ import importlib.util
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
 from pathlib import Path
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
 import pytest
@@ -258,18 +260,15 @@ def _publish(lab, context, login, tag):
 
 @pytest.fixture(scope="module")
 def recorded_run(services, built, tmp_path_factory):
-    """labkit.acr in record mode against the local engine and registry (a tag of its own); a refused
-    push is recorded in a second recordings folder."""
+    """labkit.acr in record mode against the local engine and registry (a tag of its own)."""
     import requests
 
-    roots = tmp_path_factory.mktemp("acr-record")
+    root = tmp_path_factory.mktemp("acr-record")
     tag = f"{VERSION}-rec"
-    good = acr.RegistryLogin(REGISTRY, USER, PASSWORD, scheme="http")
-    result = _publish(_lab("record", roots / "ok"), built.context, good, tag)
-    with pytest.raises(images.RegistryLoginRefused) as refused:
-        acr.push(_lab("record", roots / "refused"), acr.RegistryLogin(REGISTRY, USER, "not-the-password", "http"),
-                 repository=REPO_NAME, tag=tag)
-    yield SimpleNamespace(roots=roots, tag=tag, result=result, refused=refused.value)
+    lab = _lab("record", root)
+    result = _publish(lab, built.context, acr.RegistryLogin(REGISTRY, USER, PASSWORD, scheme="http"), tag)
+    lab.recorder.finish()
+    yield SimpleNamespace(root=root, tag=tag, result=result)
     requests.delete(f"http://{REGISTRY}/v2/{REPO_NAME}/manifests/{result[1]['digest']}", auth=(USER, PASSWORD),
                     timeout=10)
     try:
@@ -286,33 +285,109 @@ def test_acr_record_path_builds_pushes_and_lists_for_real(services, recorded_run
         REGISTRY, REPO_NAME, recorded_run.tag, USER, PASSWORD, scheme="http")
 
 
-def test_acr_recordings_hold_the_docker_calls_and_no_password(recorded_run):
-    files = sorted(recorded_run.roots.rglob("*.json"))
-    assert [f"{p.parent.parent.name}/{p.stem}" for p in files] == ["ok/build", "ok/push", "ok/repositories",
-                                                                   "refused/push"]
-    for path in files:
-        text = path.read_text()
-        assert PASSWORD not in text and "not-the-password" not in text
-        assert find_leaks(text) == []
+def test_acr_recordings_hold_the_raw_answers_and_no_password(recorded_run):
+    files = {p.stem: p for p in (recorded_run.root / "03-publish-acr").glob("*.json")}
+    assert sorted(files) == ["build", "push", "repositories"]
+    for path in files.values():
+        text = path.read_text(encoding="utf-8")
+        assert PASSWORD not in text and find_leaks(text) == []
         assert json.loads(text)["provenance"]["kind"] == "recorded"
-    build = json.loads((files[0]).read_text())["Calls"]
-    assert [c["call"] for c in build] == ["docker.build"] and build[0]["events"][0]["stream"].startswith("Step 1/")
-    refused = json.loads(files[3].read_text())["Calls"]
-    assert refused == [{"call": "docker.push", "events": [],
-                        "error": {"problem": recorded_run.refused.problem, "fix": recorded_run.refused.fix}}]
+    build = json.loads(files["build"].read_text(encoding="utf-8"))["Calls"]
+    assert [c["call"] for c in build] == ["docker.build"]
+    chunks = build[0]["events"]
+    assert chunks[0] == {"stream": "Step 1/7 : FROM scratch"} and {"stream": "\n"} in chunks  # as the engine sends
+    assert [c["aux"]["ID"] for c in chunks if "aux" in c] == [recorded_run.result[0]["image_id"]]
+    push = json.loads(files["push"].read_text(encoding="utf-8"))["Calls"]
+    assert [c["call"] for c in push] == ["docker.login", "docker.push"]
+    assert push[0]["result"]["status"] == 200 and push[0]["result"]["body"]["Status"] == "Login Succeeded"
+    assert push[1]["events"][0]["status"].startswith("The push refers to repository")
+    assert push[1]["events"][-1]["aux"]["Digest"] == recorded_run.result[1]["digest"]
+    listing = json.loads(files["repositories"].read_text(encoding="utf-8"))["Calls"]
+    assert listing[0]["call"] == "registry GET /v2/_catalog" and REPO_NAME in listing[0]["result"]["body"]["repositories"]
+    head = [c for c in listing if c["call"] == f"registry HEAD /v2/{REPO_NAME}/manifests/{recorded_run.tag}"]
+    assert head[0]["result"]["headers"]["Docker-Content-Digest"] == recorded_run.result[1]["digest"]
 
 
-def test_acr_replay_shows_the_recorded_run_without_docker(recorded_run, monkeypatch, capsys):
+def test_acr_replay_reads_the_recorded_answers_without_docker(recorded_run, monkeypatch, capsys):
     def no_service(*args, **kwargs):
         raise AssertionError("replay must not talk to Docker or the registry")
 
-    for name in ("connect_docker", "list_repositories", "list_tags", "manifest_digest"):
+    for name in ("connect_docker", "registry_answer", "engine_version"):
         monkeypatch.setattr(images, name, no_service)
     login = acr.RegistryLogin(REGISTRY, USER, "unused", scheme="http")
-    replayed = _publish(_lab("replay", recorded_run.roots / "ok"), Path("unused"), login, recorded_run.tag)
+    replayed = _publish(_lab("replay", recorded_run.root), Path("unused"), login, recorded_run.tag)
     assert replayed == recorded_run.result
     out = capsys.readouterr().out
     assert f"Successfully tagged {REPOSITORY}:{recorded_run.tag}" in out and "docker push (2 layers)" in out
-    with pytest.raises(LabError) as caught:
-        acr.push(_lab("replay", recorded_run.roots / "refused"), login, repository=REPO_NAME, tag=recorded_run.tag)
-    assert (caught.value.problem, caught.value.fix) == (recorded_run.refused.problem, recorded_run.refused.fix)
+
+
+# -- refusals: what each kind of "no" from an engine or a registry becomes ---------------------------------------------
+def test_push_refusals_as_the_engine_streams_them_are_told_apart():
+    def refused(message):
+        chunks = [{"status": "The push refers to repository [acrx.azurecr.io/app]"},
+                  {"status": "Preparing", "progressDetail": {}, "id": "040e5b18c7bc"},
+                  {"errorDetail": {"message": message}, "error": message}]
+        with pytest.raises(images.ImageError) as caught:
+            list(images.read_push(chunks, "acrx.azurecr.io/app", "v1"))
+        return caught.value
+
+    for denied in ("denied: requested access to the resource is denied", "denied"):  # ACR; Docker Engine 20.10
+        assert type(refused(denied)) is images.PushDenied and refused(denied).fix == images.PUSH_DENIED_FIX
+    assert type(refused("unauthorized: authentication required")) is images.RegistryLoginRefused
+    unreachable = refused('Get "https://acrx.azurecr.io/v2/": dial tcp: lookup acrx.azurecr.io: no such host')
+    assert type(unreachable) is images.RegistryUnreachable
+
+
+def test_a_refused_engine_login_is_read_from_its_raw_answer():
+    answer = {"status": 500, "body": {"message": "login attempt to http://127.0.0.1:5000/v2/ failed with status: "
+                                                 "401 Unauthorized"}}
+    with pytest.raises(images.RegistryLoginRefused):
+        images.check_login(answer, "127.0.0.1:5000")
+    images.check_login({"status": 200, "body": {"IdentityToken": "", "Status": "Login Succeeded"}}, "127.0.0.1:5000")
+
+
+class Refusing(BaseHTTPRequestHandler):
+    """A /v2/ API that refuses: 401 UNAUTHORIZED for the catalog, 403 DENIED for tags (as ACR says them)."""
+
+    def do_GET(self):
+        if self.path == "/v2/_catalog":
+            status, code, message = 401, "UNAUTHORIZED", "authentication required"
+        else:
+            status, code, message = 403, "DENIED", "requested access to the resource is denied"
+        body = json.dumps({"errors": [{"code": code, "message": message, "detail": None}]}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_registry_refusals_from_v2_are_not_unreachable():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    where = f"127.0.0.1:{server.server_address[1]}"
+    try:
+        with pytest.raises(images.ImageError) as caught:
+            images.list_repositories(where, USER, "wrong", scheme="http")
+        assert type(caught.value) is images.RegistryLoginRefused and "UNAUTHORIZED" in caught.value.problem
+        with pytest.raises(images.ImageError) as caught:
+            images.list_tags(where, "app", USER, "pw", scheme="http")
+        assert type(caught.value) is images.AccessDenied and "DENIED" in caught.value.problem
+    finally:
+        server.shutdown()
+        server.server_close()
+    with pytest.raises(images.RegistryUnreachable):
+        images.list_tags(ABSENT_REGISTRY, "app", USER, "pw", scheme="http")
+
+
+def test_push_progress_is_thinned_but_keeps_every_status():
+    chunks = [{"status": "Preparing", "progressDetail": {}, "id": "a"}]
+    chunks += [{"status": "Pushing", "progressDetail": {"current": n, "total": 1000}, "id": "a"} for n in range(1, 1001)]
+    chunks += [{"status": "Pushed", "progressDetail": {}, "id": "a"}, {"aux": {"Tag": "v1", "Digest": "sha256:x"}}]
+    kept = list(images.thin_progress(chunks))
+    assert [c["status"] for c in kept if c.get("status") not in (None, "Pushing")] == ["Preparing", "Pushed"]
+    assert 10 <= sum(c.get("status") == "Pushing" for c in kept) <= 11
+    assert kept[-1] == {"aux": {"Tag": "v1", "Digest": "sha256:x"}}

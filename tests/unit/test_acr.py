@@ -196,16 +196,6 @@ def test_layer_progress_keeps_the_size_after_the_upload():
     assert "value='750' max='750'" in layers._repr_html_()
 
 
-def test_push_progress_is_thinned_but_keeps_every_status():
-    events = [{"layer": "a", "status": "Preparing", "current": None, "total": None}]
-    events += [{"layer": "a", "status": "Pushing", "current": n, "total": 1000} for n in range(1, 1001)]
-    events += [{"layer": "a", "status": "Pushed", "current": None, "total": None}, {"digest": "sha256:x", "tag": "v1"}]
-    kept = list(acr._thin(events))
-    assert [e["status"] for e in kept if "status" in e and e["status"] != "Pushing"] == ["Preparing", "Pushed"]
-    assert 10 <= sum(e.get("status") == "Pushing" for e in kept) <= 11
-    assert kept[-1] == {"digest": "sha256:x", "tag": "v1"}
-
-
 def test_recordings_deserialize_with_the_sdk_models():
     from azure.mgmt.containerregistry.models import Registry, RegistryListCredentialsResult
 
