@@ -83,9 +83,12 @@ class GuidMap:
 
 
 def keep_headers(headers: dict, keep: set, prefixes: tuple = ()) -> dict:
-    """The allow-listed headers (names as sent), each value scrubbed by what it looks like."""
-    return {name: scrub_text(str(value)) for name, value in headers.items()
-            if name.lower() in keep or name.lower().startswith(prefixes)}
+    """The allow-listed headers (names as sent), each value scrubbed by what it looks like.
+
+    A URL (Location, Azure-AsyncOperation) is scrubbed as the request URI it becomes, so replay matches it.
+    """
+    return {name: (scrub_uri if str(value).startswith(("https://", "http://")) else scrub_text)(str(value))
+            for name, value in headers.items() if name.lower() in keep or name.lower().startswith(prefixes)}
 
 
 def scrub_body(value):
