@@ -21,7 +21,7 @@ import shutil
 import time
 from pathlib import Path
 
-from labkit.config import lab_home
+from labkit.home import lab_home, private_folder
 from labkit.errors import LabError
 
 NAMESPACE = "default"
@@ -154,10 +154,10 @@ def _api_client(lab):
     if not path.exists():
         raise LabError(f"There is no kubeconfig for {lab.config.cluster_name} yet.",
                        "run the kubeconfig cell (`aks.fetch_kubeconfig(lab)`) first.")
-    root = lab_home() / CREDENTIALS
+    root = private_folder(CREDENTIALS)
     remove_stale_credentials(root)
     folder = root / str(os.getpid())
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.mkdir(exist_ok=True, mode=0o700)
     from kubernetes import client, config
 
     try:

@@ -135,6 +135,7 @@ def test_client_key_lives_in_the_lab_folder_only_during_a_call(tmp_path, standin
     folders, files = seen[0]
     ((folder, mode),) = folders.items()
     assert folder.name == str(os.getpid()) and mode == 0o700
+    assert (lab_home / kube.CREDENTIALS).stat().st_mode & 0o777 == 0o700
     assert [content for content, mode in files.values() if content == key and mode == 0o600]
     assert not folder.exists() and list((lab_home / kube.CREDENTIALS).iterdir()) == []
     assert list(temp.iterdir()) == []  # nothing in the system's temporary folder

@@ -8,12 +8,10 @@ Secret, EventList and Status), so replay runs labkit's own reducers on them. The
 
 from __future__ import annotations
 
-import base64
-
-from labkit.recording.scrub import SYNTHETIC_KUBECONFIG
 from tools.handbuilt import BUILT_ON, entry, write
 from tools.handbuilt.aci import ACR_EXAMPLE, credentials, page
-from tools.handbuilt.cleanup import CLUSTER, CLUSTER_NAME, REGION, clock, cost_so_far
+from tools.handbuilt.aks import kubeconfig_b64
+from tools.handbuilt.cleanup import CLUSTER, REGION, clock, cost_so_far
 from tools.handbuilt.kubernetes import call, deleted, status, uid
 
 AKS_API = "2026-08-01"  # azure-mgmt-containerservice 41.8.0
@@ -41,9 +39,8 @@ NOTE = ("Built by hand: nothing in this project can reach Azure or a cluster. Az
 
 
 def kubeconfig() -> dict:
-    text = SYNTHETIC_KUBECONFIG.format(server=f"{CLUSTER_NAME}-x8d3f1ab.hcp.{REGION}.azmk8s.io", name=CLUSTER_NAME)
     return entry("POST", f"{CLUSTER}/listClusterUserCredential?api-version={AKS_API}", 200,
-                 {"kubeconfigs": [{"name": "clusterUser", "value": base64.b64encode(text.encode()).decode()}]})
+                 {"kubeconfigs": [{"name": "clusterUser", "value": kubeconfig_b64()}]})
 
 
 def _meta(name: str, n: int, **extra) -> dict:
