@@ -87,7 +87,8 @@ RULES = [
     Rule("JWT", re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"), REDACTED),
     Rule("URI credentials", re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)([^/\s:@\"'<>]+):([^/\s@\"'<>]+)@"),
          lambda m: m.group(0) if m.group(2) == m.group(3) == REDACTED else f"{m.group(1)}{REDACTED}:{REDACTED}@"),
-    Rule("SAS signature", re.compile(r"([?&;]sig=)(?!REDACTED(?:[&#\s\"';\\]|$))[^&#\s\"';\\]+", re.I), rf"\1{REDACTED}"),
+    Rule("SAS signature", re.compile(r"([?&;]sig=)(?!REDACTED(?:[&#\s\"';\\]|$))[^&#\s\"';\\]+", re.I),
+         rf"\1{REDACTED}"),
     Rule("connection string key", re.compile(
         r"\b(AccountKey|SharedAccessKey|SharedAccessSignature|SharedSecret|Password|Pwd)="
         r"(?!REDACTED(?:[;&\s\"'\\]|$))[^;&\s\"'\\]+", re.I), rf"\1={REDACTED}"),

@@ -114,7 +114,8 @@ class RecordRun:
         for path in staged:
             leaks = find_leaks(path.read_text(encoding="utf-8"))
             if leaks:
-                raise RecordRunIncomplete(f"The recording of step '{path.stem}' still holds {', '.join(leaks)}: {kept}.",
+                raise RecordRunIncomplete(f"The recording of step '{path.stem}' still holds "
+                                          f"{', '.join(leaks)}: {kept}.",
                                           "teach labkit.recording.secrets this shape, then record again.")
         written = []
         for path in staged:

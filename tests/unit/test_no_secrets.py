@@ -36,7 +36,8 @@ def test_recording_states_its_provenance(path):
     "-----BEGIN RSA PRIVATE KEY-----", '{"password": "hunter2"}',
     "client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==",
     "/subscriptions/d3b07384-d9a0-4c3f-9a6e-2f1c7b5e8a41/resourceGroups",
-    '"systemData": {"createdBy": "alice.smith@contoso.com"}', "lastModifiedBy bob_outlook.com#EXT#@contoso.onmicrosoft.com",
+    '"systemData": {"createdBy": "alice.smith@contoso.com"}',
+    "lastModifiedBy bob_outlook.com#EXT#@contoso.onmicrosoft.com",
 ])
 def test_scan_catches_each_kind_of_leak(leak):
     assert find_leaks(leak)

@@ -41,7 +41,8 @@ def planted_kinds() -> dict:
     sig, key, key2, opaque = _b64(raw(32)), _b64(raw(64)), _b64(raw(40)), _b64url(raw(40))
     password = "Tr0ub4dor&3-" + _b64url(raw(9))
     jwt = ".".join([_b64url(b'{"alg":"RS256","typ":"JWT"}'),
-                    _b64url(json.dumps({"aud": "https://management.azure.com", "upn": "x"}).encode()), _b64url(raw(64))])
+                    _b64url(json.dumps({"aud": "https://management.azure.com", "upn": "x"}).encode()),
+                    _b64url(raw(64))])
     pem_body = _b64(raw(96))
     pem = f"-----BEGIN RSA PRIVATE KEY-----\n{pem_body}\n-----END RSA PRIVATE KEY-----"
     client_key = _b64(pem.encode())
@@ -49,7 +50,8 @@ def planted_kinds() -> dict:
     proxy = _b64(f"proxyuser:{password}".encode())
     guid = "3f2b8c1e-9d4a-4e6b-a7c5-1b2d3e4f5a6b"
     email, upn = "alice.smith@contoso.com", "bob_outlook.com#EXT#@contoso.onmicrosoft.com"
-    sas_url = f"https://acct.blob.core.windows.net/c/b.txt?sv=2022-11-02&se=2030-01-01&sr=b&sp=r&sig={quote(sig, safe='')}"
+    sas_url = ("https://acct.blob.core.windows.net/c/b.txt?sv=2022-11-02&se=2030-01-01&sr=b&sp=r"
+               f"&sig={quote(sig, safe='')}")
     conn = f"DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={key2};EndpointSuffix=core.windows.net"
     kinds = {
         "SAS sig=": (sas_url, f"blobUri: {sas_url}\n", {"blobUri": sas_url}, [sig, quote(sig, safe="")]),
