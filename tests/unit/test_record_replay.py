@@ -221,3 +221,39 @@ def test_a_staged_file_that_still_holds_a_secret_is_not_published(tmp_path):
     with pytest.raises(RecordRunIncomplete, match="e-mail address"):
         run.publish()
     assert (tmp_path / "nb" / "get.json").read_text(encoding="utf-8") == "{}\n"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("completes", [True, False])
+def test_notebooks_run_publishes_a_record_run_only_when_the_notebook_completes(tmp_path, monkeypatch, completes):
+    """`labkit.notebooks run`: the kernel (faked here) stages its steps; the run publishes them only on success."""
+    from labkit import notebooks
+
+    workbook = tmp_path / "workbook"
+    (workbook / "notebooks").mkdir(parents=True)
+    (workbook / "recordings" / "02-deploy-aks").mkdir(parents=True)
+    previous = workbook / "recordings" / "02-deploy-aks" / "create_cluster.json"
+    previous.write_text('{"provenance": {"kind": "hand-built"}}\n', encoding="utf-8")
+    monkeypatch.setenv("LABKIT_WORKBOOK", str(workbook))
+    monkeypatch.setenv("LABKIT_HOME", str(tmp_path / "home"))
+
+    def kernel(path, output, *args, **kwargs):  # what a record-mode kernel does through open_lab
+        run = RecordRun(workbook / "recordings", path.stem)
+        run.start()
+        run.stage("create_cluster", {"provenance": {"kind": "recorded"}, "Entries": [], "Calls": []},
+                  lab={"config": {"prefix": "erin", "suffix": "9x8w", "region": "eastus"}})
+        if not completes:
+            raise RuntimeError("a cell raised")
+
+    monkeypatch.setattr(notebooks, "execute", kernel)
+    notebook = workbook / "notebooks" / "02-deploy-aks.ipynb"
+    if completes:
+        assert notebooks.main(["run", str(notebook)]) == 0
+        assert json.loads(previous.read_text(encoding="utf-8"))["provenance"]["kind"] == "recorded"
+        lab = json.loads((workbook / "recordings" / "lab.json").read_text(encoding="utf-8"))
+        assert lab["config"]["prefix"] == "erin"
+    else:
+        with pytest.raises(RuntimeError):
+            notebooks.main(["run", str(notebook)])
+        assert previous.read_text(encoding="utf-8") == '{"provenance": {"kind": "hand-built"}}\n'
+        assert not (workbook / "recordings" / "lab.json").exists()
