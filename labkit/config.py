@@ -182,7 +182,8 @@ def _valid_settings(data: dict) -> dict:
     if "suffixes" not in data and all(isinstance(v, str) for v in data.values()):
         data = {"suffixes": data, "lab": {}}  # the first labkit kept only {prefix: suffix}
     suffixes, chosen = data.get("suffixes", {}), data.get("lab", {})
-    if not isinstance(suffixes, dict) or not isinstance(chosen, dict) or set(chosen) - set(REMEMBERED):
+    if (set(data) - {"suffixes", "lab"} or not isinstance(suffixes, dict) or not isinstance(chosen, dict)
+            or set(chosen) - set(REMEMBERED)):
         raise DamagedSettings("not the shape labkit writes")
     try:
         for prefix, suffix in suffixes.items():
@@ -241,11 +242,12 @@ def remembered_suffix(prefix: str, notes: list | None = None) -> str:
     return _update(add)["suffixes"][prefix]
 
 
-def remember_lab(config: "LabConfig", chosen: dict) -> None:
-    """Keep the settings chosen in 00-setup (already checked, as ``config`` holds them) for later notebooks."""
+def remember_lab(chosen: dict, prefix: str, suffix: str | None) -> None:
+    """Keep the settings chosen in 00-setup (already checked) for later notebooks, and a suffix given there."""
     def keep(settings):
         settings["lab"].update(chosen)
-        settings["suffixes"][config.prefix] = config.suffix
+        if suffix:
+            settings["suffixes"][prefix] = suffix
         return settings
 
     _update(keep)
@@ -319,7 +321,7 @@ class LabConfig:
                      owner=pick("owner", prefix), vm_size=pick("vm_size", "Standard_D2s_v5"), days=pick("days", 1))
         chosen = {k: getattr(config, k) for k in REMEMBERED if k in given}
         if setup and chosen:
-            remember_lab(config, chosen)
+            remember_lab(chosen, config.prefix, given.get("suffix"))
             if notes is not None:
                 notes.append((True, f"Remembered for every later notebook: {_listed(chosen)} (in your lab "
                                     f"folder's {SETTINGS}; set them here again to change them)."))

@@ -73,7 +73,7 @@ def test_a_write_that_fails_midway_leaves_the_old_settings_whole(lab_home, monke
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("damage", ['{"suffixes": {"alice": "ab', "", "[1, 2]", '{"suffixes": {"alice": 7}}',
+@pytest.mark.parametrize("damage", ['{"suffixes": {"alice": "ab', "", "[1, 2]", '{"suffixes": {"alice": 7}}', '{"x": 1}',
                                     '{"suffixes": {}, "lab": {"prefix": "Zoe Smith"}}', "\xff\xfe"])
 def test_a_damaged_settings_file_is_set_aside_once_with_a_clear_message(lab_home, capsys, damage):
     lab_home.mkdir(parents=True)
@@ -203,3 +203,11 @@ def test_write_private_replaces_and_keeps_0600(tmp_path):
     assert path.read_text(encoding="utf-8") == "new"
     if os.name == "posix":
         assert mode(path) == 0o600
+
+
+@pytest.mark.unit
+def test_a_suffix_given_in_setup_is_kept_for_that_prefix(lab_home):
+    labkit.open_lab("00-setup", prefix="alice", suffix="ab12")
+    assert labkit.open_lab("04-run-aci").config.resource_group == "rg-alice-ab12"
+    labkit.open_lab("00-setup", prefix="student")  # the recorded lab's prefix: its suffix is not the learner's
+    assert "student" not in json.loads((lab_home / "learner.json").read_text(encoding="utf-8"))["suffixes"]
