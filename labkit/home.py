@@ -68,31 +68,46 @@ def create_private(path: Path) -> Path:
 
 @contextlib.contextmanager
 def locked(path: Path, timeout: float = 30.0):
-    """Hold an exclusive lock on ``path`` + ``.lock`` (fcntl on POSIX, msvcrt on Windows) across processes."""
+    """Hold an exclusive lock on ``path`` + ``.lock`` across processes (fcntl on POSIX, msvcrt on Windows)."""
     fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         _lock(fd, timeout)
-        yield
+        try:
+            yield
+        finally:
+            _unlock(fd)
     finally:
-        os.close(fd)  # closing the descriptor releases the lock on both systems
+        os.close(fd)
 
 
 def _lock(fd: int, timeout: float) -> None:
+    if os.name != "nt":
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)  # waits its turn
+        return
+    import msvcrt
+
     deadline = time.monotonic() + timeout
-    if os.name == "nt":
+    while True:  # msvcrt's own blocking mode gives up after 10 s; try until the deadline instead
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _unlock(fd: int) -> None:
+    if os.name != "nt":
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    else:
         import msvcrt
 
-        while True:
-            try:
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-    import fcntl
-
-    fcntl.flock(fd, fcntl.LOCK_EX)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 
 class DamagedSettings(ValueError):
