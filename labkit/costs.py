@@ -23,7 +23,9 @@ PRICES_SOURCE = "Azure Retail Prices API (prices.azure.com), US East, Linux, pay
 RETAIL_API = "https://prices.azure.com/api/retail/prices"
 HOURS_PER_MONTH = 730  # how Azure turns a monthly price (disks) into an hourly one
 
-# USD per hour unless the name says otherwise.
+# USD per hour unless the name says otherwise. The node, OS disk, load balancer, public IP and tier prices are
+# Azure's published US East list prices of 2026 (this machine cannot reach the Retail Prices API to re-read
+# them); live mode refreshes node, disk, load balancer, IP and ACI prices from that API (:func:`refresh`).
 # Node VMs: current-generation, non-burstable 2-vCPU sizes that AKS accepts for a system pool (AKS supports no
 # B-series VM there: azure-aks-docs use-system-pools.md). The lab's default is Standard_D2s_v5.
 NODE_PER_HOUR = {"Standard_D2s_v5": 0.096, "Standard_D2as_v5": 0.086, "Standard_D2s_v3": 0.096}
