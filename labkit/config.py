@@ -167,9 +167,11 @@ CHECKS = {"mode": check_mode, "region": check_region, "prefix": lambda v: check_
 
 
 def new_suffix() -> str:
-    """Four random characters that keep a learner's names apart from a whole class's."""
+    """Four random characters that keep a learner's names apart from a whole class's (never a reserved word)."""
     alphabet = string.ascii_lowercase + string.digits
-    return "".join(secrets.choice(alphabet) for _ in range(4))
+    while (suffix := "".join(secrets.choice(alphabet) for _ in range(4))) in RESERVED_WORDS:
+        pass  # 'xbox', 'bing', 'msdn', 'lync', 'o365': 5 in 1.7 million
+    return suffix
 
 
 # -- the settings file: {"suffixes": {prefix: suffix}, "lab": {the settings chosen in 00-setup}} --------------

@@ -141,7 +141,7 @@ def test_vm_sizes_without_a_real_shape_are_refused_with_an_example(size):
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("days", [0, -1, -30, 31, 1.5, True, "abc", "0", ""])
+@pytest.mark.parametrize("days", [0, -1, -30, 31, 1.5, True, "abc", "0", "", [2], {"d": 2}, None])
 def test_days_is_a_whole_number_from_1_to_30(days):
     with pytest.raises(ConfigError, match="from 1 to 30"):
         LabConfig(days=days)
@@ -186,3 +186,12 @@ def test_a_long_bad_value_is_cut_in_the_message():
     with pytest.raises(ConfigError) as err:
         LabConfig.resolve(prefix="a" * 500)
     assert len(err.value.problem) < 200
+
+
+@pytest.mark.unit
+def test_a_new_suffix_is_never_a_reserved_word(monkeypatch):
+    from labkit import config
+
+    drawn = iter("xboxab12")
+    monkeypatch.setattr(config.secrets, "choice", lambda alphabet: next(drawn))
+    assert config.new_suffix() == "ab12"
