@@ -1,8 +1,10 @@
 """A loopback HTTPS stand-in for Azure Resource Manager that answers from real-traffic corpus cases.
 
-Each request is answered by the first unused corpus entry with the same method, the same path (ARM
-paths are case-insensitive) and the same query. Answers are sent as Azure sent them, except that URLs
-naming ``https://management.azure.com`` (operation-status URLs in headers) point at this server.
+It listens on 127.0.0.1 with a certificate for ``management.azure.com``: a test sends the SDK's own
+requests to it by resolving that name to this server (:func:`route`), so the clients keep Azure's base URL
+and what record mode writes is what it would write against Azure. Each request is answered by the first
+unused corpus entry with the same method, the same path (ARM paths are case-insensitive) and the same
+query; answers are sent exactly as Azure sent them.
 """
 
 from __future__ import annotations
@@ -14,10 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.standin import make_certificate
-
 CORPUS = Path(__file__).resolve().parent / "corpus"
-ARM = "https://management.azure.com"
+ARM_HOST = "management.azure.com"
 NOT_SENT = {"content-length", "transfer-encoding", "content-encoding", "connection"}
 
 
@@ -32,9 +32,11 @@ def all_cases() -> dict:
 
 
 def request_key(method: str, uri: str) -> tuple:
-    """What a request is matched on: method, lower-case path, and the query as a sorted list of pairs."""
+    """What a request is matched on: method, lower-case path, and the query as a sorted list of pairs
+    (an OData ``$filter`` in any case: ARM reads ``tagname`` and ``tagName`` alike, and the CLI sends the first)."""
     parts = urlsplit(uri)
-    return method.upper(), parts.path.lower().rstrip("/"), sorted(parse_qsl(parts.query, keep_blank_values=True))
+    query = [(k, v.lower() if k == "$filter" else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    return method.upper(), parts.path.lower().rstrip("/"), sorted(query)
 
 
 class CorpusServer:
@@ -52,13 +54,13 @@ class CorpusServer:
         self.unmatched: list[tuple[str, str]] = []
         self.lock = threading.Lock()
         folder.mkdir(parents=True, exist_ok=True)
-        cert, key = make_certificate(folder)
+        cert, key = arm_certificate(folder)
         self.cert = cert
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
         self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
-        self.base_url = f"https://127.0.0.1:{self.httpd.server_port}"
+        self.port = self.httpd.server_port
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def take(self, method: str, path: str) -> dict | None:
@@ -75,9 +77,6 @@ class CorpusServer:
     @property
     def unused(self) -> list[str]:
         return [f"{e['RequestMethod']} {e['RequestUri']}" for i, e in enumerate(self.entries) if i not in self.used]
-
-    def here(self, text: str) -> str:
-        return text.replace(ARM, self.base_url)
 
     def _handler(self):
         server = self
@@ -96,13 +95,12 @@ class CorpusServer:
                     data = json.dumps({"error": {"code": "NotInCorpus", "message": f"{self.command} {self.path}"}})
                 else:
                     status, headers, body = entry["StatusCode"], entry["ResponseHeaders"], entry["ResponseBody"]
-                    data = body if isinstance(body, str) or body is None else json.dumps(body)
-                    data = server.here(data or "")
+                    data = (body if isinstance(body, str) or body is None else json.dumps(body)) or ""
                 payload = data.encode("utf-8")
                 self.send_response(status)
                 for name, value in headers.items():
                     if name.lower() not in NOT_SENT:
-                        self.send_header(name, server.here(value))
+                        self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 if self.command != "HEAD":
@@ -115,3 +113,42 @@ class CorpusServer:
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def arm_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for management.azure.com (and 127.0.0.1), for the stand-in only."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, ARM_HOST)])
+    now = dt.datetime.now(dt.timezone.utc)
+    names = [x509.DNSName(ARM_HOST), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName(names), False).sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "arm.pem", folder / "arm.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def route(monkeypatch, port_of) -> None:
+    """Resolve management.azure.com to the stand-in on 127.0.0.1 (``port_of()`` names its current port)."""
+    import socket
+
+    resolve = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host == ARM_HOST:
+            return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", ("127.0.0.1", port_of()))]
+        return resolve(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)

@@ -51,12 +51,17 @@ class Changes:
         return uri
 
     def summary(self) -> str:
-        parts = [f"{old} → {self.names[old]}" for old in self.names if old in self.names_seen]
+        parts = [f"{_shown(old)} → {self.names[old]}" for old in self.names if old in self.names_seen]
         if self.guids:
             parts.append(f"{len(self.guids)} GUID(s) → placeholder ids 00000000-0000-0000-0000-{FIRST_NEW_ID:012d}…")
         if self.versions_seen:
             parts.append(f"resource URI api-version {', '.join(sorted(self.versions_seen))} → {self.api_version}")
         return "; ".join(parts) or "nothing"
+
+
+def _shown(name: str) -> str:
+    """A changed name as the case states it: ids and people's addresses of the source are not repeated."""
+    return "a GUID" if GUID.fullmatch(name) else "an e-mail address" if "@" in name else name
 
 
 def _body(text, changes: Changes):
