@@ -112,3 +112,19 @@ def test_05_has_a_task_of_the_learners_own_and_compares_with_container_apps():
     assert "Your turn" in text and "<details>" in text
     assert "Azure Container Apps" in text and "Azure Container Instances" in text and "scale" in text
     assert "requests" in text and "scheduler" in text
+
+
+def test_readme_and_the_instructor_guide_carry_the_tables_totals():
+    from labkit.paths import workbook_root
+
+    root = workbook_root()
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    one_hour = costs.estimate_table()[-2][1].split("$")[1]
+    assert f"A one-hour lab costs about **${one_hour}**" in readme
+    for words in ("OS disk", "load balancer", "Standard_D2s_v5", "99.9 % without"):
+        assert words in readme, words
+    guide = (root / "docs" / "instructor.md").read_text(encoding="utf-8")
+    session = (2 * costs.cluster_hour("Standard_D2s_v5") + costs.ACR_BASIC_PER_DAY + 0.5 * costs.aci_hour()
+               + costs.LOAD_BALANCER_PER_HOUR)
+    assert f"**≈ ${session:.2f}**" in guide and f"| 30 | ≈ ${30 * session:.2f} |" in guide
+    assert "Standard_B2s" not in readme and "Standard_B2s" not in guide
