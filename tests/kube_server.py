@@ -98,8 +98,8 @@ def status(code: int, reason: str = "", message: str = "", details: dict | None 
 
 
 STATIC = {
-    "/version": {"major": "1", "minor": "35", "gitVersion": "v1.35.2", "gitCommit": "0123456789abcdef0123456789abcdef01234567",
-                 "gitTreeState": "clean", "buildDate": "2026-09-10T08:00:00Z", "goVersion": "go1.25.1",
+    "/version": {"major": "1", "minor": "35", "gitVersion": "v1.35.2",
+                 "gitCommit": "0123456789abcdef0123456789abcdef01234567", "gitTreeState": "clean", "buildDate": "2026-09-10T08:00:00Z", "goVersion": "go1.25.1",
                  "compiler": "gc", "platform": "linux/amd64"},
     "/api/v1/nodes": {"kind": "NodeList", "apiVersion": "v1", "metadata": {"resourceVersion": "4711"}, "items": [{
         "metadata": {"name": NODE, "uid": "b1c4a8f2-0d3e-4c5b-9a7f-6e2d1c0b9a88", "resourceVersion": "4700",
@@ -131,7 +131,8 @@ STATIC = {
                                                    "image": "mcr.microsoft.com/oss/v2/kubernetes/kube-proxy:v1.35.2"}]},
         "status": {"phase": "Running"}}]},
 }
-READYZ = "[+]ping ok\n[+]log ok\n[+]etcd ok\n[+]etcd-readiness ok\n[+]informer-sync ok\n[+]shutdown ok\nreadyz check passed\n"
+READYZ = "".join(f"[+]{check} ok\n" for check in ("ping", "log", "etcd", "etcd-readiness", "informer-sync", "shutdown")) \
+    + "readyz check passed\n"
 
 
 def _merge(target: dict, patch: dict) -> dict:
@@ -308,7 +309,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, {"kind": "Scale", "apiVersion": "autoscaling/v1",
                                     "metadata": {"name": key[1], "namespace": "default"},
                                     "spec": {"replicas": found["spec"]["replicas"]},
-                                    "status": {"replicas": found["spec"]["replicas"], "selector": "app=aks-workbook-app"}})
+                                    "status": {"replicas": found["spec"]["replicas"],
+                                               "selector": "app=aks-workbook-app"}})
         if method == "GET":
             return self._send(200, cluster.service(found) if kind == "Service" else found)
         if method == "PATCH":

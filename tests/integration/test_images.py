@@ -20,7 +20,6 @@ from types import SimpleNamespace
 import pytest
 
 from labkit import acr, images
-from labkit.errors import LabError
 from labkit.recording.scrub import find_leaks
 
 pytestmark = pytest.mark.integration
