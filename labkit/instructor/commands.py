@@ -93,7 +93,8 @@ def preflight(args) -> int:
     print(f"The class fits in: {', '.join(fit)}." if fit else
           f"The class fits in none of {', '.join(r for r in others if r != c.region) or 'the other regions'} either.")
     ok = all(check.ok for check in found)
-    print("✅ Ready." if ok else "⛔ Not ready: apply each fix above, then run preflight again.")
+    print("✅ Ready." if ok else "⛔ Not ready: apply each fix above" + (f" or move the class to {fit[0]}" if fit else "")
+          + ", then run preflight again.")
     return 0 if ok else 1
 
 

@@ -74,19 +74,16 @@ def known_suffixes(out: Path) -> dict:
     return {s["prefix"]: s["suffix"] for s in json.loads(path.read_text(encoding="utf-8"))["learners"]}
 
 
-def role_assignment_name(group_id: str, principal: str) -> str:
-    """A stable name for the learner's Contributor assignment, so a second run finds the same one."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{group_id.lower()}/{principal.lower()}/{CONTRIBUTOR}"))
+def role_assignment_name() -> str:
+    """A new assignment's name (any GUID): a second run's is refused as RoleAssignmentExists, which means done."""
+    return str(uuid.uuid4())
 
 
 def _group_tags(lab, name: str) -> dict | None:
     """The group's tags, or None when there is no such group."""
-    from azure.core.exceptions import ResourceNotFoundError
-
-    try:
-        return dict(lab.resources.resource_groups.get(name).tags or {})
-    except ResourceNotFoundError:
+    if not lab.resources.resource_groups.check_existence(name):
         return None
+    return dict(lab.resources.resource_groups.get(name).tags or {})
 
 
 def provision(lab, learners: list[Learner], class_name: str, *, days: int = 1, yes: bool = False,
@@ -117,13 +114,13 @@ def provision(lab, learners: list[Learner], class_name: str, *, days: int = 1, y
     roles = authorization(lab)
     with lab.step("roles"):
         for seat in (s for s in taken if s.group in (CREATED, KEPT)):
-            scope = f"/subscriptions/{lab.subscription_id}/resourceGroups/{seat.config.resource_group}"
+            scope = f"subscriptions/{lab.subscription_id}/resourceGroups/{seat.config.resource_group}"  # no leading /
             parameters = RoleAssignmentCreateParameters(
                 role_definition_id=f"/subscriptions/{lab.subscription_id}/providers/Microsoft.Authorization/"
                                    f"roleDefinitions/{CONTRIBUTOR}",
                 principal_id=seat.principal, principal_type="User")
             try:
-                roles.role_assignments.create(scope, role_assignment_name(scope, seat.principal), parameters)
+                roles.role_assignments.create(scope, role_assignment_name(), parameters)
                 seat.role = "Contributor on the group"
             except ResourceExistsError:
                 seat.role = "Contributor on the group (already)"

@@ -75,17 +75,17 @@ def lab_status(lab, group: dict, node_groups: list[dict], now: dt.datetime, *, i
     """One lab's status, read from its group (and its cluster's node group, for a Service's load balancer)."""
     resources = list(lab.resources.resources.list_by_resource_group(group["name"], expand="createdTime,changedTime"))
     status = LabStatus(group["name"], group["owner"], group["expires"])
-    running, cost = False, 0.0
+    running, cost = [], 0.0
     for r in resources:
         kind = (r.type or "").lower()
         if kind == CLUSTER:
             status.cluster, per_hour, up = _cluster(lab, group["name"], r.name)
-            running |= up
+            running += [r.name] if up else []
             cost += _charge(r, now, per_hour=per_hour)
         elif kind == REGISTRY:
             cost += _charge(r, now, per_day=costs.ACR_BASIC_PER_DAY)
         elif kind == CONTAINERS:
-            running = True
+            running.append(r.name)
             cost += _charge(r, now, per_hour=costs.aci_hour())
     status.registry = ", ".join(_names(resources, REGISTRY)) or "none"
     status.containers = ", ".join(_names(resources, CONTAINERS)) or "none"
@@ -101,7 +101,7 @@ def lab_status(lab, group: dict, node_groups: list[dict], now: dt.datetime, *, i
     return status
 
 
-def forgotten(expires: str, resources: list, running: bool, last_change, now: dt.datetime,
+def forgotten(expires: str, resources: list, running: list[str], last_change, now: dt.datetime,
               idle_hours: float) -> list[str]:
     """Why a lab counts as forgotten: past its expiry with something still in it; running but untouched."""
     why = []
@@ -112,7 +112,7 @@ def forgotten(expires: str, resources: list, running: bool, last_change, now: dt
     if past and resources:
         why.append(f"past expiry ({expires}) with {len(resources)} resource(s)")
     if running and last_change is not None and (now - last_change).total_seconds() / 3600 >= idle_hours:
-        why.append(f"running, no change for {(now - last_change).total_seconds() / 3600:.0f} h")
+        why.append(f"{', '.join(running)} running, no change for {(now - last_change).total_seconds() / 3600:.0f} h")
     return why
 
 
