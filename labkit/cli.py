@@ -121,6 +121,7 @@ def cleanup(args) -> int:
         print(f"  ⚠ {shown(g['name'], 90)}: {why}: left out")
     if not args.yes or not groups:
         print("Dry run: nothing was deleted." + (" Add --yes to delete these." if groups else ""))
+        lab.finish()  # record mode: the run completed, its recordings replace the previous ones
         return 0
     outcomes = clean.delete_groups(lab, groups)
     left = clean.leftovers(lab, groups)
@@ -132,6 +133,7 @@ def cleanup(args) -> int:
     count = Counter(o.state for o in outcomes)
     print(f"{count[clean.DELETED]} deleted, {count[clean.GONE]} already gone, {count[clean.REFUSED]} refused, "
           f"{count[clean.FAILED]} failed; {len(left)} still there." + note)
+    lab.finish()
     return 0 if not left and not unreadable and all(o.went for o in outcomes) else 1
 
 
