@@ -390,3 +390,27 @@ def test_push_progress_is_thinned_but_keeps_every_status():
     assert [c["status"] for c in kept if c.get("status") not in (None, "Pushing")] == ["Preparing", "Pushed"]
     assert 10 <= sum(c.get("status") == "Pushing" for c in kept) <= 11
     assert kept[-1] == {"aux": {"Tag": "v1", "Digest": "sha256:x"}}
+
+
+# -- the shipped recordings hold what the engine and the registry send ----------------------------------------------
+ENGINE_CHUNK_KEYS = {"stream", "status", "id", "progressDetail", "progress", "aux", "errorDetail", "error"}
+
+
+def test_recorded_docker_and_registry_calls_are_raw_answers():
+    calls = [call for path in sorted((ROOT / "recordings").rglob("*.json"))
+             for call in json.loads(path.read_text(encoding="utf-8")).get("Calls", [])
+             if call["call"].startswith(("docker.", "registry "))]
+    names = {call["call"].split(" ")[0] for call in calls}
+    assert {"docker.version", "docker.login", "docker.build", "docker.push", "registry"} <= names
+    for call in calls:
+        if call["call"] in ("docker.build", "docker.push"):
+            assert call["events"] and all(set(chunk) <= ENGINE_CHUNK_KEYS for chunk in call["events"]), call["call"]
+            assert "error" in call["events"][-1] or call["events"][-1].get("aux") or call["events"][-1].get("stream")
+        elif call["call"] == "docker.version":
+            assert call["result"] is None or {"Version", "ApiVersion", "Os", "Arch"} <= set(call["result"])
+        elif call["call"] == "docker.login":
+            assert set(call["result"]) == {"status", "body"}
+        else:
+            method, path = call["call"].split(" ")[1:]
+            assert method in ("GET", "HEAD") and path.startswith("/v2/")
+            assert set(call["result"]) == {"status", "headers", "body"}

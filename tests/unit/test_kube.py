@@ -181,3 +181,38 @@ def test_a_killed_kernel_leaves_its_key_in_the_lab_folder_and_the_next_call_remo
         if kernel.poll() is None:
             kernel.kill()
         server.stop()
+
+
+# -- the shipped recordings hold what the API server sends, not labkit's summaries ----------------------------------
+RECORDINGS = ROOT / "recordings"
+SUMMARY_KEYS = {"component", "vmSize", "pool", "terminating", "waiting", "action"}  # what labkit's readers make
+
+
+def kube_calls():
+    for path in sorted(RECORDINGS.rglob("*.json")):
+        for call in json.loads(path.read_text(encoding="utf-8")).get("Calls", []):
+            if call["call"].startswith("kube"):
+                yield path, call
+
+
+def test_recorded_kubernetes_calls_are_raw_api_answers():
+    found = list(kube_calls())
+    assert len(found) >= 20
+    for path, call in found:
+        method, target = call["call"].split(" ", 2)[1:]
+        assert method in ("GET", "POST", "PATCH", "DELETE") and target.startswith("/"), (path, call["call"])
+        answer = call["result"]
+        assert set(answer) == {"status", "body"} and 200 <= answer["status"] < 600, (path, call["call"])
+        body = answer["body"]
+        if target.startswith("/readyz"):
+            assert isinstance(body, str) and body.endswith("\n")
+        elif target == "/version":
+            assert body["gitVersion"].startswith("v") and "kind" not in body
+        else:
+            assert body["apiVersion"] and body["kind"], (path, call["call"])
+            if body["kind"].endswith("List"):
+                assert all("metadata" in item for item in body["items"])
+        assert not SUMMARY_KEYS & set(body if isinstance(body, dict) else {}), (path, call["call"])
+        assert "managedFields" not in json.dumps(body)
+        if isinstance(body, dict) and body.get("kind") == "Secret":
+            assert "data" not in body and "stringData" not in body
