@@ -6,7 +6,8 @@
 
 Run inside the venv the tests ran in (``tasks.py`` does). The lock is grouped by what needs each package:
 ``lab`` (labkit's dependencies and theirs), ``hub`` (the JupyterHub image's extra), ``test`` (the test
-tools) and ``installer`` (pip). Every install uses it as constraints (``pip install -c requirements.lock``),
+tools), ``test-no-deps`` (test tools whose own pins clash with ours, installed without their dependencies)
+and ``installer`` (pip). Every install uses it as constraints (``pip install -c requirements.lock``),
 so an install picks only its group's packages, each at the tested version.
 """
 
@@ -24,7 +25,8 @@ from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCK, PYPROJECT, ENVIRONMENT = ROOT / "requirements.lock", ROOT / "pyproject.toml", ROOT / "environment.yml"
-GROUPS = ("lab", "hub", "test", "installer")
+GROUPS = ("lab", "hub", "test", "test-no-deps", "installer")
+NO_DEPS = "test-no-deps"  # pyproject's [tool.labkit] test-no-deps: installed with pip --no-deps, locked as listed
 INSTALLER = {"pip"}
 NOT_LOCKED = {"labkit"}  # the project itself
 
@@ -41,7 +43,7 @@ def read_lock(text: str) -> dict[str, dict[str, str]]:
     groups: dict[str, dict[str, str]] = {}
     current = None
     for line in text.splitlines():
-        header = re.fullmatch(r"# \[(\w+)\].*", line)
+        header = re.fullmatch(r"# \[([\w-]+)\].*", line)
         if header:
             current = groups.setdefault(header.group(1), {})
         elif line and not line.startswith("#"):
@@ -70,7 +72,8 @@ def all_pins(groups: dict) -> dict[str, tuple[str, str]]:
 def declared(pyproject: dict) -> dict[str, list[str]]:
     """pyproject.toml's requirement strings by group: lab (dependencies), then each optional extra."""
     project = pyproject["project"]
-    return {"lab": project.get("dependencies", []), **project.get("optional-dependencies", {})}
+    no_deps = pyproject.get("tool", {}).get("labkit", {}).get(NO_DEPS, [])
+    return {"lab": project.get("dependencies", []), **project.get("optional-dependencies", {}), NO_DEPS: no_deps}
 
 
 def pinned_pyproject(text: str, groups: dict) -> str:
@@ -158,7 +161,11 @@ def freeze() -> str:
     groups: dict[str, set[str]] = {}
     taken: set[str] = set()
     for group, specs in declared(tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))).items():
-        groups[group] = closure(specs, dists) - taken
+        listed = {canonicalize_name(Requirement(s).name) for s in specs}
+        groups[group] = (listed if group == NO_DEPS else closure(specs, dists)) - taken
+        missing = listed - set(dists)
+        if missing:
+            raise Drift(f"pyproject.toml's {group} names {', '.join(sorted(missing))}, not installed in {sys.prefix}")
         taken |= groups[group]
     groups["installer"] = INSTALLER & set(dists)
     stray = set(dists) - taken - groups["installer"]
