@@ -72,4 +72,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:]:  # no options: --help (or anything else) shows what it does
+        print(__doc__)
+        sys.exit(0 if sys.argv[1] in ("-h", "--help") else 2)
     main()

