@@ -30,6 +30,10 @@ CSS classes (stable, for styling and browser tests):
 * ``labkit-quiz-check``: its Check button
 * ``labkit-quiz-feedback``: its feedback line, plus ``labkit-quiz-right`` or
   ``labkit-quiz-wrong`` once an answer was checked
+* ``labkit-quiz-score``: the score under the last question ("Score: 2 of 4 right")
+
+A notebook's knowledge check lives in :mod:`labkit.quiz_bank` and is shown with
+``quiz.check_yourself("02-deploy-aks")``, so the answers are not in the cell the learner runs.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ import html
 import string
 from typing import Any, Optional, Sequence, Union
 
-__all__ = ["Question", "QuizView", "build_quiz", "quiz", "quiz_text"]
+__all__ = ["Question", "QuizView", "build_quiz", "check_yourself", "questions_for", "quiz", "quiz_text"]
 
 RIGHT = "✅ Right: "
 WRONG = "⛔ Not quite: "
@@ -58,11 +62,14 @@ class Question:
     ``answer`` is the index of the right choice, counted from 0 (so ``answer=1``
     is the second choice, shown as "b)"). ``explain`` says why it is right; it is
     shown after every check, right or wrong, because the explanation is the lesson.
+    ``why``, when given, has one line per choice saying why *that* choice is right or
+    wrong; a check shows the chosen choice's line before ``explain``.
     """
 
-    __slots__ = ("prompt", "choices", "answer", "explain")
+    __slots__ = ("prompt", "choices", "answer", "explain", "why")
 
-    def __init__(self, prompt: str, choices: Sequence[str], answer: int, explain: str) -> None:
+    def __init__(self, prompt: str, choices: Sequence[str], answer: int, explain: str,
+                 why: Optional[Sequence[str]] = None) -> None:
         if not isinstance(prompt, str) or not prompt.strip():
             raise ValueError("Question: the prompt must be a non-empty string.")
         label = f"Question {_short(prompt)!r}"
@@ -86,6 +93,10 @@ class Question:
             )
         if not isinstance(explain, str) or not explain.strip():
             raise ValueError(f"{label}: explain must say why the answer is right.")
+        if why is not None and (isinstance(why, str) or len(why) != len(choices)
+                                or not all(isinstance(x, str) and x.strip() for x in why)):
+            raise ValueError(f"{label}: why must give one non-empty explanation per choice ({len(choices)}).")
+        self.why = tuple(x.strip() for x in why) if why is not None else None
         self.prompt = prompt.strip()
         self.choices = choices
         self.answer = answer
@@ -138,7 +149,8 @@ class Question:
         """
         if choice is None:
             return PICK_FIRST
-        return (RIGHT if self.is_right(choice) else WRONG) + self.explain
+        chosen = f"{self.why[self.index_of(choice)]} " if self.why else ""
+        return (RIGHT if self.is_right(choice) else WRONG) + chosen + self.explain
 
     def labels(self) -> list:
         """The choices as shown to learners: ``["a) …", "b) …", …]``."""
@@ -208,20 +220,27 @@ class QuizView:
             button.add_class("labkit-quiz-check")
             feedback = w.HTML("")
             feedback.add_class("labkit-quiz-feedback")
-            button.on_click(self._make_handler(q, radio, feedback))
+            button.on_click(self._make_handler(q, radio, feedback, number - 1))
             row = w.VBox([prompt, radio, w.HBox([button, feedback])])
             row.add_class("labkit-quiz-question")
             rows.append(row)
             self.radios.append(radio)
             self.buttons.append(button)
             self.feedback.append(feedback)
-        self.box = w.VBox(rows)
+        self.right = [False] * len(self.questions)
+        self.score = w.HTML(self._score_text())
+        self.score.add_class("labkit-quiz-score")
+        self.box = w.VBox(rows + [self.score])
         self.box.add_class("labkit-quiz")
 
-    @staticmethod
-    def _make_handler(question: Question, radio: Any, feedback: Any):
+    def _score_text(self) -> str:
+        return f"<b>Score: {sum(self.right)} of {len(self.questions)} right</b>"
+
+    def _make_handler(self, question: Question, radio: Any, feedback: Any, index: int = 0):
         def on_check(_button: Any = None) -> None:
             message = question.check(radio.value)
+            self.right[index] = radio.value is not None and question.is_right(radio.value)
+            self.score.value = self._score_text()
             feedback.remove_class("labkit-quiz-right")
             feedback.remove_class("labkit-quiz-wrong")
             if radio.value is not None:
@@ -258,6 +277,20 @@ class _TextOnly:
 def build_quiz(*questions: Question, name: str = "questions") -> QuizView:
     """Build the widgets of a quiz without displaying them (see :class:`QuizView`)."""
     return QuizView(questions, name=name)
+
+
+def questions_for(notebook: str) -> tuple:
+    """The knowledge check of ``notebook`` (e.g. "02-deploy-aks"), kept in :mod:`labkit.quiz_bank`."""
+    from labkit.quiz_bank import BANK
+
+    if notebook not in BANK:
+        raise KeyError(f"No knowledge check for {notebook!r}: there is one for {', '.join(sorted(BANK))}.")
+    return tuple(Question(**q) for q in BANK[notebook])
+
+
+def check_yourself(notebook: str, *, widgets: Optional[bool] = None) -> None:
+    """Show the knowledge check at the end of ``notebook``; its answers are in labkit, not in the cell."""
+    quiz(*questions_for(notebook), widgets=widgets, name=f'quiz.questions_for("{notebook}")')
 
 
 def quiz(*questions: Question, widgets: Optional[bool] = None, name: str = "questions") -> None:

@@ -92,8 +92,10 @@ def test_widgets_carry_css_classes_and_start_unanswered():
     view = build_quiz(RUNTIME, TIER)
     assert "labkit-quiz" in view.box._dom_classes
     assert len(view.radios) == len(view.buttons) == len(view.feedback) == 2
-    for row in view.box.children:
+    *rows, score = view.box.children
+    for row in rows:
         assert "labkit-quiz-question" in row._dom_classes
+    assert "labkit-quiz-score" in score._dom_classes
     for radio, button, feedback in zip(view.radios, view.buttons, view.feedback):
         assert radio.value is None
         assert "labkit-quiz-choices" in radio._dom_classes
@@ -177,3 +179,67 @@ def test_importing_quiz_does_not_import_widgets():
     code = "import sys, labkit.quiz; print('ipywidgets' in sys.modules, 'IPython' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
     assert out.split() == ["False", "False"]
+
+
+# -- the knowledge checks of the notebooks (issue 10) ------------------------------------------------------------
+def test_each_choice_can_carry_its_own_explanation():
+    q = Question("Pods stay Pending on a node at 5 % CPU. Why?", ["they use too much", "their requests fill it"],
+                 answer=1, explain="Requests are reservations.", why=["Use is low.", "Right."])
+    assert q.check("a") == "⛔ Not quite: Use is low. Requests are reservations."
+    assert q.check(1) == "✅ Right: Right. Requests are reservations."
+    with pytest.raises(ValueError, match="one non-empty explanation per choice"):
+        Question("p", ["a", "b"], answer=0, explain="e", why=["only one"])
+
+
+def test_the_score_counts_the_questions_answered_right():
+    pytest.importorskip("ipywidgets")
+    view = build_quiz(RUNTIME, TIER)
+    assert "Score: 0 of 2 right" in view.score.value
+    view.radios[0].value = 1
+    view.buttons[0].click()
+    view.radios[1].value = 0
+    view.buttons[1].click()
+    assert "Score: 1 of 2 right" in view.score.value
+    view.radios[0].value = 0  # changing an answer and checking again counts the new answer
+    view.buttons[0].click()
+    assert "Score: 0 of 2 right" in view.score.value and "labkit-quiz-score" in view.score._dom_classes
+
+
+SECTIONS = ["01-architecture", "02-deploy-aks", "03-publish-acr", "04-run-aci", "05-run-on-aks"]
+
+
+@pytest.mark.parametrize("notebook", SECTIONS)
+def test_every_section_ends_with_a_knowledge_check_whose_answers_are_not_in_the_notebook(notebook):
+    import nbformat
+
+    from labkit import quiz as quizzes
+    from labkit.paths import notebooks
+
+    questions = quizzes.questions_for(notebook)
+    assert 3 <= len(questions) <= 7 and all(q.why for q in questions)
+    cells = nbformat.read(notebooks() / f"{notebook}.ipynb", as_version=4).cells
+    code = [c.source for c in cells if c.cell_type == "code"]
+    assert f'quiz.check_yourself("{notebook}")' in "\n".join(code)
+    everything = "\n".join(c.source for c in cells)
+    for q in questions:  # neither the question's data nor its explanations are in the notebook's cells
+        assert q.explain not in everything and q.prompt not in everything
+    assert "answer=" not in "\n".join(code)
+
+
+def test_01_asks_about_the_parts_learners_mix_up():
+    from labkit import quiz as quizzes
+
+    prompts = " ".join(q.prompt + " ".join(q.choices) for q in quizzes.questions_for("01-architecture"))
+    for topic in ("kubelet", "kube-scheduler", "kube-proxy", "network plugin", "diagnostic setting", "MC_"):
+        assert topic in prompts, topic
+
+
+@pytest.mark.parametrize("notebook", ["00-setup"] + SECTIONS)
+def test_every_notebook_opens_with_outcomes_and_ends_with_a_summary(notebook):
+    import nbformat
+
+    from labkit.paths import notebooks
+
+    text = "\n".join(c.source for c in nbformat.read(notebooks() / f"{notebook}.ipynb", as_version=4).cells
+                     if c.cell_type == "markdown")
+    assert "After this notebook you can" in text and "## Summary" in text
