@@ -154,7 +154,30 @@ def test_a_failed_container_group_shows_its_cause_from_the_group_events(tmp_path
     assert slept == [5, 5]  # labkit's wait between two reads of the group, live and in record mode; none in replay
 
 
-# -- the other calls, as Azure answered them -------------------------------------------------------------------
+@pytest.mark.unit
+def test_upgrade_profile_without_pools_shows_the_control_plane(tmp_path, capsys, slept):
+    _, out, _ = roundtrip(aks.show_upgrades, ["aks/upgrade_profile_pools_null"], tmp_path, capsys)
+    assert "Control plane  1.22.6 → 1.23.3 (preview)" in out
+    assert "Node pools     not listed in this profile" in out and "az aks nodepool get-upgrades" in out
+
+
+# -- the other calls, as Azure answered them
+@pytest.mark.unit
+def test_start_cluster_returns_at_once_while_azure_creates(tmp_path, capsys, slept, monkeypatch):
+    monkeypatch.setattr(aks, "pick_version", lambda lab: "1.22.6")
+    _, out, server = roundtrip(aks.start_cluster, ["aks/cluster_not_found", "resources/group_create",
+                                                   "aks/create_started"], tmp_path, capsys)
+    assert "✅ Creation of aks-student-k7q2 started" in out and "provisioning state Creating" in out
+    assert not [uri for _, uri in server.requests if "/operations/" in uri] and slept == []
+
+
+@pytest.mark.unit
+def test_create_cluster_joins_a_create_already_running(tmp_path, capsys, slept):
+    cluster, out, _ = roundtrip(aks.create_cluster, ["aks/get_creating_then_ready"], tmp_path, capsys)
+    assert "joining the operation already running" in out
+    assert "✅ Cluster aks-student-k7q2 is ready — you waited only for what was left of its creation" in out
+    assert "aks-student-k7q2-cb43cc45.hcp.eastus.azmk8s.io" in out
+    assert slept == [15, 15]  # labkit's wait between two reads, live and in record mode; none in replay -------------------------------------------------------------------
 @pytest.mark.unit
 def test_registry_create_waits_for_its_operation_and_shows_the_registry(tmp_path, capsys, slept, monkeypatch):
     monkeypatch.setattr(acr, "_find", lambda lab, name: None)
