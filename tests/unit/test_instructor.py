@@ -1,0 +1,309 @@
+"""The instructor's tools: preflight, class provision / deprovision / status (labkit/instructor).
+
+Replay: the CLI against recordings/instructor-* (a recorded class of three learners). Live and record: the
+SDK's own requests against the loopback ARM stand-in serving real-traffic corpus cases, then the written
+recording replayed with the stand-in gone (tests/unit/test_corpus.py's harness). And the whole workbook's
+recorded calls, checked to stay inside the learner's resource group.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+import labkit
+from labkit import cli, costs
+from labkit.config import LabConfig
+from labkit.errors import LabError
+from labkit.instructor import preflight, provision, roster, status
+from tests.unit.test_corpus import arm, make_lab, roundtrip, slept  # noqa: F401  (the stand-in's fixtures)
+
+ROOT = Path(__file__).resolve().parents[2]
+RECORDINGS = ROOT / "recordings"
+CLASS = "aks-2026-11"
+
+
+def run_cli(capsys, *argv) -> tuple[int, str]:
+    code = cli.main(list(argv))
+    return code, capsys.readouterr().out
+
+
+# -- preflight ------------------------------------------------------------------------------------------
+@pytest.mark.unit
+def test_preflight_for_30_learners_finds_the_quota_short_and_says_what_to_request(capsys):
+    code, out = run_cli(capsys, "preflight", "--learners", "30", "--region", "eastus")
+    assert code == 1
+    # 30 learners × 3 nodes at peak × 2 vCPUs = 180; the recorded region has 9 of 100 regional vCPUs used
+    assert "⛔ vCPU quota 'Total Regional vCPUs' in eastus" in out and "91 free of 100 (9 used); the class needs 180" in out
+    assert "--resource-name cores" in out and "--limit-object value=189" in out
+    assert "--resource-name standardDSv5Family" in out and "--limit-object value=180" in out
+    assert "✅ Node size Standard_D2s_v5 in eastus" in out and "✅ Microsoft.ContainerInstance registered" in out
+    # eastus2 has room; westus3 restricts the size, swedencentral has no Container Instances
+    assert "The class fits in: eastus2." in out and "move the class to eastus2" in out
+
+
+@pytest.mark.unit
+def test_preflight_passes_when_the_class_fits_and_prices_the_session(capsys):
+    code, out = run_cli(capsys, "preflight", "--learners", "10", "--region", "eastus", "--hours", "2")
+    assert code == 0 and "⛔" not in out and "✅ Ready." in out
+    each = sum(usd for *_, usd in costs.lab_estimate("Standard_D2s_v5", 2.0))
+    assert f"≈ ${10 * each:.2f} for 10 learners" in out
+
+
+@pytest.mark.unit
+def test_a_size_restricted_for_the_subscription_shows_the_reason_and_a_size_that_passes(capsys):
+    lab = labkit.open_lab("instructor-preflight")
+    lab.config = dataclasses.replace(lab.config, vm_size="Standard_D2as_v5")
+    checks, fit = preflight.preflight(lab, 10)
+    size = next(c for c in checks if c.name.startswith("Node size"))
+    assert not size.ok
+    assert size.found == "Standard_D2as_v5 is restricted for this subscription in eastus (NotAvailableForSubscription)"
+    assert size.fix == "use --vm-size Standard_D2s_v5"
+    assert fit == ["eastus2"]
+
+
+@pytest.mark.unit
+def test_vcpus_needed_count_every_peak_node():
+    assert preflight.NODES_PER_LEARNER == 3
+    assert preflight.vcpus_needed(30, "Standard_D2s_v5") == 180
+    assert preflight.vcpus_needed(1, "Standard_D4s_v5") == 12
+
+
+# -- provision / deprovision ----------------------------------------------------------------------------------
+@pytest.mark.unit
+def test_provision_is_a_dry_run_without_yes(capsys, tmp_path):
+    out_dir = tmp_path / "class"
+    code, out = run_cli(capsys, "class", "provision", "--roster", "any.csv", "--class", CLASS, "--region", "eastus",
+                        "--out", str(out_dir))
+    assert "rg-aks26s01-a1b2         would create (dry run)" in out and "Dry run: nothing was created" in out
+    assert not out_dir.exists()
+    assert code == 1  # the third learner's group exists and is another class's: refused
+
+
+@pytest.mark.unit
+def test_provision_creates_tagged_groups_gives_contributor_and_writes_what_each_lab_loads(capsys, tmp_path,
+                                                                                          monkeypatch):
+    out_dir = tmp_path / "class"
+    code, out = run_cli(capsys, "class", "provision", "--roster", "any.csv", "--class", CLASS, "--region", "eastus",
+                        "--out", str(out_dir), "--yes")
+    assert "aks26s01     rg-aks26s01-a1b2         created · Contributor on the group" in out
+    assert "aks26s03     rg-aks26s03-e5f6         refused · exists, not tagged for this class: left alone" in out
+    assert code == 1
+    settings = out_dir / "aks26s01" / "learner.json"
+    assert not (out_dir / "aks26s03").exists()
+    if os.name == "posix":
+        assert settings.stat().st_mode & 0o777 == 0o600
+    # the learner's lab, loading that file, names exactly the group it was given
+    monkeypatch.setenv("LABKIT_HOME", str(settings.parent))
+    config = LabConfig.resolve(notebook="02-deploy-aks", mode="live")
+    assert (config.resource_group, config.region, config.prefix) == ("rg-aks26s01-a1b2", "eastus", "aks26s01")
+    listed = json.loads((out_dir / "class.json").read_text(encoding="utf-8"))
+    assert [s["suffix"] for s in listed["learners"]] == ["a1b2", "c3d4", "e5f6"]
+
+
+@pytest.mark.unit
+def test_a_second_run_keeps_each_learners_suffix(tmp_path):
+    (tmp_path / provision.CLASS_FILE).write_text(json.dumps({"class": CLASS, "learners": [
+        {"prefix": "ana", "suffix": "q1w2"}]}), encoding="utf-8")
+    lab = labkit.open_lab("instructor-provision")
+    taken = provision.seats(lab, [roster.Learner("ana", "00000000-0000-0000-0000-000000000201")], days=1,
+                            known=provision.known_suffixes(tmp_path))
+    assert taken[0].config.resource_group == "rg-ana-q1w2"
+
+
+@pytest.mark.unit
+def test_a_sign_in_name_is_looked_up_and_an_object_id_is_used_as_it_is(monkeypatch):
+    asked = []
+    monkeypatch.setattr(provision, "graph_user_id", lambda lab, upn: asked.append(upn) or "00000000-0000-0000-0000-000000000299")
+    lab = labkit.open_lab("instructor-provision")
+    learners = [roster.Learner("aks26s01", "ana@school.example", "a1b2"),
+                roster.Learner("aks26s02", "00000000-0000-0000-0000-000000000202", "c3d4")]
+    taken = provision.provision(lab, learners, CLASS)
+    assert asked == ["ana@school.example"]
+    assert [s.principal for s in taken] == ["00000000-0000-0000-0000-000000000299", "00000000-0000-0000-0000-000000000202"]
+
+
+@pytest.mark.unit
+def test_deprovision_selects_only_this_class_and_deletes_only_with_yes(capsys):
+    code, out = run_cli(capsys, "class", "deprovision", "--class", CLASS)
+    assert code == 0 and "2 resource group(s) tagged course=aks-workbook and class=aks-2026-11" in out
+    assert "rg-aks26s03-e5f6" not in out and "MC_" not in out and "Dry run: nothing was deleted" in out
+    code, out = run_cli(capsys, "class", "deprovision", "--class", CLASS, "--yes")
+    assert code == 0 and out.count(" deleted\n") == 2 and "rg-aks26s03-e5f6" not in out
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("tags, name, ok", [
+    ({"course": "aks-workbook", "class": CLASS, "lab": "rg-a-b1c2"}, "rg-a-b1c2", True),
+    ({"course": "aks-workbook", "class": CLASS, "lab": "RG-A-B1C2"}, "rg-a-b1c2", True),  # Azure ignores case
+    ({"course": "aks-workbook", "class": "aks-2026-10", "lab": "rg-a-b1c2"}, "rg-a-b1c2", False),
+    ({"course": "aks-workbook", "class": CLASS}, "rg-a-b1c2", False),
+    ({"course": "aks-workbook", "class": CLASS, "lab": "rg-other-b1c2"}, "rg-a-b1c2", False),
+    ({"class": CLASS, "lab": "rg-a-b1c2"}, "rg-a-b1c2", False),
+])
+def test_only_groups_tagged_for_the_class_may_be_changed(tags, name, ok):
+    assert provision.tagged_for(tags, name, CLASS) is ok
+
+
+@pytest.mark.unit
+def test_a_class_name_is_checked():
+    with pytest.raises(LabError):
+        provision.check_class("two words")
+
+
+# -- roster -----------------------------------------------------------------------------------------------
+@pytest.mark.unit
+def test_roster_reads_header_comments_and_optional_suffix(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("prefix,user\n# seat 1\naks26s01, ana@school.example\n\naks26s02,"
+                    "00000000-0000-0000-0000-000000000202,c3d4\n", encoding="utf-8")
+    assert roster.read_roster(path) == [roster.Learner("aks26s01", "ana@school.example"),
+                                        roster.Learner("aks26s02", "00000000-0000-0000-0000-000000000202", "c3d4")]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("text, said", [
+    ("Aks,ana@school.example\n", "Roster line 1"),
+    ("ana,ana@school.example\nana,bo@school.example\n", "listed twice"),
+    ("ana,somebody\n", "neither an Entra ID object id nor a sign-in name"),
+    ("ana\n", "1 columns"),
+    ("prefix,user\n", "lists no learner"),
+])
+def test_roster_refuses_what_azure_would_refuse_naming_the_line(tmp_path, text, said):
+    path = tmp_path / "roster.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LabError) as err:
+        roster.read_roster(path)
+    assert said in err.value.problem
+
+
+# -- status -------------------------------------------------------------------------------------------------
+@pytest.mark.unit
+def test_class_status_shows_each_lab_and_the_forgotten_one_stands_out(capsys, tmp_path):
+    page = tmp_path / "class.html"
+    code, out = run_cli(capsys, "class", "status", "--class", CLASS, "--html", str(page))
+    assert code == 1  # one lab is forgotten
+    rows = [line for line in out.splitlines() if "rg-aks26s0" in line]
+    assert len(rows) == 2 and rows[0].startswith("  aks26s01") and rows[1].startswith("⚠ aks26s02")
+    assert "aks-aks26s01-a1b2: running, 2 nodes" in rows[0] and "1 Service public IP" in rows[0]
+    # cluster 09:05→15:00 with 2 × D2s_v5 (+ OS disks, egress), registry one day, the Service's IP since 13:41
+    cluster = (2 * (costs.NODE_PER_HOUR["Standard_D2s_v5"] + costs.OS_DISK_PER_MONTH["P10"] / costs.HOURS_PER_MONTH)
+               + costs.STANDARD_LB_PER_HOUR + costs.PUBLIC_IP_PER_HOUR) * (5 + 55 / 60)
+    expected = cluster + costs.ACR_BASIC_PER_DAY + costs.PUBLIC_IP_PER_HOUR * (1 + 19 / 60)
+    assert f"${expected:.2f}" in rows[0]
+    assert "aks-aks26s02-c3d4: stopped" in rows[1] and "past expiry (2026-11-28)" in rows[1]
+    assert "aci-aks26s02-c3d4 running, no change for 70 h" in rows[1]  # the newest change: 27th, 16:30
+    html = page.read_text(encoding="utf-8")
+    assert html.count("<tr class='forgotten'>") == 1 and html.count("<tr class='ok'>") == 1
+    assert re.search(r"<tr class='forgotten'><td>aks26s02</td>", html)
+
+
+@pytest.mark.unit
+def test_status_of_the_whole_course_includes_every_class(capsys):
+    code, out = run_cli(capsys, "class", "status")
+    assert "3 lab(s), 1 forgotten" in out and "rg-aks26s03-e5f6" in out
+
+
+@pytest.mark.unit
+def test_html_page_escapes_what_azure_sent():
+    row = status.LabStatus("rg-<b>", "<script>x</script>", "2026-11-30", forgotten=["past expiry"])
+    page = status.html_page([row], "Class <x>")
+    assert "<script>" not in page and "&lt;script&gt;" in page and "<tr class='forgotten'>" in page
+
+
+# -- live and record paths against real captured traffic ------------------------------------------------------
+def _region_step(lab):
+    with lab.step("region"):
+        facts = preflight.read_region(lab, "eastus")
+        checks = preflight.region_checks(lab, facts, "Standard_D2s_v5", 30)
+    print(preflight.table(checks))
+    return checks
+
+
+@pytest.mark.unit
+def test_region_checks_against_real_usages_and_sku_listing(tmp_path, capsys, slept):
+    checks, out, server = roundtrip(_region_step, ["compute/usages_list", "compute/skus_region"], tmp_path, capsys)
+    assert server.unused == []
+    assert "⛔ Node size Standard_D2s_v5 in eastus" in out and "Standard_D2s_v5 is not offered in eastus" in out
+    cores = next(c for c in checks if "Total Regional vCPUs" in c.name)
+    assert not cores.ok and cores.found == "91 free of 100 (9 used); the class needs 180"
+
+
+def _provision_step(lab):
+    learner = roster.Learner("student", "00000000-0000-0000-0000-000000000201", "k7q2")
+    taken = provision.provision(lab, [learner], CLASS, yes=True)
+    print(f"{taken[0].config.resource_group}: {taken[0].group} · {taken[0].role}")
+    return taken
+
+
+@pytest.mark.unit
+def test_provision_against_real_traffic_creates_the_group_and_the_role(tmp_path, capsys, slept, monkeypatch):
+    monkeypatch.setattr(provision, "role_assignment_name", lambda: "00000000-0000-0000-0000-000000000101")
+    taken, out, server = roundtrip(_provision_step, ["resources/group_gone", "resources/group_create",
+                                                     "authorization/role_assignment_create"], tmp_path, capsys)
+    assert server.unused == [] and "rg-student-k7q2: created · Contributor on the group" in out
+    recorded = json.loads((tmp_path / "recordings" / "corpus" / "groups.json").read_text(encoding="utf-8"))
+    put = next(e for e in recorded["Entries"] if e["RequestMethod"] == "PUT")
+    assert put["RequestBody"]["tags"]["class"] == CLASS and put["RequestBody"]["tags"]["lab"] == "rg-student-k7q2"
+    role = json.loads((tmp_path / "recordings" / "corpus" / "roles.json").read_text(encoding="utf-8"))["Entries"][0]
+    assert "/providers/Microsoft.Authorization/roleDefinitions/" in role["RequestBody"]["properties"]["roleDefinitionId"]
+    assert role["RequestBody"]["properties"]["principalId"] == "00000000-0000-0000-0000-000000000201"
+    assert urlsplit(role["RequestUri"]).path.lower().startswith(
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-student-k7q2/")
+
+
+@pytest.mark.unit
+def test_the_role_is_contributor_on_the_group_and_an_existing_one_counts_as_done(monkeypatch):
+    from azure.core.exceptions import ResourceExistsError
+
+    asked = []
+
+    class Roles:
+        def create(self, scope, name, parameters):
+            asked.append((scope, parameters))
+            raise ResourceExistsError("RoleAssignmentExists")
+
+    monkeypatch.setattr(provision, "authorization", lambda lab: type("C", (), {"role_assignments": Roles()})())
+    lab = labkit.open_lab("instructor-provision")
+    taken = provision.provision(lab, [roster.Learner("aks26s01", "00000000-0000-0000-0000-000000000201", "a1b2")],
+                                CLASS, yes=True)
+    assert taken[0].role == "Contributor on the group (already)"
+    scope, parameters = asked[0]
+    assert scope == "subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-aks26s01-a1b2"
+    assert parameters.role_definition_id == ("/subscriptions/00000000-0000-0000-0000-000000000000/providers/"
+                                             "Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c")
+    assert (parameters.principal_id, parameters.principal_type) == ("00000000-0000-0000-0000-000000000201", "User")
+
+
+# -- a provisioned learner's workbook stays inside their group ----------------------------------------------------
+GROUP = re.compile(r"/subscriptions/[^/]+/resourcegroups/(rg-student-k7q2|mc_rg-student-k7q2_[^/]+)(/|$)")
+READ_ACTIONS = ("/checknameavailability", "/listcredentials", "/listclusterusercredential")
+# Writes a provisioned learner's notebooks must leave to the instructor (see the module's report): registering a
+# provider is a subscription write, and re-writing the group itself would drop its class tag.
+LEFT_TO_THE_INSTRUCTOR = {("00-setup/register_providers", "POST", "/providers/microsoft.containerinstance/register")}
+
+
+def _recorded_calls():
+    for path in sorted(RECORDINGS.glob("[0-9][0-9]-*/*.json")):
+        step = f"{path.parent.name}/{path.stem}"
+        for e in json.loads(path.read_text(encoding="utf-8")).get("Entries", []):
+            yield step, e["RequestMethod"], urlsplit(e["RequestUri"]).path.lower()
+
+
+@pytest.mark.unit
+def test_the_workbooks_calls_stay_inside_the_learners_group_apart_from_reads():
+    calls = list(_recorded_calls())
+    assert len(calls) > 50
+    outside = {(step, method, path.split("/subscriptions/00000000-0000-0000-0000-000000000000")[-1])
+               for step, method, path in calls
+               if not GROUP.match(path) and method not in ("GET", "HEAD") and not path.endswith(READ_ACTIONS)}
+    assert outside == LEFT_TO_THE_INSTRUCTOR
+    node_group = [path for _, _, path in calls if "/resourcegroups/mc_" in path]
+    inside = [path for _, method, path in calls if method not in ("GET", "HEAD") and GROUP.match(path)]
+    assert inside and all(GROUP.match(p) for p in node_group)
