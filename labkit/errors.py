@@ -72,6 +72,8 @@ def explain(err: Exception, *, doing: str) -> Exception:
 
     Unknown errors come back unchanged, so nothing is hidden from the learner.
     """
+    if (passing := transient_error(err, doing=doing)) is not None:
+        return passing
     code = getattr(getattr(err, "error", None), "code", None) or ""
     hint = AZURE_HINTS.get(code)
     if hint is None and "VM size" in str(err) and "not allowed" in str(err):
@@ -82,6 +84,49 @@ def explain(err: Exception, *, doing: str) -> Exception:
         return err
     message = getattr(getattr(err, "error", None), "message", None) or str(err)
     return LabError(f"{doing} failed: {code}: {message}", hint)
+
+
+TRANSIENT_STATUS = {408, 500, 502, 503, 504}  # Azure's passing trouble: the same request may work a minute later
+CAPACITY_CODES = {"AllocationFailed", "ZonalAllocationFailed", "OverconstrainedAllocationRequest",
+                  "OverconstrainedZonalAllocationRequest"}  # no room in the region: retrying soon rarely helps
+RUN_AGAIN = "run the cell again (a minute later if it fails the same way)."
+
+
+def transient_error(err: Exception, *, doing: str) -> LabError | None:
+    """A LabError when Azure did not answer (no connection, no answer, 5xx, throttled), else None.
+
+    These are nobody's mistake: the fix is to run the cell again. A 503 that names a capacity code
+    is not one of them (the region is full): it keeps its own hint.
+    """
+    from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
+
+    from labkit import network
+
+    if isinstance(err, ServiceRequestError):
+        return LabError(f"{doing}: Azure did not answer ({network.why(err)}).",
+                        "check the network connection (and the proxy, if you use one: HTTPS_PROXY), then " + RUN_AGAIN)
+    if isinstance(err, ServiceResponseError):
+        return LabError(f"{doing}: Azure did not answer ({network.why(err)}).", RUN_AGAIN)
+    status = getattr(err, "status_code", None)
+    if not isinstance(err, HttpResponseError) or status is None:
+        return None
+    if status == 429:
+        asked = _retry_after(err)
+        return LabError(f"{doing}: Azure is throttling requests (429 Too Many Requests)"
+                        + (f" and asks us to wait {asked} s." if asked else "."),
+                        f"wait {asked or 60} s, then run the cell again.")
+    code = getattr(getattr(err, "error", None), "code", None) or ""
+    message = getattr(getattr(err, "error", None), "message", None) or ""
+    capacity = code in CAPACITY_CODES or "capacity" in message.lower() or "not available in the location" in message
+    if status in TRANSIENT_STATUS and not capacity:
+        return LabError(f"{doing}: Azure did not answer ({status} {err.reason or ''}".rstrip() + ").", RUN_AGAIN)
+    return None
+
+
+def _retry_after(err) -> str:
+    """The Retry-After Azure sent with an error answer, as whole seconds ('' if none or a date)."""
+    value = getattr(getattr(err, "response", None), "headers", {}).get("Retry-After", "")
+    return value if value.isdigit() else ""
 
 
 def _polled(err: Exception) -> bool:

@@ -89,9 +89,9 @@ class Lab:
                       "says how it was made)")
 
     def _client(self, cls, **kwargs):
-        from labkit.recording.transport import make_transport
+        from labkit.recording.transport import client_options
 
-        return cls(self.credential, self.subscription_id, transport=make_transport(self.recorder),
+        return cls(self.credential, self.subscription_id, **client_options(self.recorder),
                    **{"polling_interval": POLL_SECONDS, **kwargs})
 
     @cached_property

@@ -26,7 +26,7 @@ def plain(value) -> str:
 @contextlib.contextmanager
 def shown(doing: str):
     """Show a failure inside as ⛔ with its fix; known Azure errors become LabErrors (errors.AZURE_HINTS)."""
-    from azure.core.exceptions import HttpResponseError
+    from azure.core.exceptions import AzureError
 
     from labkit.errors import LabError, explain
 
@@ -37,7 +37,7 @@ def shown(doing: str):
             status(False, err.problem, err.fix)
             err.shown = True  # the kernel's handler (labkit.kernel) then does not show it again
         raise
-    except HttpResponseError as err:
+    except AzureError as err:  # answers with an error, and no answer at all (errors.transient_error)
         friendly = explain(err, doing=doing)
         if friendly is err:
             raise
@@ -88,6 +88,11 @@ def status(ok: bool, message: str, next_step: str = "") -> None:
     _display(StatusLine(ok, message, next_step))
 
 
+def waiting(message: str) -> None:
+    """A ⏳ line: labkit waits on Azure and says why (throttled, no answer, retrying)."""
+    _display(WaitLine(message))
+
+
 class StatusLine:
     def __init__(self, ok: bool, message: str, next_step: str = ""):
         self.text = f"{'✅' if ok else '⛔'} {message}" + (f"\n   Next: {next_step}" if next_step else "")
@@ -97,6 +102,11 @@ class StatusLine:
 
     def _repr_html_(self):
         return "<pre class='labkit-status'>" + html.escape(self.text) + "</pre>"
+
+
+class WaitLine(StatusLine):
+    def __init__(self, message: str):
+        self.text = f"⏳ {message}"
 
 
 class Progress:
@@ -173,7 +183,7 @@ def track(start, *, title: str, az: str = "", done: str, next_step: str = "", do
 
     Returns the poller's result. Azure errors become LabErrors with a hint (see errors.py).
     """
-    from azure.core.exceptions import HttpResponseError
+    from azure.core.exceptions import AzureError
 
     from labkit.errors import explain
 
@@ -184,7 +194,7 @@ def track(start, *, title: str, az: str = "", done: str, next_step: str = "", do
             progress.update(poller.status())
             poller.wait(2)
         result = poller.result()
-    except HttpResponseError as err:
+    except AzureError as err:
         friendly = explain(err, doing=doing or title)
         progress.finish(False, getattr(friendly, "problem", str(err)), getattr(friendly, "fix", ""))
         friendly.shown = True

@@ -3,7 +3,8 @@
 Replay mounts a ``requests`` adapter that answers from the step recording (no socket is opened)
 and a transport whose ``sleep`` does nothing, so long-running operations and 429 retries finish at
 once while ``Retry-After`` stays as Azure sent it. Record wraps the real adapter and writes each
-exchange, scrubbed. Live is the SDK's own transport.
+exchange, scrubbed. Live is the SDK's own transport. In every mode the transport has labkit's
+timeouts and the client labkit's retry policy (see :mod:`labkit.network`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from requests.adapters import BaseAdapter, HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3 import HTTPResponse
 
+from labkit import network
 from labkit.recording.recorder import Recorder
 
 
@@ -102,8 +104,13 @@ def make_transport(recorder: Recorder) -> RequestsTransport:
     if recorder.mode == "replay":
         session.mount("https://", ReplayAdapter(recorder))
         session.mount("http://", ReplayAdapter(recorder))
-        return ReplayTransport(session=session, use_env_settings=False)
+        return ReplayTransport(session=session, use_env_settings=False, **network.transport_options())
     if recorder.mode == "record":
         session.mount("https://", RecordingAdapter(recorder))
         session.mount("http://", RecordingAdapter(recorder))
-    return RequestsTransport(session=session)
+    return RequestsTransport(session=session, **network.transport_options())
+
+
+def client_options(recorder: Recorder) -> dict:
+    """What every SDK client is built with: the mode's transport and labkit's retry policy."""
+    return {"transport": make_transport(recorder), "retry_policy": network.retry_policy()}
