@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import time
 
-from labkit import azcli, costs, ui
+from labkit import costs, ui
 from labkit.errors import LabError
 from labkit.lab import DONE_STATES
 
@@ -30,7 +30,7 @@ def az_create(config) -> str:
             f"--image {config.app_image} --os-type Linux --cpu {CPU:g} --memory {MEMORY_GB:g} --ports {PORT} "
             f"--ip-address Public --dns-name-label {config.dns_label} --registry-login-server {config.login_server} "
             f"--registry-username {config.registry_name} --registry-password <admin password> "
-            f"--restart-policy Always {azcli.tags(config)}")
+            f"--restart-policy Always")  # the CLI has no --tags here: the group's resource group carries them
 
 
 def spec(config, username: str, password: str):

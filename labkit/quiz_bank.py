@@ -174,7 +174,8 @@ BANK = {
         dict(prompt="A production AKS cluster must pull from your private registry without any password stored "
                     "in the cluster. What do you set up?",
              choices=["The registry's admin user in an image pull secret",
-                      "The AcrPull role for the cluster's kubelet identity (az aks update --attach-acr)",
+                      "The AcrPull role for the cluster's kubelet identity (az aks update --resource-group <group> "
+                      "--name <cluster> --attach-acr <registry>)",
                       "Anonymous pull on the registry", "A copy of the registry in each region"], answer=1,
              why=["That stores a password in the cluster, the thing to avoid (it is what this lab does, for "
                   "learners without Owner rights).",
