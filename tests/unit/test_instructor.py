@@ -307,3 +307,99 @@ def test_the_workbooks_calls_stay_inside_the_learners_group_apart_from_reads():
     node_group = [path for _, _, path in calls if "/resourcegroups/mc_" in path]
     inside = [path for _, method, path in calls if method not in ("GET", "HEAD") and GROUP.match(path)]
     assert inside and all(GROUP.match(p) for p in node_group)
+
+
+# -- the class JupyterHub's values ------------------------------------------------------------------------------
+HUB = ROOT / "deploy" / "jupyterhub"
+CHART_VERSION = "4.4.0"
+
+
+def _obj(**properties) -> dict:
+    """An object of the chart's schema: only the named keys (the chart sets additionalProperties: false)."""
+    return {"type": "object", "additionalProperties": False, "properties": properties}
+
+
+BOOL, INT, TEXT, NUM = {"type": "boolean"}, {"type": "integer"}, {"type": "string"}, {"type": ["number", "string"]}
+# The part of the chart's values.schema.yaml (jupyterhub/zero-to-jupyterhub-k8s, jupyterhub/values.schema.yaml at
+# commit 02dd73df01bdbb6d602fed21b0be12565ab38080) that config.yaml uses, transcribed key by key with the chart's
+# types; objects refuse keys the chart does not know, as the chart's schema does. Not the whole schema.
+CHART_SCHEMA = _obj(
+    hub=_obj(config={"type": "object", "additionalProperties": True}),
+    singleuser=_obj(
+        image=_obj(name=TEXT, tag=TEXT, pullPolicy={"enum": [None, "", "IfNotPresent", "Always", "Never"]}),
+        defaultUrl=TEXT, extraEnv={"type": "object"}, startTimeout=INT,
+        profileList={"type": "array", "items": {"type": "object", "required": ["display_name"]}},
+        cpu=_obj(limit=NUM, guarantee=NUM), memory=_obj(limit=NUM, guarantee=NUM),
+        storage=_obj(type={"enum": ["dynamic", "static", "none"]}, capacity=TEXT, homeMountPath=TEXT),
+        cloudMetadata=_obj(blockWithIptables=BOOL, ip=TEXT),
+        networkPolicy=_obj(enabled=BOOL, egressAllowRules=_obj(
+            cloudMetadataServer=BOOL, dnsPortsCloudMetadataServer=BOOL, dnsPortsKubeSystemNamespace=BOOL,
+            dnsPortsPrivateIPs=BOOL, nonPrivateIPs=BOOL, privateIPs=BOOL))),
+    cull=_obj(enabled=BOOL, timeout=INT, every=INT),
+    scheduling=_obj(userScheduler=_obj(enabled=BOOL), podPriority=_obj(enabled=BOOL),
+                    userPlaceholder=_obj(enabled=BOOL, replicas=INT),
+                    userPods=_obj(nodeAffinity=_obj(matchNodePurpose={"enum": ["ignore", "prefer", "require"]}))),
+    prePuller=_obj(hook=_obj(enabled=BOOL), continuous=_obj(enabled=BOOL)),
+    proxy=_obj(service=_obj(type={"enum": ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"]}),
+               https=_obj(enabled=BOOL, hosts={"type": "array", "items": TEXT},
+                          letsencrypt=_obj(contactEmail=TEXT))),
+)
+
+
+def _hub_values() -> dict:
+    import yaml
+
+    return yaml.safe_load((HUB / "config.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.unit
+def test_hub_values_follow_the_charts_schema():
+    import jsonschema
+
+    jsonschema.validate(_hub_values(), CHART_SCHEMA)
+    broken = _hub_values()
+    broken["singleuser"]["networkPolicy"]["egressAllowRules"]["metadata"] = False  # a key the chart does not know
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, CHART_SCHEMA)
+
+
+@pytest.mark.unit
+def test_hub_servers_start_in_the_home_folder_on_the_learners_volume():
+    values = _hub_values()
+    home = values["singleuser"]["storage"]["homeMountPath"]
+    spawner = values["hub"]["config"]["KubeSpawner"]
+    assert values["singleuser"]["storage"]["type"] == "dynamic"
+    assert spawner["working_dir"] == home and spawner["notebook_dir"] == home
+    # nbgitpuller clones into the server's folder: the link's folder is then inside the volume
+    readme = (HUB / "README.md").read_text(encoding="utf-8")
+    assert "urlpath=lab/tree/aks-workbook/notebooks/00-setup.ipynb" in readme
+
+
+@pytest.mark.unit
+def test_hub_keeps_the_nodes_managed_identity_out_of_reach_and_shares_no_credential():
+    single = _hub_values()["singleuser"]
+    assert single["cloudMetadata"] == {"blockWithIptables": True, "ip": "169.254.169.254"}
+    rules = single["networkPolicy"]["egressAllowRules"]
+    assert single["networkPolicy"]["enabled"] is True
+    assert rules["cloudMetadataServer"] is False and rules["dnsPortsCloudMetadataServer"] is False
+    assert rules["nonPrivateIPs"] is True  # Entra ID's device-code sign-in and Azure Resource Manager
+    live = [p for p in single["profileList"] if p.get("kubespawner_override", {}).get("environment")]
+    assert [p["kubespawner_override"]["environment"] for p in live] == [{"LABKIT_MODE": "live"}]
+    def keys(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield str(key)
+                yield from keys(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from keys(item)
+
+    shared = [k for k in keys(_hub_values()) if re.search(r"secret|password|^AZURE_", k, re.IGNORECASE)]
+    assert shared == []
+
+
+@pytest.mark.unit
+def test_hub_chart_version_is_pinned_in_the_values_and_the_install_command():
+    assert f"version {CHART_VERSION}" in (HUB / "config.yaml").read_text(encoding="utf-8")
+    readme = (HUB / "README.md").read_text(encoding="utf-8")
+    assert f"--version {CHART_VERSION} \\" in readme and "<chart-version>" not in readme
