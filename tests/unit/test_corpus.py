@@ -163,10 +163,11 @@ def test_upgrade_profile_without_pools_shows_the_control_plane(tmp_path, capsys,
 
 # -- the other calls, as Azure answered them
 @pytest.mark.unit
-def test_start_cluster_returns_at_once_while_azure_creates(tmp_path, capsys, slept, monkeypatch):
+@pytest.mark.parametrize("not_found", ["aks/cluster_not_found", "aks/get_after_delete"])  # ARM's 404, and AKS's own
+def test_start_cluster_returns_at_once_while_azure_creates(tmp_path, capsys, slept, monkeypatch, not_found):
     monkeypatch.setattr(aks, "pick_version", lambda lab: "1.22.6")
-    _, out, server = roundtrip(aks.start_cluster, ["aks/cluster_not_found", "resources/group_create",
-                                                   "aks/create_started"], tmp_path, capsys)
+    _, out, server = roundtrip(aks.start_cluster, [not_found, "resources/group_create", "aks/create_started"],
+                               tmp_path, capsys)
     assert "✅ Creation of aks-student-k7q2 started" in out and "provisioning state Creating" in out
     assert not [uri for _, uri in server.requests if "/operations/" in uri] and slept == []
 
@@ -224,6 +225,13 @@ def test_container_group_shown_with_and_without_a_public_address(tmp_path, capsy
 
 
 @pytest.mark.unit
+def test_cluster_delete_polls_at_a_lab_interval(tmp_path, capsys, slept):
+    _, out, server = run(aks.delete_cluster, ["aks/delete_lro"], tmp_path, capsys)
+    assert "✅ Cluster aks-student-k7q2 deleted" in out and server.unused == []
+    assert slept == [POLL_SECONDS]  # the recording's client waited 30 s at each of its twenty polls
+
+
+@pytest.mark.unit
 def test_ready_cluster_is_reused(tmp_path, capsys, slept):
     cluster, out, _ = roundtrip(aks.create_cluster, ["aks/get"], tmp_path, capsys)
     assert "already exists and is ready: reusing it" in out and "1 × Standard_DS2_v2" in out
@@ -260,10 +268,12 @@ def _in_step(lab, find):
 CASES = all_cases()
 REAL = learn(CASES.values())
 # Shipped recordings still typed out by hand (issue 9, "recordings as data") that real traffic contradicts:
-# an ACR operation poll without the Azure-AsyncOperation header ACR repeats on it, api-versions the pinned SDK
-# never sends (provider registration at 2016-02-01; ACR Tasks' scheduleRun, which the SDK no longer has).
+# an ACR operation poll without the Azure-AsyncOperation header ACR repeats on it, an AKS delete answered with
+# Location alone (AKS sends Azure-AsyncOperation too), api-versions the pinned SDK never sends (provider
+# registration at 2016-02-01; ACR Tasks' scheduleRun, which the SDK no longer has).
 # Strict: once one is re-recorded or fixed, the test passes and the name must leave this list.
-HAND_BUILT = {"03-publish-acr/create_registry", "errors-acr/tasks_not_allowed", "errors-aks/missing_registration"}
+HAND_BUILT = {"02-deploy-aks/delete_cluster", "03-publish-acr/create_registry", "errors-acr/tasks_not_allowed",
+              "errors-aks/missing_registration"}
 
 
 # Kinds the leak finder reports that a corpus case may hold: e-mail addresses (what Azure sends in systemData;
