@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import time
 
-from labkit import costs, ui
+from labkit import azcli, costs, ui
 from labkit.errors import LabError
 from labkit.lab import DONE_STATES
 
@@ -88,8 +88,13 @@ def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
     with lab.step("create_container_group"):
         creds = ui.azure(f"Reading the admin credentials of {c.registry_name}",
                        lambda: lab.acr.registries.list_credentials(rg, c.registry_name))
+        sent = spec(c, creds.username, creds.passwords[0].value)
+        azcli.show_sdk_call("lab.aci.container_groups.begin_create_or_update(resource_group, name, spec)", sent, spec,
+                            "https://learn.microsoft.com/python/api/azure-mgmt-containerinstance/"
+                            "azure.mgmt.containerinstance.operations.containergroupsoperations",
+                            secrets=[creds.passwords[0].value])
         group = ui.azure(f"Creating container group {name}", lambda: lab.aci.container_groups.begin_create_or_update(
-            rg, name, spec(c, creds.username, creds.passwords[0].value), polling=False).result())
+            rg, name, sent, polling=False).result())
         seen = set()
         while True:
             for event in _events(group):

@@ -102,8 +102,11 @@ def create_registry(lab):
                 lab.resources.resource_groups.create_or_update(c.resource_group,
                                                               {"location": c.region, "tags": c.tags()})
         if found is None:
-            registry = ui.track(lambda: lab.acr.registries.begin_create(c.resource_group, c.registry_name,
-                                                                        registry_spec(c)),
+            spec = registry_spec(c)
+            azcli.show_sdk_call("lab.acr.registries.begin_create(resource_group, name, spec)", spec, registry_spec,
+                                "https://learn.microsoft.com/python/api/azure-mgmt-containerregistry/"
+                                "azure.mgmt.containerregistry.operations.registriesoperations")
+            registry = ui.track(lambda: lab.acr.registries.begin_create(c.resource_group, c.registry_name, spec),
                                 title=f"Create container registry {c.registry_name} (about a minute live)",
                                 az=az_create(c), done=f"Registry {c.registry_name} created",
                                 doing=f"Creating registry {c.registry_name}")

@@ -16,6 +16,8 @@ from labkit.lab import DONE_STATES
 SYSTEM_POOL = "nodepool1"
 USER_POOL = "userpool"
 JOIN_TIMEOUT = 30 * 60
+SDK_REFERENCE = ("https://learn.microsoft.com/python/api/azure-mgmt-containerservice/"
+                 "azure.mgmt.containerservice.operations.managedclustersoperations")
 
 # What each kube-system component does (the ones an AKS cluster runs; others are shown without a role).
 COMPONENTS = {
@@ -110,6 +112,8 @@ def start_cluster(lab) -> None:
         _ensure_group(lab)
         version = pick_version(lab)
         spec = cluster_spec(lab.config, version)
+        azcli.show_sdk_call("lab.aks.managed_clusters.begin_create_or_update(resource_group, name, spec)", spec,
+                            cluster_spec, SDK_REFERENCE)
         cluster = ui.azure(f"Creating cluster {name}", lambda: lab.aks.managed_clusters.begin_create_or_update(
             rg, name, spec, polling=False).result())
     ui.status(True, f"Creation of {name} started ({az_create(lab.config, version)} --no-wait): "
@@ -158,6 +162,8 @@ def _create(lab):
     _ensure_group(lab)
     version = pick_version(lab)
     spec = cluster_spec(lab.config, version)
+    azcli.show_sdk_call("lab.aks.managed_clusters.begin_create_or_update(resource_group, name, spec)", spec,
+                        cluster_spec, SDK_REFERENCE)
     return ui.track(lambda: lab.aks.managed_clusters.begin_create_or_update(rg, name, spec),
                     title=f"Create AKS cluster {name} (5–10 minutes live)", az=az_create(lab.config, version),
                     done=f"Cluster {name} created", doing=f"Creating cluster {name}")
