@@ -179,6 +179,9 @@ def build_notebook() -> None:
     write(nb, "upgrade_profile", [entry("GET", f"{CLUSTER}/upgradeProfiles/default?api-version={API}", 200, profile)],
           examples=ex("ManagedClustersGetUpgradeProfile.json"), note=EXAMPLE_NOTE)
     write(nb, "still_running", [get_cluster()], examples=ex("ManagedClustersGet.json"), note=EXAMPLE_NOTE)
+    # 05-run-on-aks starts a cluster stopped in 02 before it deploys; in the recorded lab it was running.
+    write("05-run-on-aks", "create_cluster", [get_cluster()], examples=ex("ManagedClustersGet.json"),
+          note=EXAMPLE_NOTE + " The cluster as notebook 05's first cell finds it: running, so it is reused.")
     write(nb, "stop_cluster", lro_202("POST", f"{CLUSTER}/stop"), examples=ex("ManagedClustersStop.json"),
           note=EXAMPLE_NOTE)
     write(nb, "delete_cluster", lro_202("DELETE", CLUSTER), examples=ex("ManagedClustersDelete.json"),
