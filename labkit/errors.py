@@ -31,11 +31,11 @@ AZURE_HINTS = {
     "(or `az provider register --namespace Microsoft.ContainerService`) and wait until it says Registered.",
     "NoRegisteredProviderFound": "Register the resource provider in 00-setup, then run this cell again.",
     "ErrCode_InsufficientVCPUQuota": "Your subscription has too few vCPUs in this region: use one small node "
-    "(Standard_B2s), another VM family or region, or request more quota in the portal (Quotas → Compute).",
+    "(Standard_D2s_v5, 2 vCPUs), another VM family or region, or request more quota (portal: Quotas → Compute).",
     "QuotaExceeded": "A quota is used up (often 'Total Regional Cores'): use one small node, another region, "
     "or request more quota in the portal (Quotas → Compute).",
     "SkuNotAvailable": "That VM size is not offered to you in this region: pick another size "
-    "(e.g. Standard_B2s or Standard_D2s_v3) or another region.",
+    "(e.g. Standard_D2as_v5 or Standard_D2s_v3; AKS refuses B-series sizes for a system pool) or another region.",
     "RequestDisallowedByAzure": "Your subscription may only use some regions (student subscriptions do): "
     "set `region` in the parameters cell to an allowed one.",
     "RequestDisallowedByPolicy": "A policy on your subscription refuses this request (often the region): "
