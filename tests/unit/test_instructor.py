@@ -403,3 +403,17 @@ def test_hub_chart_version_is_pinned_in_the_values_and_the_install_command():
     assert f"version {CHART_VERSION}" in (HUB / "config.yaml").read_text(encoding="utf-8")
     readme = (HUB / "README.md").read_text(encoding="utf-8")
     assert f"--version {CHART_VERSION} \\" in readme and "<chart-version>" not in readme
+
+
+@pytest.mark.unit
+def test_the_guides_instructor_commands_parse_and_come_in_the_classs_order():
+    import shlex
+
+    text = (ROOT / "docs" / "instructor.md").read_text(encoding="utf-8")
+    commands = [m.group(1).strip() for m in re.finditer(r"(labkit (?:preflight|class [a-z]+) --[^`#\n]*)", text)]
+    assert len(commands) >= 8
+    for command in commands:
+        cli._parser().parse_args(shlex.split(command)[1:])  # SystemExit (a failure) if the guide drifted
+    order = [text.index(heading) for heading in ("### 1. Preflight", "### 3. Provision", "### 4. Smoke-test",
+                                                 "### Class status", "## After class: sweep")]
+    assert order == sorted(order)
