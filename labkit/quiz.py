@@ -42,13 +42,15 @@ import html
 import string
 from typing import Any, Optional, Sequence, Union
 
-__all__ = ["Question", "QuizView", "build_quiz", "check_yourself", "questions_for", "quiz", "quiz_text"]
+__all__ = ["Question", "QuizView", "build_quiz", "check_yourself", "questions_for", "quiz", "quiz_html", "quiz_text"]
 
 RIGHT = "✅ Right: "
 WRONG = "⛔ Not quite: "
 PICK_FIRST = "Pick an answer first, then press Check."
+RUN_TO_ANSWER = "Run this cell to answer: each question gets its choices and a Check button (JupyterLab, VS Code)."
 
 _LETTERS = string.ascii_lowercase
+_WRAP = "white-space:normal;word-break:normal;overflow-wrap:break-word"  # feedback wraps at spaces, beside Check
 Choice = Union[int, str, None]
 
 
@@ -179,14 +181,23 @@ def quiz_text(*questions: Question, name: str = "questions") -> str:
     used in the hint on how to check an answer without buttons.
     """
     questions = _checked(questions)
-    noun = "question" if len(questions) == 1 else "questions"
-    parts = [f"Self-check: {len(questions)} {noun}"]
+    parts = [f"{_heading(questions)} {RUN_TO_ANSWER}", f'(Or check one in code, e.g. {name}[0].check("b").)']
     parts += [q.to_text(n) for n, q in enumerate(questions, 1)]
-    parts.append(
-        "(Answers: run this cell in JupyterLab or VS Code for Check buttons, "
-        f'or check one in code, e.g. {name}[0].check("b").)'
-    )
     return "\n\n".join(parts)
+
+
+def _heading(questions: Sequence[Question]) -> str:
+    return f"Self-check: {len(questions)} {'question' if len(questions) == 1 else 'questions'}."
+
+
+def quiz_html(*questions: Question) -> str:
+    """The HTML form where no widget can be drawn (a stored notebook, GitHub, an HTML export): the questions,
+    no answers, and the one thing to do."""
+    questions = _checked(questions)
+    items = "".join(f"<li><b>{html.escape(q.prompt)}</b><ol type='a'>"
+                    + "".join(f"<li>{html.escape(c)}</li>" for c in q.choices) + "</ol></li>" for q in questions)
+    return (f"<div class='labkit-quiz-text'><p><b>{html.escape(_heading(questions))}</b> "
+            f"▶ {html.escape(RUN_TO_ANSWER)}</p><ol>{items}</ol></div>")
 
 
 class QuizView:
@@ -204,6 +215,7 @@ class QuizView:
 
         self.questions = _checked(questions)
         self.text = quiz_text(*self.questions, name=name)
+        self.html = quiz_html(*self.questions)
         self.radios: list = []
         self.buttons: list = []
         self.feedback: list = []
@@ -216,12 +228,14 @@ class QuizView:
                 layout=w.Layout(width="auto"),
             )
             radio.add_class("labkit-quiz-choices")
-            button = w.Button(description="Check", tooltip=f"Check your answer to question {number}")
+            button = w.Button(description="Check", tooltip=f"Check your answer to question {number}",
+                              layout=w.Layout(flex="0 0 auto", width="auto", min_width="7em"))
             button.add_class("labkit-quiz-check")
-            feedback = w.HTML("")
+            feedback = w.HTML("", layout=w.Layout(flex="1 1 auto", width="auto", min_width="0"))
             feedback.add_class("labkit-quiz-feedback")
             button.on_click(self._make_handler(q, radio, feedback, number - 1))
-            row = w.VBox([prompt, radio, w.HBox([button, feedback])])
+            radio.observe(self._make_clearer(feedback), names="value")
+            row = w.VBox([prompt, radio, w.HBox([button, feedback], layout=w.Layout(align_items="flex-start"))])
             row.add_class("labkit-quiz-question")
             rows.append(row)
             self.radios.append(radio)
@@ -245,9 +259,18 @@ class QuizView:
             feedback.remove_class("labkit-quiz-wrong")
             if radio.value is not None:
                 feedback.add_class("labkit-quiz-right" if question.is_right(radio.value) else "labkit-quiz-wrong")
-            feedback.value = f"<span>{html.escape(message)}</span>"
+            feedback.value = f"<div style='{_WRAP}'>{html.escape(message)}</div>"
 
         return on_check
+
+    @staticmethod
+    def _make_clearer(feedback: Any):
+        def on_change(_change: Any = None) -> None:  # a new choice: the old verdict no longer applies
+            feedback.value = ""
+            feedback.remove_class("labkit-quiz-right")
+            feedback.remove_class("labkit-quiz-wrong")
+
+        return on_change
 
     def __repr__(self) -> str:
         return self.text
@@ -258,6 +281,7 @@ class QuizView:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
         data = dict(self.box._repr_mimebundle_(**kwargs) or {})
         data["text/plain"] = self.text
+        data["text/html"] = self.html  # where the widget is not drawn (stored outputs, GitHub, HTML export)
         return data
 
 

@@ -36,7 +36,9 @@ class Text:
     """A block of text with an HTML form (a note, a header)."""
 
     def __init__(self, text: str, markup: str = ""):
-        self.text, self.markup = text, markup or f"<pre class='labkit-status'>{html.escape(text)}</pre>"
+        from labkit.ui import status_html
+
+        self.text, self.markup = text, markup or status_html(text)
 
     def __repr__(self):
         return self.text
@@ -51,9 +53,11 @@ def note(text: str) -> None:
 
 
 def header(title: str, commands: list[str]) -> Text:
+    from labkit.ui import WRAP
+
     lines = [f"⏳ {title}"] + [f"   $ {c}" for c in commands]
-    return Text("\n".join(lines), "<div class='labkit-progress'><b>⏳ " + html.escape(title) + "</b>"
-                + "".join(f"<br><code>$ {html.escape(c)}</code>" for c in commands) + "</div>")
+    return Text("\n".join(lines), f"<div class='labkit-progress' style='{WRAP}'><b>⏳ " + html.escape(title) + "</b>"
+                + "".join(f"<br><code style='{WRAP}'>$ {html.escape(c)}</code>" for c in commands) + "</div>")
 
 
 class Live:
@@ -91,10 +95,12 @@ class Log:
         return "\n".join([f"{self.title} ({len(self.lines)} lines{tail}):"] + lines)
 
     def _repr_html_(self):
+        from labkit.ui import WRAP
+
         # column-reverse keeps the box scrolled to its last line without any script
         return (f"<details open><summary>{html.escape(self.title)} ({len(self.lines)} lines)</summary>"
                 "<div style='display:flex;flex-direction:column-reverse;max-height:14em;overflow:auto'>"
-                f"<pre style='margin:0'>{html.escape(chr(10).join(self.lines))}</pre></div></details>")
+                f"<pre style='margin:0;{WRAP}'>{html.escape(chr(10).join(self.lines))}</pre></div></details>")
 
 
 class Layers:
@@ -123,5 +129,5 @@ class Layers:
             rows.append(f"<tr><td><code>{html.escape(name)}</code></td><td>{html.escape(layer['status'])}</td>"
                         f"<td><progress value='{value}' max='{total}'></progress></td>"
                         f"<td>{html.escape(size(layer['total']))}</td></tr>")
-        return (f"<table class='labkit-table'><caption style='text-align:left'><b>{html.escape(self.title)}</b>"
-                f"</caption>{''.join(rows)}</table>")
+        return (f"<div class='labkit-table'><div class='labkit-table-title'><b>{html.escape(self.title)}</b></div>"
+                f"<table>{''.join(rows)}</table></div>")

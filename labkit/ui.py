@@ -61,6 +61,39 @@ def seconds(value: float) -> str:
     return f"{int(value // 60)} min {int(value % 60):02d} s"
 
 
+# How labkit's HTML text wraps: at spaces only (JupyterLab's output <pre> breaks anywhere, "--nam e"); a token
+# longer than the whole line still breaks rather than run out of the output. No fixed widths anywhere.
+WRAP = "white-space:pre-wrap;word-break:normal;overflow-wrap:break-word"
+# Each mark's colour, so the line reads without an emoji font too (the mark would be an empty box).
+MARKS = {"✅": "#107c10", "⛔": "#c50f1f", "⏳": "#8a6100", "ℹ️": "#0063b1"}
+
+
+def code_html(text: str) -> str:
+    """Text with `backticks` as HTML: the quoted parts as <code>, the rest as words (no raw backticks shown)."""
+    parts = str(text).split("`")
+    if len(parts) < 3:
+        return f"<code style='{WRAP}'>{html.escape(str(text))}</code>"
+    return "".join(f"<code>{html.escape(p)}</code>" if i % 2 else html.escape(p) for i, p in enumerate(parts))
+
+
+def status_html(text: str, css_class: str = "labkit-status") -> str:
+    """A status text (first character a mark) as HTML: wrapped at spaces, the mark's colour as a bar beside it."""
+    mark = next((m for m in MARKS if text.startswith(m)), "")
+    colour = MARKS.get(mark, "#605e5c")
+    body = (f"<span style='color:{colour};font-weight:600'>{html.escape(mark)}</span>{html.escape(text[len(mark):])}"
+            if mark else html.escape(text))
+    return (f"<pre class='{css_class}' style='{WRAP};border-left:4px solid {colour};padding:0.1em 0 0.1em 0.6em;"
+            f"margin:0.15em 0'>{body}</pre>")
+
+
+def table_html(rows, title: str = "", css_class: str = "labkit-table") -> str:
+    """Rows of (label, value) as an HTML table, the title above it (a <caption> would be squeezed to its width)."""
+    body = "".join(f"<tr><th style='text-align:left;vertical-align:top;{WRAP}'>{html.escape(k)}</th>"
+                   f"<td style='text-align:left;{WRAP}'>{code_html(v)}</td></tr>" for k, v in rows)
+    heading = f"<div class='labkit-table-title' style='{WRAP}'><b>{html.escape(title)}</b></div>" if title else ""
+    return f"<div class='{css_class}'>{heading}<table>{body}</table></div>"
+
+
 class Table:
     """Rows of (label, value) shown as an HTML table, or aligned text."""
 
@@ -73,10 +106,7 @@ class Table:
         return "\n".join(lines + [f"  {k.ljust(width)}  {v}" for k, v in self.rows])
 
     def _repr_html_(self):
-        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td style='text-align:left'><code>{html.escape(v)}</code></td></tr>"
-                       for k, v in self.rows)
-        caption = f"<caption style='text-align:left'><b>{html.escape(self.title)}</b></caption>" if self.title else ""
-        return f"<table class='labkit-table'>{caption}{body}</table>"
+        return table_html(self.rows, self.title)
 
 
 def show(rows, title: str = "") -> None:
@@ -101,7 +131,7 @@ class StatusLine:
         return self.text
 
     def _repr_html_(self):
-        return "<pre class='labkit-status'>" + html.escape(self.text) + "</pre>"
+        return status_html(self.text)
 
 
 class WaitLine(StatusLine):
@@ -125,8 +155,8 @@ class Progress:
                                    layout=w.Layout(width="40%"))
         self.label = w.HTML()
         self.box = _progress_box_class()(self, children=[
-            w.HTML(f"<b>⏳ {html.escape(title)}</b>"),
-            w.HTML(f"<code>{html.escape(az)}</code>" if az else ""),
+            w.HTML(f"<div style='{WRAP}'><b><span style='color:{MARKS['⏳']}'>⏳</span> {html.escape(title)}</b></div>"),
+            w.HTML(f"<code style='{WRAP}'>{html.escape(az)}</code>" if az else ""),
             w.HBox([self.bar, self.label])])
         self.box.add_class("labkit-progress")
         self._render()

@@ -243,3 +243,31 @@ def test_every_notebook_opens_with_outcomes_and_ends_with_a_summary(notebook):
     text = "\n".join(c.source for c in nbformat.read(notebooks() / f"{notebook}.ipynb", as_version=4).cells
                      if c.cell_type == "markdown")
     assert "After this notebook you can" in text and "## Summary" in text
+
+
+def test_a_new_choice_clears_the_old_feedback():
+    view = build_quiz(RUNTIME, TIER)
+    radio, button, feedback = view.radios[0], view.buttons[0], view.feedback[0]
+    radio.value = 0
+    button.click()
+    assert "Not quite" in feedback.value and "labkit-quiz-wrong" in feedback._dom_classes
+    radio.value = 1  # the verdict on answer a) must not stand beside answer b)
+    assert feedback.value == ""
+    assert "labkit-quiz-wrong" not in feedback._dom_classes and "labkit-quiz-right" not in feedback._dom_classes
+
+
+def test_the_check_button_keeps_its_size_beside_long_feedback():
+    view = build_quiz(RUNTIME)
+    button, feedback = view.buttons[0], view.feedback[0]
+    assert button.layout.flex == "0 0 auto" and button.layout.min_width
+    assert feedback.layout.flex == "1 1 auto"
+
+
+def test_where_no_widget_is_drawn_the_quiz_says_to_run_the_cell_and_gives_no_answer():
+    bundle = build_quiz(RUNTIME, TIER)._repr_mimebundle_()
+    text, page = bundle["text/plain"], bundle["text/html"]
+    assert text.splitlines()[0].startswith("Self-check: 2 questions. Run this cell to answer")  # first, not last
+    assert "Run this cell to answer" in page.split("<ol>")[0]
+    assert "<li>containerd</li>" in page
+    for form in (text, page):
+        assert RUNTIME.explain not in form and TIER.explain not in form and "✅" not in form
