@@ -98,6 +98,8 @@ def transient_error(err: Exception, *, doing: str) -> LabError | None:
     These are nobody's mistake: the fix is to run the cell again. A 503 that names a capacity code
     is not one of them (the region is full): it keeps its own hint.
     """
+    from http import HTTPStatus
+
     from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
 
     from labkit import network
@@ -119,7 +121,7 @@ def transient_error(err: Exception, *, doing: str) -> LabError | None:
     message = getattr(getattr(err, "error", None), "message", None) or ""
     capacity = code in CAPACITY_CODES or "capacity" in message.lower() or "not available in the location" in message
     if status in TRANSIENT_STATUS and not capacity:
-        return LabError(f"{doing}: Azure did not answer ({status} {err.reason or ''}".rstrip() + ").", RUN_AGAIN)
+        return LabError(f"{doing}: Azure did not answer ({status} {HTTPStatus(status).phrase}).", RUN_AGAIN)
     return None
 
 

@@ -49,15 +49,15 @@ def sign_in_options() -> dict:
 
 def why(err: BaseException | None) -> str:
     """What went wrong on the wire, in a few words ('no answer within 30 s', 'the connection was reset')."""
-    text = _chain_text(err).lower()
+    text = error_text(err).lower()
     read = re.search(r"read timeout=([\d.]+)", text)
     connect = re.search(r"connect(?:ion)? timeout=([\d.]+)", text)
     if isinstance(err, ServiceResponseTimeoutError) or "read timed out" in text:
         return f"no answer within {_secs(float(read.group(1))) if read else f'{READ_TIMEOUT} s'}"
     if isinstance(err, ServiceRequestTimeoutError) or ("timed out" in text and "proxy" not in text):
         return f"no connection within {_secs(float(connect.group(1))) if connect else f'{CONNECT_TIMEOUT} s'}"
-    for words, said in ((("proxy",), "the proxy did not let the request through"),
-                        (("refused",), "the connection was refused"),
+    for words, said in ((("refused",), "the connection was refused"),
+                        (("proxy",), "the proxy did not let the request through"),
                         (("reset", "aborted", "remotedisconnected", "connection broken"), "the connection was reset"),
                         (("name or service", "nodename", "getaddrinfo", "name resolution", "resolve"),
                          "the server name could not be resolved (DNS)"),
@@ -67,7 +67,7 @@ def why(err: BaseException | None) -> str:
     return type(err).__name__
 
 
-def _chain_text(err: BaseException) -> str:
+def error_text(err: BaseException) -> str:
     """Every message along the error's cause chain, for :func:`why` to read."""
     parts, seen = [], set()
     while err is not None and id(err) not in seen:
