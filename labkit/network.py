@@ -100,6 +100,8 @@ class LabRetryPolicy(RetryPolicy):
     def sleep(self, settings, transport, response=None) -> None:
         """Say why and how long we wait, then wait (the replay transport's sleep returns at once)."""
         next_try = f"({len(settings['history']) + 1}/{self.total_retries + 1})"
+        if getattr(transport, "replaying", False):
+            next_try += " — replay: the recorded lab waited, you do not"
         if response is not None:
             status, asked = response.http_response.status_code, self.get_retry_after(response)
             if asked:

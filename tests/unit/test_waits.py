@@ -197,3 +197,24 @@ def test_refused_connection_names_the_network(tmp_path, slept, capsys):
     out = capsys.readouterr().out
     assert "the connection was refused" in err.value.problem and "network" in err.value.fix
     assert out.count("⏳ Azure did not answer: the connection was refused") == 2
+
+
+@pytest.mark.unit
+def test_replay_says_the_recorded_wait_but_never_sleeps(tmp_path, monkeypatch, capsys):
+    uri = (f"https://management.azure.com/subscriptions/{SUBSCRIPTION}/resourcegroups/rg-student-k7q2"
+           "?api-version=2025-04-01")
+    entry = {"RequestUri": uri, "RequestMethod": "GET", "RequestHeaders": {}, "RequestBody": None}
+    (tmp_path / "nb").mkdir()
+    (tmp_path / "nb" / "read.json").write_text(json.dumps({"Entries": [
+        {**entry, "StatusCode": 429, "ResponseHeaders": {"Retry-After": "30"}, "ResponseBody": None},
+        {**entry, "StatusCode": 200, "ResponseHeaders": {"Content-Type": "application/json"}, "ResponseBody": GROUP},
+    ]}), encoding="utf-8")
+    slept = []
+    monkeypatch.setattr("time.sleep", slept.append)
+    recorder = Recorder("replay", "nb", root=tmp_path)
+    lab = Lab("nb", None, recorder, ReplayCredential(), SUBSCRIPTION)
+    with lab.step("read"):
+        assert ui.azure("Reading", lambda: lab.resources.resource_groups.get("rg-student-k7q2")).name == GROUP["name"]
+    assert slept == []
+    assert "Azure asks us to wait 30 s (429 throttled); then trying again (2/3) — replay: the recorded lab waited, " \
+           "you do not." in capsys.readouterr().out
