@@ -118,8 +118,8 @@ def test_already_in_use_at_create_is_explained(tmp_path):
     lab = scenario_lab(tmp_path, create_registry="already_in_use")
     with pytest.raises(LabError) as caught:
         acr.create_registry(lab)
-    assert "AlreadyInUse" in caught.value.problem and "acrstudentk7q2.azurecr.io" in caught.value.problem
-    assert caught.value.fix == AZURE_HINTS["AlreadyInUse"]
+    assert "RegistryNameAlreadyInUse" in caught.value.problem and "acrstudentk7q2" in caught.value.problem
+    assert caught.value.fix == AZURE_HINTS["RegistryNameAlreadyInUse"]
 
 
 def test_without_a_docker_engine_the_app_name_gets_the_imported_sample(tmp_path, capsys):

@@ -8,56 +8,71 @@ failed cluster, and Azure's refusals. Kubernetes answers are raw API objects (to
 
 from __future__ import annotations
 
-from labkit.recording.scrub import SYNTHETIC_KUBECONFIG, TENANT
+import base64
 
-from tools.handbuilt import ARM, SUB, entry, error, lro_put
+from tools.handbuilt import ARM, DROP, SUB, TENANT, azure_headers, derive, entry, error, real, signed, system_data
 from tools.handbuilt import kubernetes, write
 
 API = "2026-08-01"  # what azure-mgmt-containerservice 41.8.0 sends
+OPERATIONS_API = "2016-03-30"  # AKS's operation API (the corpus's operation URLs carry it)
 RG_API = "2025-04-01"  # azure-mgmt-resource 26.0.0
 REGION, RG, NAME = "eastus", "rg-student-k7q2", "aks-student-k7q2"
 CLUSTER = f"{SUB}/resourceGroups/{RG}/providers/Microsoft.ContainerService/managedClusters/{NAME}"
 GROUP = f"{SUB}/resourcegroups/{RG}"
 NODE_RG = f"MC_{RG}_{NAME}_{REGION}"
+FQDN = f"{NAME}-x8d3f1ab.hcp.{REGION}.azmk8s.io"
 MINOR, PATCH = "1.36", "1.36.6"  # the default minor on 2026-11-29 (N-1), its latest patch
-TAGS = {"course": "aks-workbook", "owner": "student", "created": "2026-11-29", "expires": "2026-11-30"}
+TAGS = {"course": "aks-workbook", "owner": "student", "created": "2026-11-29", "expires": "2026-11-30", "lab": RG}
+CREATED_AT = "2026-11-29T10:00:04.4173311Z"
+# The kubeconfig a labkit recording holds in place of the real one: no certificate, key or token (the shape
+# labkit's scrubber writes, typed out here).
+SYNTHETIC_KUBECONFIG = """apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    server: https://{server}:443
+  name: {name}
+contexts:
+- context:
+    cluster: {name}
+    user: clusterUser_{name}
+  name: {name}
+current-context: {name}
+users:
+- name: clusterUser_{name}
+  user:
+    token: REDACTED
+"""
+NOT_IN_CORPUS = ("Not in the corpus, typed from the Azure REST API reference (api-version 2025-10-01 examples) in "
+                 "the shape of the corpus's AKS answers: ")
 
-SPECS = ("Azure/azure-rest-api-specs specification/containerservice/resource-manager/Microsoft.ContainerService/"
-         "aks/stable/2025-10-01/examples/")
-EXAMPLE_NOTE = ("Built by hand: nothing in this project can reach Azure. Shapes follow the named Azure REST API "
-                "reference examples of api-version 2025-10-01 (the newest example set), sent here with 2026-08-01, "
-                "the api-version the pinned azure-mgmt-containerservice 41.8.0 sends. Names and ids are the "
-                "recorded lab's; versions and node details are illustrative.")
 
-def ex(*names: str) -> list[str]:
-    return [SPECS + n for n in names]
-
-
-# -- ARM bodies ----------------------------------------------------------------------------------------------
-def pool_profile(name="nodepool1", mode="System", state="Succeeded", power="Running") -> dict:
-    return {"name": name, "count": 1, "vmSize": "Standard_D2s_v5", "osDiskSizeGB": 128, "osDiskType": "Managed",
-            "kubeletDiskType": "OS", "maxPods": 250, "type": "VirtualMachineScaleSets", "provisioningState": state,
-            "powerState": {"code": power}, "orchestratorVersion": MINOR, "currentOrchestratorVersion": PATCH,
-            "mode": mode, "osType": "Linux", "osSKU": "Ubuntu",
-            "nodeImageVersion": "AKSUbuntu-2404gen2containerd-202611.10.0", "enableFIPS": False}
+# -- ARM bodies, from the corpus's AKS answers ------------------------------------------------------------------
+def pool_changes(prefix: str, state="Succeeded", power="Running") -> dict:
+    """What the recorded lab's node pool differs in from the corpus's (one Standard_D2s_v5 node, Ubuntu 24.04)."""
+    return {f"{prefix}vmSize": "Standard_D2s_v5", f"{prefix}maxPods": 250, f"{prefix}provisioningState": state,
+            f"{prefix}powerState": {"code": power}, f"{prefix}orchestratorVersion": MINOR,
+            f"{prefix}currentOrchestratorVersion": PATCH, f"{prefix}tags": TAGS,
+            f"{prefix}nodeLabels": {}, f"{prefix}nodeImageVersion": "AKSUbuntu-2404gen2containerd-202611.10.0"}
 
 
-def cluster(state="Succeeded", power="Running", *, fqdn=True) -> dict:
-    props = {"provisioningState": state, "powerState": {"code": power}, "kubernetesVersion": MINOR,
-             "currentKubernetesVersion": PATCH, "dnsPrefix": NAME,
-             "agentPoolProfiles": [pool_profile(state=state, power=power)],
-             "nodeResourceGroup": NODE_RG, "enableRBAC": True, "supportPlan": "KubernetesOfficial",
-             "networkProfile": {"networkPlugin": "azure", "networkPluginMode": "overlay", "podCidr": "10.244.0.0/16",
-                                "serviceCidr": "10.0.0.0/16", "dnsServiceIP": "10.0.0.10",
-                                "outboundType": "loadBalancer", "loadBalancerSku": "standard", "ipFamilies": ["IPv4"]},
-             "maxAgentPools": 100}
-    if fqdn:
-        props["fqdn"] = f"{NAME}-x8d3f1ab.hcp.{REGION}.azmk8s.io"
-    return {"id": CLUSTER, "name": NAME, "type": "Microsoft.ContainerService/ManagedClusters", "location": REGION,
-            "tags": TAGS, "sku": {"name": "Base", "tier": "Free"},
-            "identity": {"type": "SystemAssigned", "principalId": "00000000-0000-0000-0000-000000000101",
-                         "tenantId": TENANT},
-            "properties": props}
+def cluster(state="Succeeded", power="Running") -> dict:
+    """The cluster as Azure shows it (tests/corpus/aks/get): fqdn is set from the create's first answer on."""
+    modified = CREATED_AT if state == "Creating" else "2026-11-29T10:06:12.1179054Z"
+    return derive("aks/get", 0, {
+        "tags": TAGS, "sku": {"name": "Base", "tier": "Free"}, "systemData": system_data(CREATED_AT, modified),
+        "identity.principalId": "00000000-0000-0000-0000-000000000104", "identity.tenantId": TENANT,
+        "properties.provisioningState": state, "properties.powerState": {"code": power},
+        "properties.kubernetesVersion": MINOR, "properties.currentKubernetesVersion": PATCH,
+        "properties.fqdn": FQDN, "properties.azurePortalFQDN": FQDN.replace(".hcp.", ".portal.hcp."),
+        **pool_changes("properties.agentPoolProfiles.0.", state, power),
+        "properties.linuxProfile": DROP, "properties.servicePrincipalProfile": {"clientId": "msi"},
+        "properties.supportPlan": "KubernetesOfficial",
+        "properties.networkProfile": {"networkPlugin": "azure", "networkPluginMode": "overlay",
+                                      "podCidr": "10.244.0.0/16", "serviceCidr": "10.0.0.0/16",
+                                      "dnsServiceIP": "10.0.0.10", "outboundType": "loadBalancer",
+                                      "loadBalancerSku": "standard", "podCidrs": ["10.244.0.0/16"],
+                                      "serviceCidrs": ["10.0.0.0/16"], "ipFamilies": ["IPv4"]}})
 
 
 def create_request() -> dict:
@@ -80,174 +95,221 @@ def versions() -> dict:
         minor("1.37", {"1.37.2": ["1.37.3"], "1.37.3": []})]}
 
 
-def group(status=200) -> dict:
-    return entry("PUT", f"{GROUP}?api-version={RG_API}", status,
-                 {"id": GROUP, "name": RG, "type": "Microsoft.Resources/resourceGroups", "location": REGION,
-                  "tags": TAGS, "properties": {"provisioningState": "Succeeded"}},
-                 request={"location": REGION, "tags": TAGS})
+def group(status=201) -> dict:
+    """The lab's resource group created (tests/corpus/resources/group_create), with the lab's tags."""
+    answer = real("resources/group_create")
+    return entry("PUT", f"{GROUP}?api-version={RG_API}", status, derive("resources/group_create", 0, {"tags": TAGS}),
+                 request={"location": REGION, "tags": TAGS}, headers=azure_headers(answer["ResponseHeaders"]))
+
+
+def answer(method: str, url: str, status: int, body, like: str, index: int = 0, *, request=None,
+           headers=None) -> dict:
+    """An exchange with the headers the corpus case ``like`` has on its answer (the ones a recording keeps)."""
+    kept = {k: v for k, v in azure_headers(real(like, index)["ResponseHeaders"]).items()
+            if k in ("Content-Type",) or k.startswith("x-ms-ratelimit")}
+    return entry(method, url, status, body, request=request, headers={**kept, **(headers or {})})
 
 
 def get_cluster(state="Succeeded", power="Running") -> dict:
-    return entry("GET", f"{CLUSTER}?api-version={API}", 200, cluster(state, power))
+    return answer("GET", f"{CLUSTER}?api-version={API}", 200, cluster(state, power), "aks/get")
 
 
 def no_cluster() -> dict:
-    return error("GET", f"{CLUSTER}?api-version={API}", 404, "ResourceGroupNotFound",
-                 f"Resource group '{RG}' could not be found.")
+    found = real("aks/cluster_not_found")
+    return entry("GET", f"{CLUSTER}?api-version={API}", 404, found["ResponseBody"],
+                 headers=azure_headers(found["ResponseHeaders"]))
 
 
 def list_versions() -> dict:
-    return entry("GET", f"{SUB}/providers/Microsoft.ContainerService/locations/{REGION}/kubernetesVersions"
-                        f"?api-version={API}", 200, versions())
+    return answer("GET", f"{SUB}/providers/Microsoft.ContainerService/locations/{REGION}/kubernetesVersions"
+                         f"?api-version={API}", 200, versions(), "aks/get")
 
 
-def create_cluster_lro(*, end="Succeeded", failure=None) -> list[dict]:
-    answer = lro_put(CLUSTER, API, create_request(), cluster("Creating", fqdn=False), cluster(end), region=REGION)
-    if failure:  # the operation ends Failed: its status carries the error, and no final GET follows
-        answer[-2]["ResponseBody"] = {"name": "00000000-0000-0000-0000-0000000000a1", "status": "Failed",
-                                      "startTime": "2026-11-29T10:00:00Z", "endTime": "2026-11-29T10:09:40Z",
-                                      "error": failure}
-        answer.pop()
-    return answer
+def operation(guid: str, kind: str = "operations") -> str:
+    """An AKS operation URL as Azure hands it out: AKS's operation api-version, ARM's signature."""
+    return signed(f"{ARM}{SUB}/providers/Microsoft.ContainerService/locations/{REGION}/{kind}/{guid}"
+                  f"?api-version={OPERATIONS_API}")
+
+
+def status(index: int, guid: str, started: str, **changes) -> dict:
+    """An operation's status as AKS answers a poll (tests/corpus/aks/create_lro: 1 InProgress, 7 Succeeded)."""
+    return derive("aks/create_lro", index, {"name": guid, "startTime": started, **changes})
+
+
+def put_started(path: str, created: dict, request: dict, guid: str) -> dict:
+    """The create's first answer (tests/corpus/aks/create_lro #0): 201, Azure-AsyncOperation, no Retry-After."""
+    return answer("PUT", f"{path}?api-version={API}", 201, created, "aks/create_lro", request=request,
+                  headers={"Azure-AsyncOperation": operation(guid)})
+
+
+def lro_put(path: str, created: dict, done: dict, request: dict, *, guid: str, polls: int = 2,
+            failure: dict | None = None) -> list[dict]:
+    """A create as AKS runs it: the 201, polls of its operation (InProgress, then Succeeded), the final GET.
+    With ``failure`` the operation ends Failed, its status carrying the error, and no final GET follows."""
+    url, op = f"{path}?api-version={API}", operation(guid)
+    started = "2026-11-29T10:00:04.5033333Z"
+    answers = [put_started(path, created, request, guid)]
+    answers += [answer("GET", op, 200, status(1, guid, started), "aks/create_lro", 1) for _ in range(polls)]
+    if failure:
+        return answers + [answer("GET", op, 200, status(7, guid, started, status="Failed",
+                                                        endTime="2026-11-29T10:09:40.1733333Z", error=failure),
+                                 "aks/create_lro", 7)]
+    answers.append(answer("GET", op, 200, status(7, guid, started, endTime="2026-11-29T10:06:11.7333333Z"),
+                          "aks/create_lro", 7))
+    return answers + [answer("GET", url, 200, done, "aks/create_lro", 8)]
 
 
 def lro_202(method: str, path: str, polls: int = 1) -> list[dict]:
-    """An AKS long-running POST (stop, start) or DELETE: 202 + Location + Retry-After, then 202s until 204."""
-    location = f"{ARM}{SUB}/providers/Microsoft.ContainerService/locations/{REGION}/operationresults/" \
-               f"00000000-0000-0000-0000-000000000903?api-version={API}"
-    answer = [entry(method, f"{path}?api-version={API}", 202, None,
-                    headers={"Location": location, "Retry-After": "15"})]
-    answer += [entry("GET", location, 202, None, headers={"Location": location, "Retry-After": "15"})
-               for _ in range(polls)]
-    return answer + [entry("GET", location, 204, None)]
+    """An AKS long-running POST (stop, start) or DELETE: 202 + Location (AKS's operationresults URL, its own
+    api-version, signed; no Retry-After), then 202s until 204."""
+    location = operation("00000000-0000-0000-0000-000000000903", "operationresults")
+    answers = [entry(method, f"{path}?api-version={API}", 202, None, headers={"Location": location})]
+    answers += [entry("GET", location, 202, None, headers={"Location": location}) for _ in range(polls)]
+    return answers + [entry("GET", location, 204, None)]
 
 
 def agent_pool(name: str, mode: str, state="Succeeded") -> dict:
-    profile = pool_profile(name, mode, state)
+    """A node pool as its own resource: the corpus cluster's pool profile, with the recorded lab's values."""
+    profile = derive("aks/get", 0, {**pool_changes("properties.agentPoolProfiles.0.", state),
+                                    "properties.agentPoolProfiles.0.mode": mode})["properties"]["agentPoolProfiles"][0]
     return {"id": f"{CLUSTER}/agentPools/{name}", "name": name,
             "type": "Microsoft.ContainerService/managedClusters/agentPools",
             "properties": {k: v for k, v in profile.items() if k != "name"}}
 
 
 def kubeconfig_b64() -> str:
-    import base64
-
-    text = SYNTHETIC_KUBECONFIG.format(server=f"{NAME}-x8d3f1ab.hcp.{REGION}.azmk8s.io", name=NAME)
+    text = SYNTHETIC_KUBECONFIG.format(server=FQDN, name=NAME)
     return base64.b64encode(text.encode()).decode()
 
 
+def upgrade_profile() -> dict:
+    """The upgrade profile of the ready cluster (tests/corpus/aks/upgrade_profile_pools_null, whose pools Azure
+    lists once the cluster is created)."""
+    upgrades = [{"kubernetesVersion": "1.37.2"}, {"kubernetesVersion": "1.37.3"}]
+    return derive("aks/upgrade_profile_pools_null", 0, {
+        "properties.controlPlaneProfile": {"kubernetesVersion": PATCH, "name": "default", "osType": "Linux",
+                                           "upgrades": upgrades},
+        "properties.agentPoolProfiles": [{"kubernetesVersion": PATCH, "name": "nodepool1", "osType": "Linux",
+                                          "upgrades": upgrades}]})
+
+
 # -- the steps ------------------------------------------------------------------------------------------------------
+CREATE = ["aks/cluster_not_found", "resources/group_create", "aks/create_lro"]
+
+
 def build_notebook() -> None:
     nb = "02-deploy-aks"
+    op = "00000000-0000-0000-0000-0000000000a1"
     write("00-setup", "start_cluster",
-          [no_cluster(), group(201), list_versions(),
-           entry("PUT", f"{CLUSTER}?api-version={API}", 201, cluster("Creating", fqdn=False), request=create_request(),
-                 headers={"Azure-AsyncOperation": f"{ARM}{SUB}/providers/Microsoft.ContainerService/locations/"
-                          f"{REGION}/operations/00000000-0000-0000-0000-0000000000a1?api-version={API}",
-                          "Retry-After": "10"})],
-          examples=ex("ManagedClustersGet.json", "KubernetesVersions_List.json", "ManagedClustersCreate_Update.json")
-          + ["Azure/azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/resources/"
-             "stable/2025-04-01/examples/CreateResourceGroup.json"],
-          note=EXAMPLE_NOTE + " The create is started without waiting (no polls): notebook 02 joins it.")
-    write(nb, "kubernetes_versions", [list_versions()], examples=ex("KubernetesVersions_List.json"), note=EXAMPLE_NOTE)
+          [no_cluster(), group(), list_versions(), put_started(CLUSTER, cluster("Creating"), create_request(), op)],
+          follows=["aks/cluster_not_found", "resources/group_create", "aks/create_started", "aks/get"],
+          note=NOT_IN_CORPUS + "kubernetesVersions (KubernetesVersions_List). The create is started without "
+                               "waiting (no polls): notebook 02 joins it.")
+    write(nb, "kubernetes_versions", [list_versions()], follows=["aks/get"],
+          note=NOT_IN_CORPUS + "kubernetesVersions (KubernetesVersions_List); only its headers follow aks/get.")
     write(nb, "create_cluster", [get_cluster("Creating"), get_cluster("Creating"), get_cluster("Succeeded")],
-          examples=ex("ManagedClustersGet.json"),
-          note=EXAMPLE_NOTE + " The cluster is still Creating (started in 00-setup): notebook 02 joins it.")
-    write(nb, "kubeconfig", [entry("POST", f"{CLUSTER}/listClusterUserCredential?api-version={API}", 200,
-                                   {"kubeconfigs": [{"name": "clusterUser", "value": kubeconfig_b64()}]})],
-          examples=ex("ManagedClustersListClusterUserCredentials.json"),
-          note=EXAMPLE_NOTE + " The kubeconfig is labkit's synthetic one: no certificate, key or token.")
-    write(nb, "node_pools", [entry("GET", f"{CLUSTER}/agentPools?api-version={API}", 200,
-                                   {"value": [agent_pool("nodepool1", "System")]})],
-          examples=ex("AgentPoolsList.json"), note=EXAMPLE_NOTE)
+          follows=["aks/get_creating_then_ready", "aks/get"],
+          note="The cluster is still Creating (started in 00-setup): notebook 02 joins it.")
+    write(nb, "kubeconfig", [answer("POST", f"{CLUSTER}/listClusterUserCredential?api-version={API}", 200,
+                                    {"kubeconfigs": [{"name": "clusterUser", "value": kubeconfig_b64()}]},
+                                    "aks/get")],
+          follows=["aks/get"], note=NOT_IN_CORPUS + "listClusterUserCredential (its kubeconfig is the synthetic "
+                                                    "one a labkit recording keeps: no certificate, key or token).")
+    write(nb, "node_pools", [answer("GET", f"{CLUSTER}/agentPools?api-version={API}", 200,
+                                    {"value": [agent_pool("nodepool1", "System")]}, "aks/get")],
+          follows=["aks/get"], note=NOT_IN_CORPUS + "agentPools list; the pool is the corpus cluster's profile.")
     user = {"properties": {"count": 1, "vmSize": "Standard_D2s_v5", "osType": "Linux", "mode": "User"}}
     write(nb, "add_user_pool",
-          lro_put(f"{CLUSTER}/agentPools/userpool", API, user, agent_pool("userpool", "User", "Creating"),
-                  agent_pool("userpool", "User"), region=REGION),
-          calls=[kubernetes.nodes_call("nodepool1", "userpool")],
-          examples=ex("AgentPoolsCreate_Update.json") + kubernetes.SOURCES, note=EXAMPLE_NOTE + " " + kubernetes.NOTE)
-    write(nb, "remove_user_pool", lro_202("DELETE", f"{CLUSTER}/agentPools/userpool"),
-          examples=ex("AgentPoolsDelete.json"), note=EXAMPLE_NOTE)
-    profile = {"id": f"{CLUSTER}/upgradeProfiles/default", "name": "default",
-               "type": "Microsoft.ContainerService/managedClusters/upgradeProfiles",
-               "properties": {"controlPlaneProfile": {"kubernetesVersion": PATCH, "name": "default", "osType": "Linux",
-                                                      "upgrades": [{"kubernetesVersion": "1.37.2"},
-                                                                   {"kubernetesVersion": "1.37.3"}]},
-                              "agentPoolProfiles": [{"kubernetesVersion": PATCH, "name": "nodepool1", "osType": "Linux",
-                                                     "upgrades": [{"kubernetesVersion": "1.37.2"},
-                                                                  {"kubernetesVersion": "1.37.3"}]}]}}
-    write(nb, "upgrade_profile", [entry("GET", f"{CLUSTER}/upgradeProfiles/default?api-version={API}", 200, profile)],
-          examples=ex("ManagedClustersGetUpgradeProfile.json"), note=EXAMPLE_NOTE)
-    write(nb, "still_running", [get_cluster()], examples=ex("ManagedClustersGet.json"), note=EXAMPLE_NOTE)
-    # 05-run-on-aks starts a cluster stopped in 02 before it deploys; in the recorded lab it was running.
-    write("05-run-on-aks", "create_cluster", [get_cluster()], examples=ex("ManagedClustersGet.json"),
-          note=EXAMPLE_NOTE + " The cluster as notebook 05's first cell finds it: running, so it is reused.")
-    write(nb, "stop_cluster", lro_202("POST", f"{CLUSTER}/stop"), examples=ex("ManagedClustersStop.json"),
-          note=EXAMPLE_NOTE)
-    write(nb, "delete_cluster", lro_202("DELETE", CLUSTER), examples=ex("ManagedClustersDelete.json"),
-          note=EXAMPLE_NOTE)
+          lro_put(f"{CLUSTER}/agentPools/userpool", agent_pool("userpool", "User", "Creating"),
+                  agent_pool("userpool", "User"), user, guid="00000000-0000-0000-0000-0000000000a2"),
+          calls=[kubernetes.nodes_call("nodepool1", "userpool")], follows=["aks/create_lro", "aks/get"],
+          examples=kubernetes.SOURCES,
+          note=NOT_IN_CORPUS + "agentPools create (its operation follows the cluster create's). " + kubernetes.NOTE)
+    write(nb, "remove_user_pool", lro_202("DELETE", f"{CLUSTER}/agentPools/userpool"), follows=["aks/create_lro"],
+          note=NOT_IN_CORPUS + "agentPools delete (202 + Location, polled until 204).")
+    write(nb, "upgrade_profile", [answer("GET", f"{CLUSTER}/upgradeProfiles/default?api-version={API}", 200,
+                                         upgrade_profile(), "aks/upgrade_profile_pools_null")],
+          follows=["aks/upgrade_profile_pools_null"])
+    write(nb, "still_running", [get_cluster()], follows=["aks/get"])
+    write("05-run-on-aks", "create_cluster", [get_cluster()], follows=["aks/get"],
+          note="Notebook 05 finds the cluster of notebook 02 running.")
+    write(nb, "stop_cluster", lro_202("POST", f"{CLUSTER}/stop"), follows=["aks/create_lro"],
+          note=NOT_IN_CORPUS + "stop (202 + Location, polled until 204).")
+    write(nb, "delete_cluster", lro_202("DELETE", CLUSTER), follows=["aks/create_lro"],
+          note=NOT_IN_CORPUS + "delete (202 + Location, polled until 204).")
 
 
 def build_scenarios() -> None:
-    """One step file per scenario, for tests/unit/test_aks.py (``for_step`` names the step it replays as)."""
+    """One step file per scenario, for tests/unit/test_aks.py (the note names the step it replays as)."""
     put = f"{CLUSTER}?api-version={API}"
 
-    def scenario(name, step, entries, what, examples=("ManagedClustersCreate_Update.json",)):
-        write("errors-aks", name, entries, examples=ex(*examples),
-              note=f"{EXAMPLE_NOTE} Test scenario, replayed as step '{step}': {what}")
+    def scenario(name, step, entries, what, follows=tuple(CREATE), typed=""):
+        write("errors-aks", name, entries, follows=[*follows, "aks/get"],
+              note=f"Test scenario, replayed as step '{step}': {what}." + (f" {typed}" if typed else ""))
 
-    before_put = [no_cluster(), group(201), list_versions()]
-    scenario("create_fresh", "create_cluster", before_put + create_cluster_lro(), "no cluster yet: create it")
-    scenario("reuse_existing", "create_cluster", [get_cluster()], "the cluster exists and is ready")
+    before_put = [no_cluster(), group(), list_versions()]
+    refused = ("Not in the corpus: no recording of this refusal was found; its code and message are the ones "
+               "learners report, in the ARM error shape of the corpus's answers.")
+
+    def create(**kwargs):
+        return lro_put(CLUSTER, cluster("Creating"), cluster(), create_request(),
+                       guid="00000000-0000-0000-0000-0000000000a1", polls=2, **kwargs)
+
+    scenario("create_fresh", "create_cluster", before_put + create(), "no cluster yet: create it")
+    scenario("reuse_existing", "create_cluster", [get_cluster()], "the cluster exists and is ready",
+             follows=["aks/get"])
     scenario("stopped_cluster", "create_cluster",
              [get_cluster(power="Stopped")] + lro_202("POST", f"{CLUSTER}/start") + [get_cluster()],
-             "the cluster was stopped: start it", examples=("ManagedClustersStart.json",))
-    scenario("found_failed", "create_cluster", [get_cluster("Failed")], "an earlier create ended Failed")
-    scenario("start_existing", "start_cluster", [get_cluster("Creating")], "00-setup run again while creating")
-    scenario("create_failed", "create_cluster", before_put + create_cluster_lro(failure={
+             "the cluster was stopped: start it", follows=["aks/create_lro"],
+             typed="Not in the corpus: start (202 + Location, polled until 204).")
+    scenario("found_failed", "create_cluster", [get_cluster("Failed")], "an earlier create ended Failed",
+             follows=["aks/get"])
+    scenario("start_existing", "start_cluster", [get_cluster("Creating")], "00-setup run again while creating",
+             follows=["aks/get_creating_then_ready"])
+    scenario("create_failed", "create_cluster", before_put + create(failure={
         "code": "OutboundConnFailVMExtensionError",
         "message": "The node could not reach the endpoints AKS needs (vmssCSE exit status 50): check outbound "
-                   "rules on the subnet."}), "the create's operation ends in status Failed")
-    scenario("quota_exceeded_async", "create_cluster", before_put + create_cluster_lro(failure={
+                   "rules on the subnet."}), "the create's operation ends in status Failed", typed=refused)
+    scenario("quota_exceeded_async", "create_cluster", before_put + create(failure={
         "code": "QuotaExceeded",
         "message": f"Operation could not be completed as it results in exceeding approved Total Regional Cores "
                    f"quota. Location: {REGION}, Current Limit: 4, Current Usage: 4, Additional Required: 2."}),
-             "the node VMs exceed the regional vCPU quota during the create")
+             "the node VMs exceed the regional vCPU quota during the create", typed=refused)
     scenario("insufficient_vcpu_quota", "create_cluster", before_put + [error(
         "PUT", put, 400, "ErrCode_InsufficientVCPUQuota",
         f"Insufficient vcpu quota requested 2, remaining 0 for family standardDSv5Family for region {REGION}.",
-        request=create_request())], "AKS refuses the create for lack of vCPU quota")
+        request=create_request())], "AKS refuses the create for lack of vCPU quota", typed=refused)
     scenario("sku_not_available", "create_cluster", before_put + [error(
         "PUT", put, 400, "SkuNotAvailable",
         f"The requested VM size Standard_D2s_v5 is currently not available in location '{REGION}' for this "
-        "subscription.", request=create_request())], "the VM size is not offered")
+        "subscription.", request=create_request())], "the VM size is not offered", typed=refused)
     scenario("vm_size_not_allowed", "create_cluster", before_put + [error(
         "PUT", put, 400, "BadRequest",
         f"The VM size of Standard_D2s_v5 is not allowed in your subscription in location '{REGION}'.",
-        request=create_request())], "the VM size is not allowed for the subscription")
+        request=create_request())], "the VM size is not allowed for the subscription", typed=refused)
     scenario("region_disallowed", "create_cluster", [no_cluster(), error(
         "PUT", f"{GROUP}?api-version={RG_API}", 403, "RequestDisallowedByAzure",
         f"Resource '{RG}' was disallowed by Azure: this subscription may deploy only to a set of regions; "
         f"'{REGION}' is not one of them.", request={"location": REGION, "tags": TAGS})],
-             "a student subscription refuses the region", examples=("ManagedClustersGet.json",))
+             "a student subscription refuses the region", typed=refused)
     scenario("policy_disallowed", "create_cluster", before_put + [error(
         "PUT", put, 403, "RequestDisallowedByPolicy",
         f"Resource '{NAME}' was disallowed by policy 'Allowed locations'.", request=create_request())],
-             "an organisation's policy refuses the request")
+             "an organisation's policy refuses the request", typed=refused)
     scenario("authorization_failed", "create_cluster", [no_cluster(), error(
         "PUT", f"{GROUP}?api-version={RG_API}", 403, "AuthorizationFailed",
-        "The client 'student@example.com' with object id '00000000-0000-0000-0000-000000000102' does not have "
+        "The client 'learner@example.com' with object id '00000000-0000-0000-0000-000000000102' does not have "
         f"authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/write' over scope "
         f"'{GROUP}' or the scope is invalid.", request={"location": REGION, "tags": TAGS})],
-             "the account may not create resource groups", examples=("ManagedClustersGet.json",))
+             "the account may not create resource groups", typed=refused)
     scenario("missing_registration", "create_cluster", [error(
         "GET", put, 409, "MissingSubscriptionRegistration",
         "The subscription is not registered to use namespace 'Microsoft.ContainerService'."), error(
         "POST", f"{SUB}/providers/Microsoft.ContainerService/register?api-version=2016-02-01", 403,
-        "AuthorizationFailed", "The client 'student@example.com' does not have authorization to perform action "
+        "AuthorizationFailed", "The client 'learner@example.com' does not have authorization to perform action "
         "'Microsoft.ContainerService/register/action'.")],
-             "the resource provider is not registered, and the SDK's automatic registration is refused",
-             examples=("ManagedClustersGet.json",))
+             "the resource provider is not registered, and the SDK's automatic registration (azure-mgmt-core, "
+             "api-version 2016-02-01) is refused", follows=["aks/cluster_not_found"], typed=refused)
 
 
 def build():

@@ -11,7 +11,11 @@ halfway, and a class whose sweep meets refusals, failures and malformed tags.
 
 from __future__ import annotations
 
-from tools.handbuilt import ARM, SUB, entry, write
+import base64
+import json
+
+from tools.handbuilt import ARM, SUB, azure_headers, derive, entry, real, signed, write
+from tools.handbuilt.aks import cluster as aks_cluster
 
 RG_API = "2025-04-01"  # azure-mgmt-resource 26.0.0
 AKS_API = "2026-08-01"  # azure-mgmt-containerservice 41.8.0
@@ -20,30 +24,17 @@ CLUSTER = f"{SUB}/resourceGroups/{RG}/providers/Microsoft.ContainerService/manag
 REGISTRY_ID = f"{SUB}/resourceGroups/{RG}/providers/Microsoft.ContainerRegistry/registries/{REGISTRY}"
 TAG_FILTER = "$filter=tagName%20eq%20%27course%27%20and%20tagValue%20eq%20%27aks-workbook%27"
 
-RESOURCES = "Azure/azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/resources/" \
-            "stable/2025-04-01/examples/"
-CLI_GROUP_TEST = ("Azure/azure-cli src/azure-cli/azure/cli/command_modules/resource/tests/latest/recordings/"
-                  "test_resource_group.yaml at 14af4d454d821fe044ff64f3c64cfb430fd30f0a, interactions 0-5 (group "
-                  "delete: 202 + Location, 202 while deleting, then 200) and 10 (group list --tag: ResourceGroup "
-                  "bodies with their tags)")
-EXAMPLES = [RESOURCES + "ForceDeleteVMsInResourceGroup.json (ResourceGroups_Delete: 202 + Location, then 200)",
-            RESOURCES.replace("examples/", "resources.json") + " (ResourceGroups_List with $filter, "
-            "ResourceGroups_CheckExistence, Resources_ListByResourceGroup with $expand=createdTime: that folder holds "
-            "no example of them, so the bodies follow the ResourceGroup and GenericResourceExpanded definitions)"]
-REFUSALS = ["Azure/azure-cli issue #28931 (DELETE of a resource group answered 403 AuthorizationFailed, "
-            "x-ms-failure-cause: gateway)",
+LIST, DELETE, GONE = "resources/group_list_by_tag", "resources/group_delete", "resources/group_gone"
+FOLLOWS = [LIST, DELETE, GONE, "aks/get"]
+REFUSALS = ("Not in the corpus: the refusals' codes and messages as reported in Azure/azure-cli issue #28931 "
+            "(DELETE of a resource group answered 403 AuthorizationFailed, x-ms-failure-cause: gateway), "
             "hashicorp/terraform-provider-azurerm issue #17478 and Azure/terraform-azurerm-lz-vending issue #496 "
-            "(409 ScopeLocked: a delete under a locked resource group)",
-            "ResourceGroupNotFound (404) and InternalServerError (500): ARM's {\"error\": {\"code\", \"message\"}} "
-            "ErrorResponse of resources.json, with ARM's wording"]
-AKS_EXAMPLE = ("Azure/azure-rest-api-specs specification/containerservice/resource-manager/Microsoft.ContainerService/"
-               "aks/stable/2025-10-01/examples/ManagedClustersGet.json (sent with api-version 2026-08-01)")
-NOTE = ("Built by hand: nothing in this project can reach Azure. Shapes follow the named Azure REST API reference "
-        "examples and definitions of the api-versions the pinned SDKs send (azure-mgmt-resource 26.0.0: 2025-04-01). "
-        "The delete's Location names a readable job instead of an opaque id. Names, tags, dates and times are the "
-        "recorded lab's (illustrative). Issue 15: every group and resource carries the tag lab=<the lab's resource "
-        "group> (its identity, unique to the lab; the owner tag is shared by learners with the same prefix); a node "
-        "resource group carries its cluster's.")
+            "(409 ScopeLocked), and ARM's ResourceGroupNotFound (404) and InternalServerError (500), in the ARM "
+            "error shape of the corpus's answers.")
+NOTE = ("Names, tags, dates and times are the recorded lab's (illustrative). Not in the corpus: the resources "
+        "list with $expand=createdTime (typed from the GenericResourceExpanded definition). Issue 15: every group "
+        "and resource carries the tag lab=<the lab's resource group> (its identity, unique to the lab; the owner "
+        "tag is shared by learners with the same prefix); a node resource group carries its cluster's.")
 CLOCK_NOTE = " The clock.now calls are the times labkit read at that point of the recorded lab."
 
 
@@ -70,8 +61,15 @@ def node_group(rg: str, cluster_name: str, owner: str = "student", location: str
     return group(f"MC_{rg}_{cluster_name}_{location}", owner, cluster=cluster, location=location, lab=rg, **dates)
 
 
+def like(case: str, index: int = 0) -> dict:
+    """The headers a recording keeps of a corpus answer, without its operation URL."""
+    return {k: v for k, v in azure_headers(real(case, index)["ResponseHeaders"]).items() if k != "Location"}
+
+
 def list_groups(*groups: dict) -> dict:
-    return entry("GET", f"{SUB}/resourcegroups?api-version={RG_API}&{TAG_FILTER}", 200, {"value": list(groups)})
+    """Groups by tag (tests/corpus/resources/group_list_by_tag), the class's groups in its value."""
+    return entry("GET", f"{SUB}/resourcegroups?api-version={RG_API}&{TAG_FILTER}", 200,
+                 derive(LIST, 0, {"value": list(groups)}), headers=like(LIST))
 
 
 CLASS_OF_ONE = (group(RG), node_group(RG, CLUSTER_NAME),
@@ -92,24 +90,12 @@ LAB_RESOURCES = [resource(CLUSTER, "Microsoft.ContainerService/managedClusters",
 
 def list_resources(rg: str, items: list[dict], *, expand: bool = True) -> dict:
     query = f"api-version={RG_API}" + ("&$expand=createdTime" if expand else "")
-    return entry("GET", f"{SUB}/resourcegroups/{rg}/resources?{query}", 200, {"value": items})
-
-
-def cluster_body() -> dict:
-    """The recorded cluster as ManagedClusters_Get shows it (the fields the cost meter reads)."""
-    return {"id": CLUSTER, "name": CLUSTER_NAME, "type": "Microsoft.ContainerService/ManagedClusters",
-            "location": REGION, "tags": tags("student", "2026-11-29", "2026-11-30"),
-            "sku": {"name": "Base", "tier": "Free"},
-            "properties": {"provisioningState": "Succeeded", "powerState": {"code": "Running"},
-                           "kubernetesVersion": "1.36", "currentKubernetesVersion": "1.36.6", "dnsPrefix": CLUSTER_NAME,
-                           "nodeResourceGroup": f"MC_{RG}_{CLUSTER_NAME}_{REGION}",
-                           "agentPoolProfiles": [{"name": "nodepool1", "count": 1, "vmSize": "Standard_D2s_v5",
-                                                  "mode": "System", "osType": "Linux",
-                                                  "provisioningState": "Succeeded"}]}}
+    return entry("GET", f"{SUB}/resourcegroups/{rg}/resources?{query}", 200, {"value": items}, headers=like(LIST))
 
 
 def get_cluster() -> dict:
-    return entry("GET", f"{CLUSTER}?api-version={AKS_API}", 200, cluster_body())
+    """The recorded cluster (tests/corpus/aks/get), read by the cost meter."""
+    return entry("GET", f"{CLUSTER}?api-version={AKS_API}", 200, aks_cluster(), headers=like("aks/get"))
 
 
 def clock(stamp: str) -> dict:
@@ -138,7 +124,7 @@ LEDGER_NOTE = (" The costs.ledger call is the recorded lab's cost ledger when th
                "notebooks created and deleted, so the total is cumulative across notebooks in replay too.")
 
 
-def cost_so_far(notebook: str, stamp: str, *, groups=CLASS_OF_ONE, items=LAB_RESOURCES, extra_examples=()) -> None:
+def cost_so_far(notebook: str, stamp: str, *, groups=CLASS_OF_ONE, items=LAB_RESOURCES) -> None:
     """The cost meter's step at the end of a notebook: the lab's ledger, groups by tag, what they hold, the clock."""
     entries = [list_groups(*groups)]
     if any(g["name"] == RG for g in groups):
@@ -146,20 +132,30 @@ def cost_so_far(notebook: str, stamp: str, *, groups=CLASS_OF_ONE, items=LAB_RES
         if any(i["type"].endswith("managedClusters") for i in items):
             entries.append(get_cluster())
     ledger = {"call": "costs.ledger", "result": LEDGERS.get(notebook, {})}
-    write(notebook, "cost_so_far", entries, calls=[ledger, clock(stamp)],
-          examples=EXAMPLES + [AKS_EXAMPLE, *extra_examples], note=NOTE + CLOCK_NOTE + LEDGER_NOTE)
+    write(notebook, "cost_so_far", entries, calls=[ledger, clock(stamp)], follows=FOLLOWS,
+          note=NOTE + CLOCK_NOTE + LEDGER_NOTE)
+
+
+def job(name: str) -> str:
+    """ARM's deletion job URL for a group: base64url of its job id and place, as tests/corpus/resources/group_delete
+    shows it, with the request's api-version and ARM's signature."""
+    encoded = name.upper().replace("-", ":2D").replace("_", ":5F")
+    token = base64.urlsafe_b64encode(json.dumps({"jobId": f"RESOURCEGROUPDELETIONJOB-{encoded}-{REGION.upper()}",
+                                                 "jobLocation": REGION}, separators=(",", ":")).encode())
+    return signed(f"{ARM}{SUB}/operationresults/{token.decode().rstrip('=')}?api-version={RG_API}")
 
 
 def delete_group(name: str, *, polls: int = 2, failure: dict | None = None) -> list[dict]:
-    """ResourceGroups_Delete: 202 + Location + Retry-After, 202 while deleting, then 200 (or the error)."""
-    job = f"{ARM}{SUB}/operationresults/RESOURCEGROUPDELETIONJOB-{name.replace('-', '').upper()}-{REGION.upper()}" \
-          f"?api-version={RG_API}"
-    waiting = {"Location": job, "Retry-After": "15"}
-    answer = [entry("DELETE", f"{SUB}/resourcegroups/{name}?api-version={RG_API}", 202, None, headers=waiting)]
-    answer += [entry("GET", job, 202, None, headers=waiting) for _ in range(polls)]
+    """ResourceGroups_Delete as tests/corpus/resources/group_delete: 202 + Location, 202 while deleting, then 200
+    (or the error). Retry-After 15: the corpus's polls are 15 s apart where the SDK's default is 30 s."""
+    waiting = {"Location": job(name), "Retry-After": "15"}
+    answer = [entry("DELETE", f"{SUB}/resourcegroups/{name}?api-version={RG_API}", 202, None,
+                    headers={**like(DELETE), **waiting})]
+    answer += [entry("GET", waiting["Location"], 202, None, headers={**like(DELETE, 1), **waiting})
+               for _ in range(polls)]
     if failure:
-        return answer + [entry("GET", job, 409, {"error": failure})]
-    return answer + [entry("GET", job, 200, None)]
+        return answer + [entry("GET", waiting["Location"], 409, {"error": failure})]
+    return answer + [entry("GET", waiting["Location"], 200, None, headers=like(DELETE, 5))]
 
 
 def refuse_delete(name: str, status: int, code: str, message: str, *, times: int = 1,
@@ -170,17 +166,19 @@ def refuse_delete(name: str, status: int, code: str, message: str, *, times: int
 
 
 def head(name: str, status: int = 404) -> dict:
-    return entry("HEAD", f"{SUB}/resourcegroups/{name}?api-version={RG_API}", status, None)
+    """A group gone: HEAD answers 404 (tests/corpus/resources/group_gone)."""
+    return entry("HEAD", f"{SUB}/resourcegroups/{name}?api-version={RG_API}", status, None, headers=like(GONE))
 
 
 def build_notebook() -> None:
     nb = "99-cleanup"
     write(nb, "plan", [list_groups(*CLASS_OF_ONE), list_resources(RG, LAB_RESOURCES), get_cluster()],
-          examples=EXAMPLES + [AKS_EXAMPLE], note=NOTE)
+          follows=[LIST, "aks/get"], note=NOTE)
     write(nb, "delete", delete_group(RG, polls=3), calls=[clock("2026-11-29T12:06:30+00:00")],
-          examples=EXAMPLES, note=NOTE + CLOCK_NOTE)
+          follows=[DELETE], note=NOTE + CLOCK_NOTE)
     others = [g for g in CLASS_OF_ONE if g["tags"]["owner"] != "student"]
-    write(nb, "verify", [list_groups(*others), head(RG), head(CLASS_OF_ONE[1]["name"])], examples=EXAMPLES, note=NOTE)
+    write(nb, "verify", [list_groups(*others), head(RG), head(CLASS_OF_ONE[1]["name"])], follows=[LIST, GONE],
+          note=NOTE)
     cost_so_far(nb, "2026-11-29T12:07:00+00:00", groups=others)
 
 
@@ -195,18 +193,17 @@ def build_cli() -> None:
     class_list = [*student, group(*alice, location="westeurope"), alice_nodes, group(*bob), group(*carol)]
     note = NOTE + " The class and its dates are illustrative."
     write("cli-cleanup", "find", [list_groups(*class_list)], calls=[clock("2026-11-29T21:00:00+00:00")],
-          examples=EXAMPLES, note=note + CLOCK_NOTE)
+          follows=[LIST], note=note + CLOCK_NOTE)
     write("cli-cleanup", "delete", delete_group(alice[0], polls=1) + delete_group(bob[0], polls=1),
-          examples=EXAMPLES, note=note)
+          follows=[DELETE], note=note)
     write("cli-cleanup", "verify", [list_groups(*student, group(*carol)), head(alice[0]), head(bob[0]),
-                                    head(alice_nodes["name"])], examples=EXAMPLES, note=note)
+                                    head(alice_nodes["name"])], follows=[LIST, GONE], note=note)
 
 
-def scenario(name: str, step: str, entries: list, what: str, *, calls=(), examples=()) -> None:
+def scenario(name: str, step: str, entries: list, what: str, *, calls=(), typed: str = "") -> None:
     """One test scenario: a single step file under recordings/errors-cleanup/, replayed as step ``step``."""
     write("errors-cleanup", name, entries, calls=list(calls),
-          examples=EXAMPLES + [AKS_EXAMPLE, CLI_GROUP_TEST, *examples],
-          note=f"{NOTE} Test scenario, replayed as step '{step}': {what}")
+          follows=FOLLOWS, note=f"{NOTE} Test scenario, replayed as step '{step}': {what}" + (f" {typed}" if typed else ""))
 
 
 OTHER_LEARNER = group("rg-student-aaaa")  # another learner with the same prefix: same owner tag, another lab
@@ -263,7 +260,7 @@ def build_class_sweep() -> None:
              "locked (409), one fails halfway, one meets a 500 (answered four times, as often as a client "
              "may retry it); rg-hank-h3i4's expires (2026-02-31) and rg-ivy-i5j6's created (yesterday) are not dates; "
              "rg-jo-j7k8's owner tag holds a newline, a carriage return and an ANSI escape; rg-kim-k9l0 is tagged "
-             "for another course", calls=[clock("2026-11-29T21:00:00+00:00")], examples=REFUSALS)
+             "for another course", calls=[clock("2026-11-29T21:00:00+00:00")], typed=REFUSALS)
     client = "22222222-2222-2222-2222-222222222222"  # an instructor's service principal (illustrative)
     forbidden = (f"The client '{client}' with object id '{client}' does not have authorization to perform action "
                  f"'Microsoft.Resources/subscriptions/resourcegroups/delete' over scope '{SUB}/resourcegroups/"
@@ -287,13 +284,13 @@ def build_class_sweep() -> None:
              + refuse_delete("rg-gina-g1h2", 500, "InternalServerError", "Encountered internal server error.",
                              times=4)
              + delete_group("rg-jo-j7k8", polls=1),
-             "the deletes of the expired groups, in the order of the list", examples=REFUSALS)
+             "the deletes of the expired groups, in the order of the list", typed=REFUSALS)
     left = [group(RG), node_group(RG, CLUSTER_NAME), refused, locked, blocked, broken, bad_expiry, bad_created,
             not_course, current]
     scenario("sweep_verify", "verify",
              [list_groups(*left), head("rg-alice-a1b2"), head("rg-dave-d5e6"), head("rg-jo-j7k8"),
               head(deleted_nodes["name"])],
-             "after the sweep: what was refused or failed is still there", examples=REFUSALS)
+             "after the sweep: what was refused or failed is still there", typed=REFUSALS)
 
 
 def build():

@@ -1,10 +1,11 @@
 """Recordings for notebook 00-setup: resource provider registration."""
 
-from tools.handbuilt import SUB, entry, write
+from tools.handbuilt import SUB, azure_headers, entry, real, write
 
 API = "2025-04-01"
-EXAMPLES = ["Azure/azure-rest-api-specs specification/resources/resource-manager/Microsoft.Resources/"
-            "resources/stable/2025-04-01 (Providers_Get, Providers_Register: Provider shape)"]
+NOTE = ("Not in the corpus: provider get and register (bodies typed from the Provider definition of the "
+        "Microsoft.Resources 2025-04-01 REST API); their headers follow the corpus's Microsoft.Resources answer.")
+HEADERS = azure_headers(real("resources/group_get")["ResponseHeaders"])
 
 
 def provider(ns: str, state: str) -> dict:
@@ -17,7 +18,8 @@ def build():
     entries = []
     # ContainerService and ContainerRegistry already registered; ContainerInstance needs registering.
     for ns in ("Microsoft.ContainerService", "Microsoft.ContainerRegistry"):
-        entries.append(entry("GET", f"{SUB}/providers/{ns}?api-version={API}", 200, provider(ns, "Registered")))
+        entries.append(entry("GET", f"{SUB}/providers/{ns}?api-version={API}", 200, provider(ns, "Registered"),
+                             headers=HEADERS))
     ns = "Microsoft.ContainerInstance"
     entries += [
         entry("GET", f"{SUB}/providers/{ns}?api-version={API}", 200, provider(ns, "NotRegistered")),
@@ -25,4 +27,6 @@ def build():
         entry("GET", f"{SUB}/providers/{ns}?api-version={API}", 200, provider(ns, "Registering")),
         entry("GET", f"{SUB}/providers/{ns}?api-version={API}", 200, provider(ns, "Registered")),
     ]
-    write("00-setup", "register_providers", entries, examples=EXAMPLES)
+    for answer in entries:
+        answer["ResponseHeaders"] = HEADERS
+    write("00-setup", "register_providers", entries, follows=["resources/group_get"], note=NOTE)

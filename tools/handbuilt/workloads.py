@@ -8,9 +8,9 @@ Secret, EventList and Status), so replay runs labkit's own reducers on them. The
 
 from __future__ import annotations
 
-from tools.handbuilt import BUILT_ON, entry, write
-from tools.handbuilt.aci import ACR_EXAMPLE, credentials, page
-from tools.handbuilt.aks import kubeconfig_b64
+from tools.handbuilt import BUILT_ON, write
+from tools.handbuilt.aci import credentials, page
+from tools.handbuilt.aks import answer, kubeconfig_b64
 from tools.handbuilt.cleanup import CLUSTER, REGION, clock, cost_so_far
 from tools.handbuilt.kubernetes import call, deleted, status, uid
 
@@ -26,8 +26,8 @@ SERVICES, SECRETS = "/api/v1/namespaces/default/services", "/api/v1/namespaces/d
 APP_PODS = "/api/v1/namespaces/default/pods?labelSelector=app=aks-workbook-app"
 SERVICE_EVENTS = ("/api/v1/namespaces/default/events?fieldSelector=involvedObject.kind=Service,"
                   "involvedObject.name=aks-workbook-app")
-AKS_EXAMPLE = ("Azure/azure-rest-api-specs specification/containerservice/resource-manager/Microsoft.ContainerService/"
-               "aks/stable/2025-10-01/examples/ManagedClustersListClusterUserCredentials.json (sent with 2026-08-01)")
+AKS_EXAMPLE = ("Not in the corpus: listClusterUserCredential (typed from the AKS REST API example "
+               "ManagedClustersListClusterUserCredentials.json; its headers follow aks/get).")
 KUBE = ("Kubernetes API reference v1.35 (kubernetes.io/docs/reference/kubernetes-api/): apps/v1 Deployment (create, "
         "patch, scale subresource), core/v1 Pod, Service (type LoadBalancer: status.loadBalancer.ingress), Secret, "
         "Event (reasons EnsuringLoadBalancer, EnsuredLoadBalancer, SyncLoadBalancerFailed) and meta/v1 Status")
@@ -39,8 +39,8 @@ NOTE = ("Built by hand: nothing in this project can reach Azure or a cluster. Az
 
 
 def kubeconfig() -> dict:
-    return entry("POST", f"{CLUSTER}/listClusterUserCredential?api-version={AKS_API}", 200,
-                 {"kubeconfigs": [{"name": "clusterUser", "value": kubeconfig_b64()}]})
+    return answer("POST", f"{CLUSTER}/listClusterUserCredential?api-version={AKS_API}", 200,
+                  {"kubeconfigs": [{"name": "clusterUser", "value": kubeconfig_b64()}]}, "aks/get")
 
 
 def _meta(name: str, n: int, **extra) -> dict:
@@ -157,8 +157,9 @@ def created(path: str, body: dict) -> dict:
 
 def build_notebook() -> None:
     nb = "05-run-on-aks"
-    write(nb, "kubeconfig", [kubeconfig()], examples=[AKS_EXAMPLE], note=NOTE)
-    write(nb, "pull_access", [credentials()], calls=[created(SECRETS, secret())], examples=[ACR_EXAMPLE, KUBE],
+    write(nb, "kubeconfig", [kubeconfig()], follows=["aks/get"], note=NOTE + " " + AKS_EXAMPLE)
+    write(nb, "pull_access", [credentials()], calls=[created(SECRETS, secret())], follows=["acr/credentials"],
+          examples=[KUBE],
           note=NOTE)
     write(nb, "deploy", [], calls=[created(DEPLOYMENTS, deployment()), created(SERVICES, service()),
                                    pods_call("creating", "creating"), pods_call("ready", "starting"),
