@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import time
 
-from labkit import azcli, costs, ui
+from labkit import acr, azcli, costs, ui
 from labkit.errors import LabError
 from labkit.lab import DONE_STATES
 
@@ -86,8 +86,7 @@ def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
                         costs.aci_hour(CPU, MEMORY_GB), ", billed by the second")
     progress = ui.Progress(f"Create container group {name} (about a minute live)", az_create(c))
     with lab.step("create_container_group"):
-        creds = ui.azure(f"Reading the admin credentials of {c.registry_name}",
-                       lambda: lab.acr.registries.list_credentials(rg, c.registry_name))
+        creds = acr.pull_credentials(lab)
         sent = spec(c, creds.username, creds.passwords[0].value)
         azcli.show_sdk_call("lab.aci.container_groups.begin_create_or_update(resource_group, name, spec)", sent, spec,
                             "https://learn.microsoft.com/python/api/azure-mgmt-containerinstance/"

@@ -126,6 +126,28 @@ def create_registry(lab):
     return registry
 
 
+def pull_credentials(lab):
+    """The admin credentials a later notebook (04, 05) pulls the app's image with: what 03-publish-acr made.
+
+    Live, a registry that does not exist yet stops with "run 03-publish-acr first". Replay always has the
+    recorded lab's registry, so it says where that came from instead of passing silently.
+    """
+    from azure.core.exceptions import ResourceNotFoundError
+
+    c = lab.config
+    if lab.mode == "replay":
+        streams.note(f"This notebook runs the image that 03-publish-acr pushed to {c.registry_name}. Replay shows the "
+                     "recorded lab, which had run 03 first; live, run 03-publish-acr before this notebook.")
+    with ui.shown(f"Reading the admin credentials of {c.registry_name}"):
+        try:
+            return lab.acr.registries.list_credentials(c.resource_group, c.registry_name)
+        except ResourceNotFoundError as err:
+            raise LabError(f"Your registry {c.registry_name} does not exist yet: this notebook runs the image that "
+                           "03-publish-acr creates it for and pushes.",
+                           "run 03-publish-acr first (it creates the registry and pushes the image), then this cell "
+                           "again.") from err
+
+
 def credentials(lab) -> RegistryLogin:
     """The admin user's name and first password, to log Docker in. The password is never displayed."""
     c = lab.config

@@ -316,4 +316,4 @@ def show_running_total(lab) -> None:
     ui.show(rows + [("Total so far", f"≈ ${total:.2f}{since}"), ("Prices", f"{PRICES_SOURCE}, read {PRICES_DATE}")],
             "Cost meter: what this lab has cost so far (estimate)")
     if lab.mode == "replay":
-        ui.status(True, "Replay: these are the recorded lab's figures; nothing was spent.")
+        ui.status(True, f"Replay: {lab.replay_source()}")

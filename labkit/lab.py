@@ -33,6 +33,20 @@ def recorded_lab(root: Path | None = None) -> dict:
     return json.loads(path.read_text()) if path.exists() else {"config": {}, "provenance": {}}
 
 
+def replay_source(root: Path | None = None, provenances=None) -> str:
+    """Where replay's answers come from, said the same way everywhere (this line, the cost meter, 00, 02, README):
+    "the answers are the recorded lab's (eastus, 2026-11-29, built by hand from …); nothing is created …"."""
+    lab = recorded_lab(root)
+    provenances = list(provenances) if provenances is not None else [lab["provenance"]]
+    dates = sorted({p["date"] for p in provenances if p.get("date")})
+    kinds = {p.get("kind") for p in provenances}
+    when = (dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}") if dates else ""
+    how = ("built by hand from published Azure answers" if kinds == {"hand-built"} else
+           "recorded from a real Azure subscription" if kinds == {"recorded"} else "recorded or built by hand")
+    where = ", ".join(x for x in (lab["config"].get("region", ""), when, how) if x)
+    return f"the answers are the recorded lab's ({where}); nothing is created in Azure and nothing is billed."
+
+
 class Lab:
     """One notebook's session. Build it with :func:`open_lab`."""
 
@@ -71,22 +85,30 @@ class Lab:
         return self.recorder.events_of(call, fn)
 
     def about_recordings(self) -> None:
-        """Where this notebook's answers come from: Azure itself, or recordings (and how each was made)."""
-        from labkit import ui
-
+        """Where this notebook's answers come from, in one line; in replay each recording's provenance, folded."""
         for note in self.notes:
             ui.status(True, note)
         folder = self.recorder.root / self.notebook
         if self.mode != "replay" or not folder.is_dir():
-            ui.status(True, f"Mode {self.mode}: answers come from Azure itself.")
+            ui.status(True, f"Mode {self.mode}: every answer comes from Azure itself; what the cells create is real "
+                            "and billed.")
             return
-        rows = []
-        for path in sorted(folder.glob("*.json")):
-            p = json.loads(path.read_text()).get("provenance", {})
-            source = ", ".join(b.rsplit("/examples/", 1)[-1] for b in p.get("built_from", []))
-            rows.append((path.stem, f"{p.get('kind', '?')} on {p.get('date', '?')} · {source}"))
-        ui.show(rows, f"Recordings replayed by this notebook (recordings/{self.notebook}/; each file's provenance "
-                      "says how it was made)")
+        provenances = self._provenances()
+        rows = [(step, f"{p.get('kind', '?')} on {p.get('date', '?')} · " + ", ".join(
+                    b.rsplit("/examples/", 1)[-1] for b in p.get("follows", []) + p.get("built_from", [])))
+                for step, p in provenances.items()]
+        ui.display_folded(f"ℹ️ Replay: {self.replay_source()}",
+                          ui.table_html(rows, f"The recordings this notebook replays (recordings/{self.notebook}/; "
+                                              "each file's provenance says how it was made)"))
+
+    def replay_source(self) -> str:
+        """Where this notebook's replayed answers come from, in the words every replay note uses."""
+        return replay_source(self.recorder.root, self._provenances().values() or None)
+
+    def _provenances(self) -> dict:
+        folder = self.recorder.root / self.notebook
+        return {path.stem: json.loads(path.read_text(encoding="utf-8")).get("provenance", {})
+                for path in sorted(folder.glob("*.json"))}
 
     def _client(self, cls, **kwargs):
         from labkit.recording.transport import client_options

@@ -109,6 +109,27 @@ class Table:
         return table_html(self.rows, self.title)
 
 
+class Folded:
+    """One line for the learner, with detail folded under it (HTML <details>); the text form is the line alone."""
+
+    def __init__(self, line: str, detail_html: str):
+        self.line, self.detail_html = line, detail_html
+
+    def __repr__(self):
+        return self.line
+
+    def _repr_html_(self):
+        mark = next((m for m in MARKS if self.line.startswith(m)), "")
+        colour = MARKS.get(mark, "#605e5c")
+        return (f"<details class='labkit-folded' style='border-left:4px solid {colour};padding:0.1em 0 0.1em 0.6em'>"
+                f"<summary style='{WRAP};cursor:pointer'>{html.escape(self.line)} <i>(details)</i></summary>"
+                f"{self.detail_html}</details>")
+
+
+def display_folded(line: str, detail_html: str) -> None:
+    _display(Folded(line, detail_html))
+
+
 def show(rows, title: str = "") -> None:
     _display(Table(rows, title))
 

@@ -11,7 +11,7 @@ import base64
 import json
 import math
 
-from labkit import aci, costs, kube, ui
+from labkit import aci, acr, costs, kube, ui
 from labkit.errors import LabError
 
 APP = "aks-workbook-app"
@@ -123,8 +123,7 @@ def grant_pull(lab) -> dict:
     """Let the cluster pull from the registry: an image pull secret from the registry's admin credentials."""
     c = lab.config
     with lab.step("pull_access"):
-        creds = ui.azure(f"Reading the admin credentials of {c.registry_name}",
-                           lambda: lab.acr.registries.list_credentials(c.resource_group, c.registry_name))
+        creds = acr.pull_credentials(lab)
         secret = pull_secret(c.login_server, creds.username, creds.passwords[0].value)
         result = _apply(lab, secret)
     ui.status(True, f"Secret {result['name']} {result['action']} in namespace {NAMESPACE}: pods that name it can "

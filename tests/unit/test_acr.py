@@ -212,3 +212,32 @@ def test_import_labkit_acr_stays_light():
             "if m in sys.modules]; print(heavy)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+class _NoRegistry:
+    """The registries API of a subscription where 03-publish-acr never ran: every registry is missing."""
+
+    def list_credentials(self, group, name):
+        from azure.core.exceptions import ResourceNotFoundError
+
+        raise ResourceNotFoundError(f"The Resource 'Microsoft.ContainerRegistry/registries/{name}' under resource "
+                                    f"group '{group}' was not found.")
+
+
+def test_live_a_notebook_run_before_03_says_to_run_03_first(capsys):
+    from types import SimpleNamespace
+
+    from labkit.config import LabConfig
+
+    lab = SimpleNamespace(mode="live", config=LabConfig(), acr=SimpleNamespace(registries=_NoRegistry()))
+    with pytest.raises(LabError) as err:
+        acr.pull_credentials(lab)
+    assert "does not exist yet" in err.value.problem and "run 03-publish-acr first" in err.value.fix
+    assert "⛔ Your registry acrstudentk7q2 does not exist yet" in capsys.readouterr().out
+
+
+def test_replay_says_the_recorded_lab_had_run_03_first(capsys):
+    lab = open_lab("04-run-aci", prefix="zoe")
+    with lab.step("create_container_group"):
+        acr.pull_credentials(lab)
+    assert "Replay shows the recorded lab, which had run 03 first; live, run 03-publish-acr" in capsys.readouterr().out

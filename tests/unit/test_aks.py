@@ -62,13 +62,26 @@ def test_create_in_progress_is_joined_not_restarted(capsys):
     cluster = aks.create_cluster(labkit.open_lab("02-deploy-aks"))
     out = capsys.readouterr().out
     assert cluster.provisioning_state == "Succeeded"
-    assert "joining the operation already running" in out and "az aks wait --created" in out
-    assert "you waited only for what was left" in out and "(0.0 s)" in out
+    # replay tells the recorded lab's story: this learner started nothing, whatever their prefix
+    assert "Recorded lab: its 00-setup had started cluster aks-student-k7q2" in out and "az aks wait --created" in out
+    assert "joining the operation already running" not in out and "you waited" not in out
+    assert "it waited only for what was left" in out and "(0.0 s)" in out
+
+
+def test_live_the_learner_joins_their_own_create(monkeypatch, capsys):
+    lab = labkit.open_lab("02-deploy-aks")
+    monkeypatch.setattr(type(lab), "mode", property(lambda self: "live"))  # the answers still come from the recording
+    monkeypatch.setattr(lab, "wait", lambda seconds: None)
+    aks.create_cluster(lab)
+    out = capsys.readouterr().out
+    assert "joining the operation already running" in out and "you waited only for what was left" in out
+    assert "Recorded lab" not in out
 
 
 def test_existing_cluster_is_reused(tmp_path, capsys):
     aks.create_cluster(scenario_lab(tmp_path, "reuse_existing"))
-    assert "already exists and is ready: reusing it" in capsys.readouterr().out
+    assert "Recorded lab: cluster aks-student-k7q2 already existed and was running, so it was reused" in (
+        capsys.readouterr().out)
 
 
 def test_stopped_cluster_is_started(tmp_path, capsys):
