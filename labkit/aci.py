@@ -77,6 +77,15 @@ def _state(group) -> str:
     return view.current_state.state if view and view.current_state else ""
 
 
+def _show_events(events, rg: str, name: str) -> None:
+    """The events Azure reported while the group started, as one table, oldest first."""
+    ui.show([(f"{'⛔' if _bad(e) else '✅'} {e.name}",
+              e.message + (f" ({e.first_timestamp:%H:%M:%S} UTC)" if e.first_timestamp else "")) for e in events]
+            or [("", "(Azure reported no events)")],
+            f"Events of {name}, oldest first (az container show --resource-group {rg} --name {name} "
+            "--query containers[0].instanceView.events)")
+
+
 def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
     """Create the container group from the registry image and show its events until the app is Running."""
     rg, name = _names(lab)
@@ -94,19 +103,21 @@ def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
                             secrets=[creds.passwords[0].value])
         group = ui.azure(f"Creating container group {name}", lambda: lab.aci.container_groups.begin_create_or_update(
             rg, name, sent, polling=False).result())
-        seen = set()
+        seen, events = set(), []
         while True:
             for event in _events(group):
                 key = (event.name, event.first_timestamp)
                 if key not in seen:
                     seen.add(key)
-                    ui.status(not _bad(event), f"event {event.name}: {event.message}")
+                    events.append(event)
             if group.provisioning_state in DONE_STATES or progress.elapsed > timeout:
                 break
-            progress.update(f"{group.provisioning_state} · {_state(group) or 'no container yet'}")
+            progress.update(f"{group.provisioning_state} · {_state(group) or 'no container yet'}"
+                            + (f" · last event {events[-1].name}" if events else ""))
             lab.wait(poll_seconds)
             group = ui.azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
         started = costs.now(lab)
+    _show_events(events, rg, name)
     if group.provisioning_state != "Succeeded":
         cause = _cause(group)
         error = LabError(f"Container group {name} is {group.provisioning_state} (container {_state(group) or 'absent'})"

@@ -2,6 +2,7 @@
 
 import http.server
 import json
+import re
 import shutil
 import threading
 import time
@@ -36,8 +37,9 @@ def test_create_shows_estimate_az_command_and_the_events_in_order(capsys):
     assert "az container create --resource-group rg-student-k7q2 --name aci-student-k7q2" in out
     assert "--registry-login-server acrstudentk7q2.azurecr.io" in out and "--dns-name-label student-k7q2-app" in out
     assert "Before creating container group" in out and f"≈ ${costs.aci_hour():.4f} per hour" in out
-    positions = [out.index(f"event {name}:") for name in ("Pulling", "Pulled", "Created", "Started")]
-    assert positions == sorted(positions)
+    table = out[out.index("Events of aci-student-k7q2, oldest first"):]  # one output, not one per event
+    positions = [table.index(f"✅ {name} ") for name in ("Pulling", "Pulled", "Created", "Started")]
+    assert positions == sorted(positions) and "event Pulling" not in out
     assert "✅ Container group aci-student-k7q2 is Succeeded, container Running" in out
 
 
@@ -106,7 +108,7 @@ def test_a_pull_that_fails_after_the_create_shows_the_event_and_what_to_do(tmp_p
     with pytest.raises(LabError) as err:
         aci.create(scenario_lab(tmp_path, "pull_failed"))
     out = capsys.readouterr().out
-    assert "⛔ event Failed: Failed to pull image" in out and "manifest unknown" in out
+    assert re.search(r"⛔ Failed +Failed to pull image", out) and "manifest unknown" in out
     assert "is Failed" in err.value.problem and "aci.delete(lab)" in err.value.fix
 
 
