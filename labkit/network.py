@@ -43,6 +43,7 @@ def sign_in_options() -> dict:
     from azure.core.pipeline.transport import RequestsTransport
 
     return {"transport": RequestsTransport(connection_timeout=CONNECT_TIMEOUT, read_timeout=SIGN_IN_READ_TIMEOUT),
+            "retry_policy_class": SignInRetryPolicy,  # azure-identity builds its retry policy from this class
             "retry_total": SIGN_IN_TRIES - 1, "retry_connect": SIGN_IN_TRIES - 1,
             "retry_read": SIGN_IN_TRIES - 1, "retry_status": SIGN_IN_TRIES - 1}
 
@@ -86,6 +87,8 @@ def _show_wait(message: str) -> None:
 class LabRetryPolicy(RetryPolicy):
     """azure-core's retry policy with fewer tries, a cap on ``Retry-After``, and every wait said."""
 
+    who = "Azure"  # who is waited for, as said on screen
+
     def __init__(self, announce=None, **kwargs):
         super().__init__(**kwargs)
         self.announce = announce or _show_wait
@@ -106,18 +109,22 @@ class LabRetryPolicy(RetryPolicy):
             status, asked = response.http_response.status_code, self.get_retry_after(response)
             if asked:
                 reason = "throttled" if status == 429 else "busy"
-                self.announce(f"Azure asks us to wait {_secs(asked)} ({status} {reason}); then trying again {next_try}.")
+                self.announce(f"{self.who} asks us to wait {_secs(asked)} ({status} {reason}); then trying again {next_try}.")
             else:
-                self.announce(f"Azure answered {status} (a passing server error); trying again "
+                self.announce(f"{self.who} answered {status} (a passing server error); trying again "
                               f"{self._when(settings)} {next_try}.")
         else:
             last = settings["history"][-1].error if settings["history"] else None
-            self.announce(f"Azure did not answer: {why(last)}; trying again {self._when(settings)} {next_try}.")
+            self.announce(f"{self.who} did not answer: {why(last)}; trying again {self._when(settings)} {next_try}.")
         super().sleep(settings, transport, response=response)
 
     def _when(self, settings) -> str:
         backoff = self.get_backoff_time(settings)
         return f"in {_secs(backoff)}" if backoff > 0 else "now"
+
+
+class SignInRetryPolicy(LabRetryPolicy):
+    who = "Microsoft Entra ID"
 
 
 def _secs(value: float) -> str:

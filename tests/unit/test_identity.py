@@ -42,6 +42,13 @@ def proxy(monkeypatch):
     Returns the connections the proxy accepted (a silent proxy holds them open and never answers)."""
     held, sockets = [], []
 
+    def hold(server):
+        while True:
+            try:
+                held.append(server.accept()[0])
+            except OSError:  # closed at the end of the test
+                return
+
     def start(kind):
         server = socket.create_server(("127.0.0.1", 0))
         monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{server.getsockname()[1]}")
@@ -49,8 +56,7 @@ def proxy(monkeypatch):
             server.close()
         else:
             sockets.append(server)
-            threading.Thread(target=lambda: [held.append(server.accept()[0]) for _ in iter(int, 1)],
-                             daemon=True).start()
+            threading.Thread(target=hold, args=(server,), daemon=True).start()
         return held
 
     for name in ("NO_PROXY", "no_proxy", "https_proxy", "AZURE_TENANT_ID", "AZURE_AUTHORITY_HOST"):
@@ -122,6 +128,7 @@ def test_a_silent_network_ends_within_the_bound_said_on_screen(tmp_path, monkeyp
     held = proxy("silent")
     err, out, took = sign_in_failure(capsys)
     assert f"at most {network.sign_in_bound():g} s" in out and out.count("⛔") == 1
+    assert "⏳ Microsoft Entra ID did not answer: no answer within 0.5 s; trying again now (2/2)." in out
     assert len(held) == network.SIGN_IN_TRIES and took < network.sign_in_bound()
     assert "Microsoft Entra ID (login.microsoftonline.com) could not be reached through the proxy" in err.problem
     assert "az login --use-device-code" in err.fix
