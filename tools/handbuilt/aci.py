@@ -108,9 +108,10 @@ def page(version: str, host: str) -> str:
 
 
 def delete_entries(group: dict) -> list[dict]:
-    """ContainerGroups_Delete as ACI answers it: at once, 200 with the group (no operation to poll); then the
-    group's GET answers 404."""
-    return [entry("DELETE", f"{GROUP_ID}?api-version={API}", 200, group, headers=like()),
+    """ContainerGroups_Delete as tests/corpus/aci/delete_sync: at once, 200 with the group (no operation to poll);
+    then the group's GET answers 404."""
+    return [entry("DELETE", f"{GROUP_ID}?api-version={API}", 200, group,
+                  headers=azure_headers(real("aci/delete_sync")["ResponseHeaders"])),
             error("GET", f"{GROUP_ID}?api-version={API}", 404, "ResourceNotFound",
                   f"The Resource 'Microsoft.ContainerInstance/containerGroups/{NAME}' under resource group '{RG}' "
                   "was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix",
@@ -131,9 +132,9 @@ def build_notebook() -> None:
     lines += [f'10.92.0.{n} - - [29/Nov/2026 11:0{m}:{s}] "GET / HTTP/1.1" 200 -' for n, m, s in
               ((4, 3, "02"), (4, 3, "09"), (7, 4, "15"))]
     write(nb, "logs", [entry("GET", f"{GROUP_ID}/containers/app/logs?api-version={API}&tail=50", 200,
-                             {"content": "\n".join(lines) + "\n"}, headers=like())],
-          follows=["aci/create"], note=NOT_IN_CORPUS + "the container's logs ({\"content\": ...}, the lines "
-                                                       "notebooks/app/app.py prints).")
+                             derive("aci/logs", 0, {"content": "\n".join(lines) + "\n"}),
+                             headers=azure_headers(real("aci/logs")["ResponseHeaders"]))],
+          follows=["aci/logs"], note="The log lines are what notebooks/app/app.py prints.")
     write(nb, "call_app", [get(running)],
           calls=[{"call": "http.get", "result": {"url": f"http://{FQDN}/", "status": 200, "body": page("v1", HOST)}}],
           follows=["aci/create", "aci/show_public_address"],
@@ -143,9 +144,8 @@ def build_notebook() -> None:
           follows=["aci/create"], note=NOT_IN_CORPUS + "restart, answered at once with 204 (no operation to poll). "
                                        "Azure counts the repeated events (count 2) on their first item.")
     write(nb, "delete", [get(restarted), *delete_entries(restarted)], calls=[clock("2026-11-29T11:14:00+00:00")],
-          follows=["aci/create", "aks/cluster_not_found"],
-          note=NOT_IN_CORPUS + "delete, answered at once with 200 and the group (no operation to poll); the 404 "
-                               "after it follows the corpus's 404.")
+          follows=["aci/create", "aci/delete_sync", "aks/cluster_not_found"],
+          note="The delete is answered at once with 200 and the group; the 404 after it follows the corpus's 404.")
     cost_so_far(nb, "2026-11-29T11:15:00+00:00", groups=CLASS_OF_ONE, items=LAB_RESOURCES)
 
 

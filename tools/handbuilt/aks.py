@@ -159,13 +159,20 @@ def lro_put(path: str, created: dict, done: dict, request: dict, *, guid: str, p
     return answers + [answer("GET", url, 200, done, "aks/create_lro", 8)]
 
 
-def lro_202(method: str, path: str, polls: int = 1) -> list[dict]:
-    """An AKS long-running POST (stop, start) or DELETE: 202 + Location (AKS's operationresults URL, its own
-    api-version, signed; no Retry-After), then 202s until 204."""
-    location = operation("00000000-0000-0000-0000-000000000903", "operationresults")
-    answers = [entry(method, f"{path}?api-version={API}", 202, None, headers={"Location": location})]
-    answers += [entry("GET", location, 202, None, headers={"Location": location}) for _ in range(polls)]
-    return answers + [entry("GET", location, 204, None)]
+def lro_202(method: str, path: str, guid: str = "00000000-0000-0000-0000-000000000903") -> list[dict]:
+    """An AKS long-running DELETE or POST (stop, start) as tests/corpus/aks/delete_lro: 202 with Azure-AsyncOperation
+    and Location (AKS's operation URLs, their own api-version, signed; no Retry-After), the operation polled
+    InProgress then Succeeded; a POST then reads its Location (204, nothing to return)."""
+    op, location = operation(guid), operation(guid, "operationresults")
+    started = "2026-11-29T12:00:01.2766666Z"
+    answers = [answer(method, f"{path}?api-version={API}", 202, None, "aks/delete_lro",
+                      headers={"Azure-AsyncOperation": op, "Location": location}),
+               answer("GET", op, 200, derive("aks/delete_lro", 1, {"name": guid, "startTime": started}),
+                      "aks/delete_lro", 1),
+               answer("GET", op, 200, derive("aks/delete_lro", 2, {"name": guid, "startTime": started,
+                                                                    "endTime": "2026-11-29T12:04:12.0997444Z"}),
+                      "aks/delete_lro", 2)]
+    return answers + ([entry("GET", location, 204, None)] if method == "POST" else [])
 
 
 def agent_pool(name: str, mode: str, state="Succeeded") -> dict:
@@ -225,18 +232,18 @@ def build_notebook() -> None:
           calls=[kubernetes.nodes_call("nodepool1", "userpool")], follows=["aks/create_lro", "aks/get"],
           examples=kubernetes.SOURCES,
           note=NOT_IN_CORPUS + "agentPools create (its operation follows the cluster create's). " + kubernetes.NOTE)
-    write(nb, "remove_user_pool", lro_202("DELETE", f"{CLUSTER}/agentPools/userpool"), follows=["aks/create_lro"],
-          note=NOT_IN_CORPUS + "agentPools delete (202 + Location, polled until 204).")
+    write(nb, "remove_user_pool", lro_202("DELETE", f"{CLUSTER}/agentPools/userpool"), follows=["aks/delete_lro"],
+          note="Not in the corpus: an agentPools delete; it is answered here as the corpus's cluster delete.")
     write(nb, "upgrade_profile", [answer("GET", f"{CLUSTER}/upgradeProfiles/default?api-version={API}", 200,
                                          upgrade_profile(), "aks/upgrade_profile_pools_null")],
           follows=["aks/upgrade_profile_pools_null"])
     write(nb, "still_running", [get_cluster()], follows=["aks/get"])
     write("05-run-on-aks", "create_cluster", [get_cluster()], follows=["aks/get"],
           note="Notebook 05 finds the cluster of notebook 02 running.")
-    write(nb, "stop_cluster", lro_202("POST", f"{CLUSTER}/stop"), follows=["aks/create_lro"],
-          note=NOT_IN_CORPUS + "stop (202 + Location, polled until 204).")
-    write(nb, "delete_cluster", lro_202("DELETE", CLUSTER), follows=["aks/create_lro"],
-          note=NOT_IN_CORPUS + "delete (202 + Location, polled until 204).")
+    write(nb, "stop_cluster", lro_202("POST", f"{CLUSTER}/stop"), follows=["aks/delete_lro"],
+          note="Not in the corpus: stop; it is answered here as the corpus's cluster delete, then its Location "
+               "read (204).")
+    write(nb, "delete_cluster", lro_202("DELETE", CLUSTER), follows=["aks/delete_lro"])
 
 
 def build_scenarios() -> None:
@@ -260,8 +267,9 @@ def build_scenarios() -> None:
              follows=["aks/get"])
     scenario("stopped_cluster", "create_cluster",
              [get_cluster(power="Stopped")] + lro_202("POST", f"{CLUSTER}/start") + [get_cluster()],
-             "the cluster was stopped: start it", follows=["aks/create_lro"],
-             typed="Not in the corpus: start (202 + Location, polled until 204).")
+             "the cluster was stopped: start it", follows=["aks/get", "aks/delete_lro"],
+             typed="Not in the corpus: start; it is answered here as the corpus's cluster delete, then its "
+                   "Location read (204).")
     scenario("found_failed", "create_cluster", [get_cluster("Failed")], "an earlier create ended Failed",
              follows=["aks/get"])
     scenario("start_existing", "start_cluster", [get_cluster("Creating")], "00-setup run again while creating",
