@@ -231,7 +231,7 @@ class Ledger:
         from labkit.config import lab_home
 
         path = lab_home() / f"ledger-{lab.config.resource_group}.json"
-        return cls(path, json.loads(path.read_text()) if path.exists() else {})
+        return cls(path, json.loads(path.read_text(encoding="utf-8")) if path.exists() else {})
 
     def opened(self, rid: str, item: str, start, *, per_hour: float = 0.0, per_day: float = 0.0) -> None:
         self.entries[rid.lower()] = {"item": item, "per_hour": per_hour, "per_day": per_day,
