@@ -292,8 +292,7 @@ REAL = learn(CASES.values())
 # Location alone (AKS sends Azure-AsyncOperation too), api-versions the pinned SDK never sends (provider
 # registration at 2016-02-01; ACR Tasks' scheduleRun, which the SDK no longer has).
 # Strict: once one is re-recorded or fixed, the test passes and the name must leave this list.
-HAND_BUILT = {"02-deploy-aks/delete_cluster", "03-publish-acr/create_registry", "errors-acr/tasks_not_allowed",
-              "errors-aks/missing_registration"}
+HAND_BUILT = {"errors-acr/tasks_not_allowed", "errors-aks/missing_registration"}
 
 
 # Kinds the leak finder reports that a corpus case may hold: e-mail addresses (what Azure sends in systemData;
