@@ -85,13 +85,17 @@ def quiet_build() -> dict:
 MAIN = Venv(ROOT / ".venv", sys.executable)
 
 
+def trust_notebooks(python) -> None:
+    """Trust the workbook's own notebooks: their stored outputs show as made, and the server does not log
+    "Notebook … is not trusted" for each one a learner opens."""
+    subprocess.run([str(python), "-m", "jupyter", "trust", *map(str, sorted(NOTEBOOKS.glob("*.ipynb")))],
+                   cwd=ROOT, capture_output=True)
+
+
 def lab(args) -> int:
     MAIN.ensure("lab")
     env = {"LABKIT_MODE": os.environ.get("LABKIT_MODE", "replay")}
-    # Our own notebooks: trusting them shows their stored outputs as made, and keeps the server from
-    # logging "Notebook … is not trusted" for each one.
-    subprocess.run([str(MAIN.python), "-m", "jupyter", "trust", *map(str, sorted(NOTEBOOKS.glob("*.ipynb")))],
-                   cwd=ROOT, capture_output=True)
+    trust_notebooks(MAIN.python)
     print(f"Opening JupyterLab in {env['LABKIT_MODE']} mode: start with notebooks/00-setup.ipynb", flush=True)
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []  # containers often run as root
     return MAIN.run("-m", "jupyter", "lab", "notebooks/00-setup.ipynb", *as_root, *args, env=env)

@@ -670,3 +670,19 @@ def test_setting_the_home_rewrites_every_link(tmp_path, monkeypatch):
     assert "https://mybinder.org/v2/gh/alice/kube-course/main?urlpath=lab/tree/notebooks/00-setup.ipynb" in text
     assert "https://codespaces.new/alice/kube-course?quickstart=1" in text
     assert "repo=https://github.com/alice/kube-course&urlpath=lab/tree/kube-course/notebooks/" in text
+
+
+def test_lab_trusts_the_workbooks_notebooks(tmp_path, monkeypatch):
+    """So that the server does not log "Notebook … is not trusted" for each notebook a learner opens."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    import tasks
+
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path))
+    paths = sorted((REPO / "notebooks").glob("*.ipynb"))
+    notary = NotebookNotary(data_dir=str(tmp_path))
+    assert not any(notary.check_signature(nbformat.read(p, as_version=4)) for p in paths)
+    tasks.trust_notebooks(sys.executable)
+    notary = NotebookNotary(data_dir=str(tmp_path))
+    assert all(notary.check_signature(nbformat.read(p, as_version=4)) for p in paths)
