@@ -319,7 +319,9 @@ def _registry(method, path, server, username, password, scheme, through, headers
                                    LOGIN_FIX)
     if answer["status"] == 403:
         raise AccessDenied(f"{server} refused access to {path} (HTTP 403{_said(answer)}).", ACCESS_FIX)
-    return answer
+    from requests.structures import CaseInsensitiveDict
+
+    return {**answer, "headers": CaseInsensitiveDict(answer.get("headers") or {})}  # a recording's names, any case
 
 
 def _said(answer):

@@ -267,3 +267,22 @@ def test_header_names_in_any_case_replay_the_same(recording, step, run, tmp_path
     upper = replayed(tmp_path / "c", recording, step, run, str.upper, capsys)
     assert as_shipped and "No recorded answer" not in as_shipped and "Replay has no" not in as_shipped
     assert as_shipped == lower == upper
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("rename", [lambda k: k, str.lower, str.upper], ids=["as sent", "lower", "upper"])
+def test_registry_answers_are_read_whatever_the_case_of_their_header_names(rename):
+    """The /v2/ answers a recording holds (Calls): paging by Link and the manifest digest, any header case."""
+    from labkit import images
+
+    pages = {"registry GET /v2/_catalog": {"status": 200, "body": {"repositories": ["b"]},
+                                           "headers": {rename("Link"): '</v2/_catalog?last=b&n=1>; rel="next"'}},
+             "registry GET /v2/_catalog?last=b&n=1": {"status": 200, "body": {"repositories": ["a"]}, "headers": {}},
+             "registry HEAD /v2/a/manifests/v1": {"status": 200, "body": None,
+                                                  "headers": {rename("Docker-Content-Digest"): "sha256:" + "0" * 64}}}
+
+    def through(call, fn):
+        return json.loads(json.dumps(pages[call]))  # as replay gives it: plain JSON
+
+    assert images.list_repositories("r.azurecr.io", "u", "p", through=through) == ["a", "b"]
+    assert images.manifest_digest("r.azurecr.io", "a", "v1", "u", "p", through=through) == "sha256:" + "0" * 64
