@@ -4,7 +4,8 @@
     python3 tasks.py lab        open JupyterLab on the workbook (replay mode unless LABKIT_MODE is set)
     python3 tasks.py test       run the tests (extra arguments go to pytest): the whole suite in .venv, and
                                 the unit and notebook tests under every other Python 3.11+ on this machine
-                                (one venv each, .venv-3.X; LABKIT_TEST_PYTHONS="3.12 3.13" picks which)
+                                (one venv each, .venv-3.X; LABKIT_TEST_PYTHONS="3.12 3.13" picks which,
+                                LABKIT_TEST_REQUIRE_PYTHONS="3.11 3.12 3.13" fails when one is missing)
     python3 tasks.py install    create .venv and install what the lab needs (nothing else)
     python3 tasks.py outputs    re-execute notebooks in replay and store their outputs (all, or the ones named)
     python3 tasks.py run NB     execute notebooks in the current LABKIT_MODE (record: LABKIT_MODE=record)
@@ -120,8 +121,13 @@ def other_pythons() -> dict[str, str]:
 
 def test(args) -> int:
     here = "%d.%d" % sys.version_info[:2]
+    others = other_pythons()
+    missing = set(os.environ.get("LABKIT_TEST_REQUIRE_PYTHONS", "").split()) - set(others) - {here}
+    if missing:  # CI names the Pythons it must prove: one not found is a failure, not a quiet skip
+        print(f"tasks.py test: no Python {', '.join(sorted(missing))} on this machine", file=sys.stderr)
+        return 1
     runs = [(here, MAIN, [])]
-    runs += [(v, Venv(ROOT / f".venv-{v}", exe), ["-m", OTHER_PYTHONS_MARKERS]) for v, exe in other_pythons().items()]
+    runs += [(v, Venv(ROOT / f".venv-{v}", exe), ["-m", OTHER_PYTHONS_MARKERS]) for v, exe in others.items()]
     results = []
     for version, env, markers in runs:
         what = "the whole suite" if not markers else f"the {OTHER_PYTHONS_MARKERS} tests"

@@ -686,3 +686,18 @@ def test_lab_trusts_the_workbooks_notebooks(tmp_path, monkeypatch):
     tasks.trust_notebooks(sys.executable)
     notary = NotebookNotary(data_dir=str(tmp_path))
     assert all(notary.check_signature(nbformat.read(p, as_version=4)) for p in paths)
+
+
+def test_a_required_python_that_is_missing_fails_the_test_command(tasks_installs, monkeypatch):
+    tasks, done = tasks_installs
+    monkeypatch.setattr(tasks, "other_pythons", lambda: {"3.12": "python3.12"})
+    monkeypatch.setenv("LABKIT_TEST_REQUIRE_PYTHONS", "3.12 3.99")
+    assert tasks.test([]) == 1 and done == []
+
+
+def test_ci_requires_the_services_and_every_claimed_python():
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^export LABKIT_TEST_REQUIRE_SERVICES=1$", ci, re.M)
+    required = re.search(r'^export LABKIT_TEST_REQUIRE_PYTHONS="([\d. ]+)"$', ci, re.M)
+    assert required and required.group(1).split() == ["3.11", "3.12", "3.13"]
+    assert re.search(r"^exec python3 tasks\.py test\b", ci, re.M), "CI runs the README's test command"
