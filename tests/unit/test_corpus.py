@@ -81,11 +81,12 @@ def slept(monkeypatch):
     return asked
 
 
-def run(step, cases, tmp_path, capsys, mode="record"):
-    """Serve ``cases`` to ``step(lab)`` in ``mode``: (its result or LabError, what was shown, the server)."""
+def run(step, cases, tmp_path, capsys, mode="record", notebook="corpus"):
+    """Serve ``cases`` to ``step(lab)`` in ``mode``: (its result or LabError, what was shown, the server).
+    Record mode writes ``tmp_path/recordings/<notebook>/<step>.json``."""
     server = CorpusServer(cases, tmp_path)
     ARM_PORT["port"] = server.port
-    lab = make_lab(mode, tmp_path / "recordings", server.cert)
+    lab = make_lab(mode, tmp_path / "recordings", server.cert, notebook)
     try:
         result = _outcome(step, lab)
     finally:
