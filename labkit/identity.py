@@ -52,7 +52,7 @@ def az_account() -> dict | None:
         return None
     try:
         done = subprocess.run(["az", "account", "show", "-o", "json"], capture_output=True, text=True,
-                              timeout=AZ_TIMEOUT, stdin=subprocess.DEVNULL)
+                              timeout=AZ_TIMEOUT, stdin=subprocess.DEVNULL, encoding="utf-8")
     except subprocess.TimeoutExpired as err:
         raise SignInError(f"Signing in failed: the Azure CLI (`az account show`) did not answer within {AZ_TIMEOUT} s.",
                           f"run `az account show` in a terminal to see why; {AZ_LOGIN} signs in again.") from err

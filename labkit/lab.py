@@ -30,7 +30,7 @@ POLL_SECONDS = 3
 def recorded_lab(root: Path | None = None) -> dict:
     """The settings and provenance of the lab the recordings were made with (``recordings/lab.json``)."""
     path = (root or paths.recordings()) / "lab.json"
-    return json.loads(path.read_text()) if path.exists() else {"config": {}, "provenance": {}}
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"config": {}, "provenance": {}}
 
 
 def replay_source(root: Path | None = None, provenances=None) -> str:

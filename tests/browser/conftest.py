@@ -86,7 +86,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 def _log_tail(path: Path, chars: int = 4000) -> str:
     try:
-        return path.read_text(errors="replace")[-chars:]
+        return path.read_text(errors="replace", encoding="utf-8")[-chars:]
     except OSError:
         return "(no log)"
 
@@ -107,7 +107,7 @@ def jupyterlab(tmp_path_factory, artifacts):
     for name, values in USER_SETTINGS.items():
         path = settings_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values, indent=2))
+        path.write_text(json.dumps(values, indent=2), encoding="utf-8")
     workspaces_dir.mkdir()
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LABKIT_", "JUPYTER", "IPYTHON"))}

@@ -77,8 +77,8 @@ def built(services, tmp_path_factory):
     shutil.copy(ROOT / "tests/images/Dockerfile.scratch", context)
     # A line unique to this run makes the serve.sh layer new, so the push uploads it (the
     # registry keeps blobs of earlier runs and would only mount them).
-    script = (ROOT / "tests/images/serve.sh").read_text()
-    (context / "serve.sh").write_text(f"{script}# test run {VERSION}\n")
+    script = (ROOT / "tests/images/serve.sh").read_text(encoding="utf-8")
+    (context / "serve.sh").write_text(f"{script}# test run {VERSION}\n", encoding="utf-8")
     shutil.copy("/bin/busybox", context / "busybox")
     tag = f"{REPOSITORY}:{VERSION}"
     started = time.monotonic()
@@ -142,7 +142,7 @@ def test_build_streams_the_log_then_the_image(services, built):
 
 
 def test_build_error_names_the_failing_step(services, tmp_path):
-    (tmp_path / "Dockerfile").write_text("FROM scratch\nCOPY missing-file /missing-file\n")
+    (tmp_path / "Dockerfile").write_text("FROM scratch\nCOPY missing-file /missing-file\n", encoding="utf-8")
     with pytest.raises(images.ImageError) as caught:
         list(images.build_image(services, tmp_path, "labkit-test/broken:never"))
     assert "Step 2/2 : COPY missing-file" in caught.value.problem

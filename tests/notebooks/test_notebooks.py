@@ -56,5 +56,5 @@ def test_nbval_matches_stored_outputs():
     done = subprocess.run([sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
                            "--nbval-sanitize-with", str(ROOT / "tests" / "nbval-sanitize.cfg"), "-q",
                            *map(str, NOTEBOOKS)], cwd=ROOT, capture_output=True, text=True,
-                          env={**__import__("os").environ, "LABKIT_MODE": "replay"})
+                          env={**__import__("os").environ, "LABKIT_MODE": "replay"}, encoding="utf-8")
     assert done.returncode == 0, done.stdout[-4000:]

@@ -199,7 +199,7 @@ def test_layer_progress_keeps_the_size_after_the_upload():
 def test_recordings_deserialize_with_the_sdk_models():
     from azure.mgmt.containerregistry.models import Registry, RegistryListCredentialsResult
 
-    steps = {p.stem: json.loads(p.read_text()) for p in (RECORDINGS / NOTEBOOK).glob("*.json")}
+    steps = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (RECORDINGS / NOTEBOOK).glob("*.json")}
     created = Registry(steps["create_registry"]["Entries"][-1]["ResponseBody"])
     assert (created.sku.name, created.admin_user_enabled, created.login_server) == \
            ("Basic", True, "acrstudentk7q2.azurecr.io")
@@ -210,7 +210,7 @@ def test_recordings_deserialize_with_the_sdk_models():
 def test_import_labkit_acr_stays_light():
     code = ("import sys, labkit.acr; heavy = [m for m in ('docker', 'requests', 'azure.core', 'ipywidgets') "
             "if m in sys.modules]; print(heavy)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, encoding="utf-8")
     assert done.stdout.strip() == "[]"
 
 

@@ -136,7 +136,7 @@ def test_create_and_inspect_cells_run_twice_in_one_kernel(capsys):
 def test_kubeconfig_is_private_and_never_printed(lab_home, capsys):
     path = aks.fetch_kubeconfig(labkit.open_lab("02-deploy-aks"))
     assert path.parent == lab_home and stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert "kind: Config" in path.read_text() and "client-key-data" not in path.read_text()
+    assert "kind: Config" in path.read_text(encoding="utf-8") and "client-key-data" not in path.read_text(encoding="utf-8")
     out = capsys.readouterr().out
     assert "apiVersion" not in out and "token" not in out and "server:" not in out
 
@@ -168,7 +168,7 @@ def test_replay_never_imports_kubernetes(tmp_path):
             "aks.fetch_kubeconfig(lab); aks.show_api_server(lab); aks.show_nodes(lab); "
             "print('kubernetes' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          env={"LABKIT_HOME": str(tmp_path), "LABKIT_MODE": "replay", "PATH": ""})
+                          env={"LABKIT_HOME": str(tmp_path), "LABKIT_MODE": "replay", "PATH": ""}, encoding="utf-8")
     assert done.stdout.strip().endswith("False")
 
 
@@ -181,7 +181,7 @@ def _recordings():
 def test_recordings_use_the_pinned_sdks_api_versions_and_its_models(path):
     from azure.mgmt.containerservice.models import ManagedCluster
 
-    data = json.loads(path.read_text())
+    data = json.loads(path.read_text(encoding="utf-8"))
     assert data["provenance"]["kind"] == "hand-built" and (data["provenance"].get("follows") or not data["Entries"])
     for entry in data["Entries"]:
         uri = entry["RequestUri"]

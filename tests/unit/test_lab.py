@@ -62,19 +62,19 @@ def test_import_labkit_loads_no_sdk():
 
     code = "import sys, labkit; print(sorted(m for m in sys.modules if m.split('.')[0] in " \
            "('azure', 'docker', 'ipywidgets', 'kubernetes', 'requests')))"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8").stdout.strip() == "[]"
 
 
 def write_step(root, notebook, step, config, entries):
     (root / notebook).mkdir(parents=True, exist_ok=True)
     data = {"provenance": {"kind": "recorded", "date": "2026-12-01", "config": config}, "Entries": entries, "Calls": []}
-    (root / notebook / f"{step}.json").write_text(json.dumps(data))
+    (root / notebook / f"{step}.json").write_text(json.dumps(data), encoding="utf-8")
 
 
 @pytest.mark.unit
 def test_a_step_recorded_with_other_names_replays_for_any_learner(tmp_path):
     (tmp_path / "lab.json").write_text(json.dumps({"config": {"prefix": "student", "suffix": "k7q2",
-                                                              "region": "eastus"}}))
+                                                              "region": "eastus"}}), encoding="utf-8")
     group = "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-inst-ab12"
     write_step(tmp_path, "nb", "get", {"prefix": "inst", "suffix": "ab12", "region": "eastus"}, [{
         "RequestUri": f"https://management.azure.com{group}?api-version=2025-04-01", "RequestMethod": "GET",
@@ -96,6 +96,6 @@ def test_record_mode_makes_its_lab_the_replay_default(tmp_path):
         pass
     assert not (tmp_path / "lab.json").exists()  # re-pointed only when the run completes
     recorder.finish()
-    assert json.loads((tmp_path / "lab.json").read_text())["config"] == {"prefix": "inst", "suffix": "ab12",
+    assert json.loads((tmp_path / "lab.json").read_text(encoding="utf-8"))["config"] == {"prefix": "inst", "suffix": "ab12",
                                                                           "region": "westeurope"}
     assert labkit.open_lab("nb", recordings=tmp_path).config.resource_group == "rg-inst-ab12"

@@ -18,13 +18,13 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 @pytest.mark.unit
 @pytest.mark.parametrize("path", RECORDINGS + NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_file_holds_no_secret(path):
-    assert find_leaks(path.read_text()) == []
+    assert find_leaks(path.read_text(encoding="utf-8")) == []
 
 
 @pytest.mark.unit
 @pytest.mark.parametrize("path", [p for p in RECORDINGS if p.name != "lab.json"], ids=lambda p: p.parent.name + "/" + p.name)
 def test_recording_states_its_provenance(path):
-    provenance = json.loads(path.read_text())["provenance"]
+    provenance = json.loads(path.read_text(encoding="utf-8"))["provenance"]
     assert provenance["kind"] in ("hand-built", "recorded") and provenance["date"]
     if provenance["kind"] == "hand-built":
         assert provenance.get("follows") or provenance.get("built_from"), \

@@ -177,7 +177,7 @@ def test_importing_quiz_does_not_import_widgets():
     root = str(Path(labkit.quiz.__file__).resolve().parents[1])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
     code = "import sys, labkit.quiz; print('ipywidgets' in sys.modules, 'IPython' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, encoding="utf-8").stdout
     assert out.split() == ["False", "False"]
 
 

@@ -80,7 +80,7 @@ def test_record_then_replay_gives_the_same_answers_without_the_server(recorded, 
 @pytest.mark.unit
 def test_recordings_keep_the_lro_and_429_shapes_and_drop_gzip(recorded):
     root = recorded[0]
-    create = json.loads((root / "roundtrip" / "create.json").read_text())
+    create = json.loads((root / "roundtrip" / "create.json").read_text(encoding="utf-8"))
     first = create["Entries"][0]
     assert first["StatusCode"] == 201 and first["ResponseHeaders"]["Retry-After"] == "1"
     assert "Azure-AsyncOperation" in first["ResponseHeaders"]
@@ -88,14 +88,14 @@ def test_recordings_keep_the_lro_and_429_shapes_and_drop_gzip(recorded):
     assert "Content-Encoding" not in final["ResponseHeaders"]
     assert final["ResponseBody"]["properties"]["provisioningState"] == "Succeeded"
     assert create["provenance"]["kind"] == "recorded" and create["provenance"]["date"]
-    secrets = json.loads((root / "roundtrip" / "secrets.json").read_text())
+    secrets = json.loads((root / "roundtrip" / "secrets.json").read_text(encoding="utf-8"))
     assert [e["StatusCode"] for e in secrets["Entries"]][:2] == [429, 200]
 
 
 @pytest.mark.unit
 def test_no_secret_survives_recording(recorded):
     for path in (recorded[0] / "roundtrip").glob("*.json"):
-        text = path.read_text()
+        text = path.read_text(encoding="utf-8")
         assert scrub.find_leaks(text) == [], path.name
         for secret in (standin.REAL_SUBSCRIPTION, standin.REAL_TENANT, standin.PRINCIPAL, standin.ACR_PASSWORD,
                        standin.FAKE_JWT, "very-secret-cookie", "private-key-bytes"):

@@ -81,7 +81,7 @@ def test_replay_never_imports_the_kubernetes_package():
             "lab = labkit.open_lab('05-run-on-aks'); aks.fetch_kubeconfig(lab); workloads.grant_pull(lab)\n"
             "workloads.deploy(lab); workloads.scale(lab, 3); workloads.remove(lab)\n"
             "print('kubernetes' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("False")
 

@@ -20,5 +20,5 @@ for info in pkgutil.iter_modules(package.__path__):
     if info.name == "__main__":
         continue
     importlib.import_module(f"tools.handbuilt.{info.name}").build()
-(RECORDINGS / "lab.json").write_text(json.dumps(LAB_FILE, indent=2) + "\n")
+(RECORDINGS / "lab.json").write_text(json.dumps(LAB_FILE, indent=2) + "\n", encoding="utf-8")
 print(f"recordings rebuilt under {RECORDINGS}")
