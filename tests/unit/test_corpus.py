@@ -173,6 +173,34 @@ def test_upgrade_profile_without_pools_shows_the_control_plane(tmp_path, capsys,
     assert "Node pools     not listed in this profile" in out and "az aks nodepool get-upgrades" in out
 
 
+# -- failures a learner meets, as Azure answered them
+@pytest.mark.unit
+def test_region_refused_for_the_subscription_says_set_another_region(tmp_path, capsys, slept):
+    err, out, _ = roundtrip(aks.create_cluster, ["aks/cluster_not_found", "resources/group_create",
+                                                 "aks/kubernetes_versions", "aks/create_disallowed_by_azure"],
+                            tmp_path, capsys)
+    assert isinstance(err, LabError) and "RequestDisallowedByAzure: Resource 'aks-student-k7q2' was disallowed by " \
+                                         "Azure" in err.problem
+    assert err.fix == AZURE_HINTS["RequestDisallowedByAzure"] and "`region`" in err.fix
+    assert "⛔" in out and "RequestDisallowedByAzure" in out and slept == []  # a refusal is not retried
+
+
+@pytest.mark.unit
+def test_throttled_read_waits_what_azure_asks_then_says_wait_and_run_again(tmp_path, capsys, slept):
+    err, out, server = roundtrip(aks.show_running, ["aks/get_throttled"] * 3, tmp_path, capsys)
+    assert isinstance(err, LabError) and "429 Too Many Requests" in err.problem and "wait 5 s" in err.problem
+    assert err.fix == "wait 5 s, then run the cell again."
+    assert slept == [5, 5] * 2  # live and record: the SDK's two retries, each after Azure's Retry-After; none in replay
+    assert out.count("Azure asks us to wait 5 s (429 throttled)") == 2 and len(server.requests) == 3
+
+
+@pytest.mark.unit
+def test_throttled_read_answered_on_the_next_try(tmp_path, capsys, slept):
+    _, out, server = roundtrip(aks.show_running, ["aks/get_throttled", "aks/get"], tmp_path, capsys)
+    assert "Azure asks us to wait 5 s (429 throttled); then trying again (2/3)" in out
+    assert "aks-student-k7q2: Running, Free tier" in out and slept == [5, 5] and server.unused == []
+
+
 # -- the other calls, as Azure answered them
 @pytest.mark.unit
 @pytest.mark.parametrize("not_found", ["aks/cluster_not_found", "aks/get_after_delete"])  # ARM's 404, and AKS's own
@@ -350,9 +378,14 @@ def leaks(text: str) -> list[str]:
 def test_corpus_case_names_its_source_and_has_real_traffic_shapes(name):
     case = CASES[name]
     source = case["source"]
-    assert source["repository"] in ("Azure/azure-cli", "Azure/azure-rest-api-specs")
-    assert re.fullmatch(r"[0-9a-f]{40}", source["commit"]) and source["path"].endswith((".yaml", ".json"))
-    assert source.get("interactions") or source.get("response")
+    if "thread" in source:  # an answer quoted whole in a public issue or pull request
+        assert re.fullmatch(rf"https://github\.com/{re.escape(source['repository'])}/(issues|pull)/\d+",
+                            source["thread"])
+        assert "the request is the lab's" in case["changed"] and len(case["Entries"]) == 1
+    else:
+        assert source["repository"] in ("Azure/azure-cli", "Azure/azure-rest-api-specs")
+        assert re.fullmatch(r"[0-9a-f]{40}", source["commit"]) and source["path"].endswith((".yaml", ".json"))
+        assert source.get("interactions") or source.get("response")
     assert case["changed"] and case["covers"] and case["Entries"]
     assert [p for e in case["Entries"] for p in entry_problems(e, REAL)] == []
     assert leaks(json.dumps(case)) == []

@@ -138,3 +138,24 @@ def convert_example(example: dict, request: str, status: str, *, source: dict, c
     }
     return {"source": {**source, "response": status}, "changed": changes.summary(), "covers": covers,
             "Entries": [entry_]}
+
+
+def convert_quoted(quoted: dict, request: str, *, source: dict, covers: str, names: dict | None = None,
+                   api_version: str | None = None) -> dict:
+    """A case of one answer quoted whole in a public issue or pull request (``source`` names the thread).
+
+    ``quoted`` holds what the thread quotes of the answer: its ``status`` and, as far as quoted, its ``headers``
+    and ``body``. Threads rarely quote the request: ``request`` ("METHOD https://management.azure.com/…") is the
+    lab's call that meets this answer, and the case's ``changed`` says so.
+    """
+    method, uri = request.split(" ", 1)
+    changes = Changes(names or {}, api_version)
+    body = quoted.get("body")
+    entry_ = {
+        "RequestUri": changes.uri(uri), "RequestMethod": method, "RequestHeaders": {}, "RequestBody": None,
+        "StatusCode": int(quoted["status"]), "ResponseHeaders": _headers(quoted.get("headers"), changes),
+        "ResponseBody": _body(json.dumps(body) if isinstance(body, (dict, list)) else body, changes),
+    }
+    changed = changes.summary()
+    changed = ("" if changed == "nothing" else changed + "; ") + "the request is the lab's (the thread quotes the answer)"
+    return {"source": source, "changed": changed, "covers": covers, "Entries": [entry_]}
