@@ -42,7 +42,8 @@ import html
 import string
 from typing import Any, Optional, Sequence, Union
 
-__all__ = ["Question", "QuizView", "build_quiz", "check_yourself", "questions_for", "quiz", "quiz_html", "quiz_text"]
+__all__ = ["Question", "QuizText", "QuizView", "build_quiz", "check_yourself", "questions_for", "quiz", "quiz_html",
+           "quiz_text"]
 
 RIGHT = "✅ Right: "
 WRONG = "⛔ Not quite: "
@@ -194,7 +195,7 @@ def quiz_html(*questions: Question) -> str:
     """The HTML form where no widget can be drawn (a stored notebook, GitHub, an HTML export): the questions,
     no answers, and the one thing to do."""
     questions = _checked(questions)
-    items = "".join(f"<li><b>{html.escape(q.prompt)}</b><ol type='a'>"
+    items = "".join(f"<li><b>{html.escape(q.prompt)}</b><ol style='list-style-type:lower-alpha'>"
                     + "".join(f"<li>{html.escape(c)}</li>" for c in q.choices) + "</ol></li>" for q in questions)
     return (f"<div class='labkit-quiz-text'><p><b>{html.escape(_heading(questions))}</b> "
             f"▶ {html.escape(RUN_TO_ANSWER)}</p><ol>{items}</ol></div>")
@@ -221,7 +222,7 @@ class QuizView:
         self.feedback: list = []
         rows = []
         for number, q in enumerate(self.questions, 1):
-            prompt = w.HTML(f"<b>{number}. {html.escape(q.prompt)}</b>")
+            prompt = w.HTML(f"<div style='line-height:1.4;{_WRAP}'><b>{number}. {html.escape(q.prompt)}</b></div>")
             radio = w.RadioButtons(
                 options=[(label, i) for i, label in enumerate(q.labels())],
                 value=None,
@@ -280,22 +281,35 @@ class QuizView:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
         data = dict(self.box._repr_mimebundle_(**kwargs) or {})
-        data["text/plain"] = self.text
-        data["text/html"] = self.html  # where the widget is not drawn (stored outputs, GitHub, HTML export)
+        # No text of its own: :func:`quiz` shows the questions just above, as a QuizText, for every front end
+        # that draws no widget (a stored notebook, GitHub, an HTML export, a reload whose kernel is new).
+        data["text/plain"] = ""
         return data
 
 
-class _TextOnly:
-    """A quiz shown as text only (no ipywidgets, or ``widgets=False``)."""
+class QuizText:
+    """A quiz's questions without widgets: "run this cell to answer", then the questions (no answers).
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    :func:`quiz` shows it just before the widgets. Where the widgets are drawn right below it (JupyterLab),
+    its own CSS rule hides it; where they are not (a reload with a new kernel shows "model not found"),
+    it stays and says what to do.
+    """
+
+    # JupyterLab: hide this output when the next output holds the drawn quiz (.labkit-quiz exists only then).
+    HIDE_WHEN_DRAWN = ("<style>.jp-OutputArea-child:has(.labkit-quiz-text):has(+ .jp-OutputArea-child .labkit-quiz)"
+                       "{display:none}</style>")
+
+    def __init__(self, text: str, html_form: str = "") -> None:
+        self.text, self.html = text, html_form
 
     def __repr__(self) -> str:
         return self.text
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(self.text)
+
+    def _repr_html_(self) -> Optional[str]:
+        return self.HIDE_WHEN_DRAWN + self.html if self.html else None
 
 
 def build_quiz(*questions: Question, name: str = "questions") -> QuizView:
@@ -321,8 +335,8 @@ def quiz(*questions: Question, widgets: Optional[bool] = None, name: str = "ques
     """Show a self-check quiz in the notebook.
 
     With ipywidgets available (and ``widgets`` not ``False``) each question gets radio
-    buttons, a Check button and a feedback line; the cell's plain-text output is
-    :func:`quiz_text` either way. Returns ``None`` so the quiz is not shown twice.
+    buttons, a Check button and a feedback line, shown after a :class:`QuizText` (the questions as text and
+    HTML, for front ends that draw no widget). Returns ``None`` so the quiz is not shown twice.
     """
     questions = _checked(questions)
     view: Any = None
@@ -332,12 +346,11 @@ def quiz(*questions: Question, widgets: Optional[bool] = None, name: str = "ques
         except ImportError:
             if widgets:
                 raise
-    if view is None:
-        view = _TextOnly(quiz_text(*questions, name=name))
+    text = QuizText(quiz_text(*questions, name=name), quiz_html(*questions))
     try:
         from IPython.display import display
     except ImportError:  # plain Python: print the text form
-        print(view.text)
+        print(text.text)
         return None
-    display(view)
+    display(*([text] if view is None else [text, view]))
     return None

@@ -7,7 +7,12 @@ kernel, run all cells through JupyterLab's command API, then check that
 * the live widgets render: a progress display (``.labkit-progress`` with an ipywidgets
   ``.widget-hprogress`` bar) for every live progress output the stored notebook has, and a quiz
   (``.labkit-quiz``) for every "Self-check" output,
-* in every quiz, choosing an answer to the first question and pressing Check gives ✅ or ⛔ feedback.
+* in every quiz, choosing an answer to the first question and pressing Check gives ✅ or ⛔ feedback,
+  which clears when another answer is chosen; the Check button keeps its size; a score shows,
+* what a learner sees is not broken: no traceback and no ⛔ line in view (replay runs clean), no
+  status line or table of labkit's that wraps in the middle of a word, no quiz answer in view before
+  it is checked, one architecture diagram in 01 whose labels read at 12 px or more,
+* after a reload with a new kernel (the widgets' state is gone), the quiz says "run this cell to answer".
 
 A screenshot of the whole notebook goes to ``test-artifacts/browser/<notebook>.png``, also when the
 test fails, with the browser console's errors beside it in ``<notebook>.console.txt``.
@@ -45,30 +50,51 @@ LOAD_TIMEOUT = 60_000  # the page, JupyterLab's start and restore
 KERNEL_TIMEOUT = 60_000  # the kernel starts and is idle
 RUN_ALL_TIMEOUT = 120_000  # all cells of one notebook
 WIDGET_TIMEOUT = 30_000  # a widget renders, a click gets its answer
-VIEWPORT = {"width": 1280, "height": 1000}
+VIEWPORT = {"width": 1400, "height": 1000}  # the width the issue reads the notebooks at
 MAX_SCREENSHOT_HEIGHT = 16_000
 
 PROGRESS_TEXT = "⏳ "  # how labkit.ui.Progress starts its text form
-QUIZ_TEXT = "Self-check: "  # how labkit.quiz.quiz_text starts
+MIN_LABEL_PX = 12  # a diagram's smallest text, as shown
 
 
 def expected_widgets(path: Path) -> tuple[int, int]:
-    """(live progress bars, quizzes) that running ``path`` shows, counted from its stored outputs.
+    """(live progress bars, quizzes) that running ``path`` shows.
 
-    A live progress display (``labkit.ui.Progress``) is stored as its text form alone, "⏳ …" with
-    no HTML (the widget view is dropped when outputs are stored); a "⏳" output with HTML is a
-    static one (``labkit.streams``), with no bar. A quiz is stored as its "Self-check: …" text.
+    Progress bars are counted from the stored outputs: a live progress display (``labkit.ui.Progress``)
+    is stored as its text form alone, "⏳ …" with no HTML (the widget view is dropped when outputs are
+    stored); a "⏳" output with HTML is a static one (``labkit.streams``), with no bar. Quizzes are
+    counted from the code: one per cell that calls ``check_yourself(`` or ``quiz(``.
     """
     nb = json.loads(path.read_text(encoding="utf-8"))
     progress = quizzes = 0
     for cell in nb["cells"]:
-        for output in cell.get("outputs", []) if cell["cell_type"] == "code" else []:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        quizzes += bool(re.search(r"\b(check_yourself|quiz)\(", source))
+        for output in cell.get("outputs", []):
             data = output.get("data", {})
             text = data.get("text/plain", "")
             text = "".join(text) if isinstance(text, list) else text
             progress += text.startswith(PROGRESS_TEXT) and "text/html" not in data
-            quizzes += text.startswith(QUIZ_TEXT)
     return progress, quizzes
+
+
+def quiz_answers(path: Path) -> list[str]:
+    """The explanations of the quiz ``path`` shows (labkit.quiz_bank): none may be in view before a Check."""
+    from labkit.quiz import questions_for
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    source = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    found = re.findall(r'check_yourself\("([^"]+)"\)', source)
+    return [text for stem in found for q in questions_for(stem) for text in (q.explain, *(q.why or ()))]
+
+
+def smallest_font(svg: Path) -> float:
+    """The smallest font size an SVG sets (its default is the base ``text`` rule's)."""
+    sizes = [float(x) for x in re.findall(r"font-size:\s*([\d.]+)px", svg.read_text(encoding="utf-8"))]
+    sizes += [float(x) for x in re.findall(r'font-size="([\d.]+)', svg.read_text(encoding="utf-8"))]
+    return min(sizes)
 
 
 # --- JavaScript run in the page (JupyterLab is exposed as window.jupyterapp) ------------------------
@@ -159,6 +185,58 @@ JS_FULL_HEIGHT = """() => {
     return Math.ceil(window.innerHeight - outer.clientHeight + top + cells.getBoundingClientRect().height) + 24;
 }"""
 
+# Where labkit's own text wraps between two letters or digits ("--nam|e", "aci-he|llworld"): in status lines,
+# tables, progress displays, folded notes and quiz feedback. A line ending at a space, a hyphen or "/" is fine.
+JS_MID_WORD_BREAKS = """() => {
+    const found = [];
+    const word = /[A-Za-z0-9]/;
+    const selector = ['.labkit-status', '.labkit-progress', '.labkit-table', '.labkit-folded > summary',
+                      '.labkit-quiz-feedback', '.labkit-quiz-text'].map((c) => '.jp-OutputArea-output ' + c).join(', ');
+    for (const root of document.querySelectorAll(selector)) {
+        if (!root.getClientRects().length) continue;  // not displayed
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const text = node.textContent;
+            let prev = null;
+            for (let i = 0; i < text.length; i++) {
+                const range = document.createRange();
+                range.setStart(node, i);
+                range.setEnd(node, i + 1);
+                const rect = Array.from(range.getClientRects()).find((r) => r.width > 0);
+                if (!rect) { prev = null; continue; }
+                if (prev && word.test(prev.ch) && word.test(text[i]) && rect.top >= prev.bottom - 2) {
+                    found.push(text.slice(Math.max(0, i - 20), i) + '|' + text.slice(i, i + 20));
+                }
+                prev = {ch: text[i], bottom: rect.bottom};
+            }
+        }
+    }
+    return found;
+}"""
+
+# What a learner should not see in a replay run: a traceback (a folded one is fine) or a ⛔ line, in any output.
+JS_VISIBLE_TROUBLE = """() => {
+    const found = [];
+    for (const output of document.querySelectorAll('.jp-OutputArea-output')) {
+        const text = output.innerText || '';  // innerText leaves out what a closed <details> hides
+        for (const mark of ['Traceback (most recent call last)', '⛔', 'Error displaying widget']) {
+            if (text.includes(mark)) found.push(text.slice(Math.max(0, text.indexOf(mark) - 200), text.indexOf(mark) + 300));
+        }
+    }
+    return found;
+}"""
+
+# The diagrams in the notebook's Markdown: images (their natural and shown widths) and Mermaid blocks.
+JS_DIAGRAMS = """() => {
+    const images = Array.from(document.querySelectorAll('.jp-MarkdownOutput img')).map((img) => ({
+        src: img.getAttribute('src'), natural: img.naturalWidth, shown: img.getBoundingClientRect().width}));
+    const mermaid = document.querySelectorAll(
+        '.jp-MarkdownOutput .jp-RenderedMermaid, .jp-MarkdownOutput pre > code.language-mermaid, .jp-MarkdownOutput .mermaid').length;
+    return {images, mermaid};
+}"""
+
+JS_NOTEBOOK_TEXT = "() => window.jupyterapp.shell.currentWidget.content.node.innerText"
+
 JS_NEXT_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 JS_SHUTDOWN = """async () => {
@@ -234,21 +312,54 @@ def run_all(page: Page, name: str) -> None:
 
 
 def check_quiz_answers(page: Page) -> None:
-    """In every quiz: pick the first choice of the first question, press Check, expect ✅ or ⛔ feedback."""
+    """In every quiz: pick a choice of the first question and Check (✅ or ⛔ feedback, a score, the button's size
+    kept); then pick another choice: the old feedback is gone."""
     quizzes = page.locator(".labkit-quiz")
     for i in range(quizzes.count()):
         question = quizzes.nth(i).locator(".labkit-quiz-question").first
         feedback = question.locator(".labkit-quiz-feedback")
+        button = question.locator(".labkit-quiz-check")
         expect(feedback).to_have_text("", timeout=WIDGET_TIMEOUT)  # nothing before an answer is checked
-        choice = question.locator(".labkit-quiz-choices input[type='radio']").first
-        choice.click(timeout=WIDGET_TIMEOUT)
-        expect(choice).to_be_checked(timeout=WIDGET_TIMEOUT)
-        question.locator(".labkit-quiz-check").click(timeout=WIDGET_TIMEOUT)
+        before = button.bounding_box()
+        choices = question.locator(".labkit-quiz-choices input[type='radio']")
+        choices.first.click(timeout=WIDGET_TIMEOUT)
+        expect(choices.first).to_be_checked(timeout=WIDGET_TIMEOUT)
+        button.click(timeout=WIDGET_TIMEOUT)
         expect(feedback).to_have_text(re.compile(r"^\s*(✅ Right|⛔ Not quite): \S"), timeout=WIDGET_TIMEOUT)
         expect(feedback).to_have_class(re.compile(r"\blabkit-quiz-(right|wrong)\b"), timeout=WIDGET_TIMEOUT)
         right = feedback.inner_text().strip().startswith("✅")
         assert ("labkit-quiz-right" if right else "labkit-quiz-wrong") in (feedback.get_attribute("class") or ""), (
             f"quiz {i + 1}: the feedback text and its class disagree")
+        after = button.bounding_box()
+        assert abs(after["width"] - before["width"]) <= 1 and abs(after["height"] - before["height"]) <= 1, (
+            f"quiz {i + 1}: the Check button changed size beside its feedback: {before} → {after}")
+        assert button.evaluate("(b) => b.scrollWidth <= b.clientWidth + 1"), f"quiz {i + 1}: the Check button is squeezed"
+        expect(quizzes.nth(i).locator(".labkit-quiz-score")).to_have_text(
+            re.compile(rf"Score: {int(right)} of \d+ right"), timeout=WIDGET_TIMEOUT)
+        choices.nth(1).click(timeout=WIDGET_TIMEOUT)  # a new choice: the verdict on the old one must go
+        expect(feedback).to_have_text("", timeout=WIDGET_TIMEOUT)
+
+
+def shown_trouble(page: Page) -> list[str]:
+    """Tracebacks, ⛔ lines and widget errors in view, and labkit text that wraps inside a word."""
+    trouble = [f"in view: {t}" for t in page.evaluate(JS_VISIBLE_TROUBLE)]
+    return trouble + [f"wraps inside a word: {t!r}" for t in page.evaluate(JS_MID_WORD_BREAKS)]
+
+
+def check_diagrams(page: Page, path: Path) -> None:
+    """A notebook that draws the architecture draws it once, as an image whose smallest label reads at 12 px."""
+    source = path.read_text(encoding="utf-8")
+    if "img/architecture.svg" not in source:
+        return
+    found = page.evaluate(JS_DIAGRAMS)
+    diagrams = [i for i in found["images"] if re.search(r"\.svg(\?|$)", i["src"] or "")]
+    assert len(diagrams) == 1 and found["mermaid"] == 0, f"{path.name}: one diagram expected, found {found}"
+    (image,) = diagrams
+    assert image["natural"] > 0, f"{path.name}: the diagram did not load: {image}"
+    served = re.search(r"/files/([^?]+\.svg)", image["src"])  # JupyterLab serves it as /files/<path>?<token>
+    smallest = smallest_font(path.parent / served.group(1)) * image["shown"] / image["natural"]
+    assert smallest >= MIN_LABEL_PX, (f"{path.name}: the diagram is shown {image['shown']:.0f} px wide for "
+                                      f"{image['natural']} px: its smallest label reads at {smallest:.1f} px")
 
 
 # --- the test -------------------------------------------------------------------------------------------
@@ -279,6 +390,21 @@ def test_notebook_runs_in_jupyterlab(path, jupyterlab, lab_page):
         expect(bars.first).to_be_visible(timeout=WIDGET_TIMEOUT)
     if quizzes:
         expect(page.locator(".labkit-quiz .labkit-quiz-question").first).to_be_visible(timeout=WIDGET_TIMEOUT)
+
+    # What the learner sees before touching anything: nothing broken, no answer given away, one readable diagram.
+    trouble = shown_trouble(page)
+    assert not trouble, f"{path.name}:\n" + "\n".join(trouble)
+    text = page.evaluate(JS_NOTEBOOK_TEXT)
+    given_away = [answer for answer in quiz_answers(path) if answer in text]
+    assert not given_away, f"{path.name}: quiz answers in view before any Check: {given_away}"
+    assert "answer=" not in text, f"{path.name}: a quiz's answer index is in view"
+    check_diagrams(page, path)
+
+    if quizzes:
+        # the questions' text form is there for front ends without widgets: not beside the drawn quiz
+        expect(page.locator(".labkit-quiz-text")).to_have_count(quizzes, timeout=WIDGET_TIMEOUT)
+        for form in page.locator(".labkit-quiz-text").all():
+            expect(form).to_be_hidden(timeout=WIDGET_TIMEOUT)
         check_quiz_answers(page)
 
     # Widgets that failed to render show this instead of themselves.
@@ -298,3 +424,38 @@ def test_widget_expectations_are_known():
         assert by_stem["00-setup"][0] >= 1, "00-setup should show a progress display (register providers)"
     if "01-architecture" in by_stem:
         assert by_stem["01-architecture"][1] >= 1, "01-architecture should end with a quiz"
+
+
+QUIZ_NOTEBOOK = next((p for p in NOTEBOOKS if p.stem == "01-architecture"), None)
+
+
+@pytest.mark.skipif(QUIZ_NOTEBOOK is None, reason="no 01-architecture notebook")
+def test_after_a_reload_with_a_new_kernel_the_quiz_says_to_run_its_cell(jupyterlab, chromium_browser, artifacts):
+    """Run 01, save it, stop its kernel and reload the page: the quiz's widgets are gone, and it must say why."""
+    context = chromium_browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    try:
+        open_notebook(page, jupyterlab, QUIZ_NOTEBOOK.name)
+        run_all(page, QUIZ_NOTEBOOK.name)
+        expect(page.locator(".labkit-quiz")).to_have_count(1, timeout=WIDGET_TIMEOUT)
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=LOAD_TIMEOUT)
+        page.evaluate(JS_SHUTDOWN)
+        page.reload(wait_until="domcontentloaded", timeout=LOAD_TIMEOUT)
+        page.wait_for_function("() => window.jupyterapp !== undefined", timeout=LOAD_TIMEOUT)
+        page.evaluate(JS_WAIT_STARTED)
+        page.wait_for_function("() => window.__labkitRestored === true", timeout=LOAD_TIMEOUT)
+        page.wait_for_function(JS_NOTEBOOK_OPEN, arg=QUIZ_NOTEBOOK.name, timeout=LOAD_TIMEOUT)
+        page.wait_for_function(JS_KERNEL_IDLE, timeout=KERNEL_TIMEOUT)
+        expect(page.locator(".labkit-quiz")).to_have_count(0, timeout=WIDGET_TIMEOUT)  # the widgets are gone
+        hint = page.locator(".jp-OutputArea-output").filter(has_text="Run this cell to answer")
+        expect(hint.first).to_be_visible(timeout=WIDGET_TIMEOUT)
+    finally:
+        try:
+            screenshot(page, artifacts / "01-architecture-reloaded.png")
+        finally:
+            try:
+                page.evaluate(JS_SHUTDOWN)
+            except Exception:  # noqa: BLE001  the page may be gone
+                pass
+            context.close()
