@@ -7,7 +7,7 @@ from labkit import costs, ui
 
 PROVIDERS = ("Microsoft.ContainerService", "Microsoft.ContainerRegistry", "Microsoft.ContainerInstance")
 MODE_TEXT = {
-    "replay": "replay — recorded Azure answers: no account, no cost, no network",
+    "replay": "replay — the recorded lab's answers, shown with your names: nothing is created or billed, no network",
     "live": "live — your subscription: resources are real and cost money",
     "record": "record — your subscription, and the answers are saved (scrubbed) under recordings/",
 }
