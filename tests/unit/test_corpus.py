@@ -12,6 +12,7 @@ import json
 import re
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from azure.core.pipeline.transport import RequestsTransport
@@ -315,6 +316,23 @@ def test_container_group_restart_needs_no_poll(tmp_path, capsys, slept):
     group, out, server = roundtrip(aci.restart, ["aci/restart", "aci/show"], tmp_path, capsys)
     assert "✅ aci-student-k7q2 restarted" in out and "is Running again since" in out
     assert slept == [] and [m for m, _ in server.requests] == ["POST", "GET"]
+
+
+@pytest.mark.unit
+def test_cluster_stop_polls_its_operation_then_its_location(tmp_path, capsys, slept):
+    _, out, server = roundtrip(aks.stop_cluster, ["aks/stop_lro"], tmp_path, capsys)
+    assert "✅ Cluster aks-student-k7q2 stopped" in out and server.unused == []
+    assert [urlsplit(uri).path.split("/")[-2] for _, uri in server.requests[1:]] == ["operations", "operations",
+                                                                                      "operationresults"]
+    assert set(slept) == {POLL_SECONDS}  # live and record; the recording's client waited 30 s between its polls
+
+
+@pytest.mark.unit
+def test_cluster_start_is_not_failed_by_an_error_object_in_a_poll_in_progress(tmp_path, capsys, slept):
+    cluster, out, server = roundtrip(lambda lab: _in_step(lab, aks._start), ["aks/start_lro", "aks/get"], tmp_path,
+                                     capsys)
+    assert "✅ Cluster aks-student-k7q2 started" in out and "NotLatestOperation" not in out
+    assert cluster.provisioning_state == "Succeeded" and server.unused == []
 
 
 @pytest.mark.unit
