@@ -208,8 +208,10 @@ def imports_labkit(path: Path) -> bool:
     return False
 
 
-DATA_MAKERS = sorted([*(ROOT / "tools").rglob("*.py"), ROOT / "tests" / "corpus_checks.py",
-                      ROOT / "tests" / "corpus_server.py"])
+# Every tool, and every fixture module under tests/ (stand-in servers, the corpus and its checks); conftest.py
+# builds labs for the tests and is no fixture maker.
+DATA_MAKERS = sorted([*(ROOT / "tools").rglob("*.py"),
+                      *(p for p in (ROOT / "tests").glob("*.py") if p.name not in ("conftest.py", "__init__.py"))])
 
 
 @pytest.mark.unit
