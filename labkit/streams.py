@@ -53,10 +53,12 @@ def note(text: str) -> None:
 
 
 def header(title: str, commands: list[str]) -> Text:
-    from labkit.ui import WRAP
+    from labkit.ui import WRAP, mode_mark
 
+    mode, style = mode_mark()
     lines = [f"⏳ {title}"] + [f"   $ {c}" for c in commands]
-    return Text("\n".join(lines), f"<div class='labkit-progress' style='{WRAP}'><b>⏳ " + html.escape(title) + "</b>"
+    return Text("\n".join(lines), f"{style}<div class='labkit-progress {mode}' style='{WRAP}'><b>⏳ "
+                + html.escape(title) + "</b>"
                 + "".join(f"<br><code style='{WRAP}'>$ {html.escape(c)}</code>" for c in commands) + "</div>")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import html
+import os
 import time
 
 
@@ -68,6 +69,22 @@ WRAP = "white-space:pre-wrap;word-break:normal;overflow-wrap:break-word"
 MARKS = {"✅": "#107c10", "⛔": "#c50f1f", "⏳": "#8a6100", "ℹ️": "#0063b1"}
 
 
+# Live and record mode: an output a replay run stored (the notebook as shipped, or an earlier replay run) fades and
+# says so until its cell runs again, so a learner never takes the recorded lab's answers below for their own.
+STALE_REPLAY_STYLE = ("<style>.jp-OutputArea-child:has(.labkit-replay){opacity:.5}"
+                      ".jp-OutputArea-child:first-child:has(.labkit-replay)>.jp-OutputArea-output::before"
+                      "{content:'replay output, not your lab: run this cell';display:block;font-style:italic;"
+                      "color:#8a6100}</style>")
+
+
+def mode_mark() -> tuple[str, str]:
+    """(CSS class, style) that every labkit HTML output carries: replay outputs are marked as such, live and record
+    outputs bring the rule that fades stored replay outputs (the mode is the kernel's LABKIT_MODE)."""
+    if os.environ.get("LABKIT_MODE", "replay") == "replay":
+        return "labkit-replay", ""
+    return "labkit-live", STALE_REPLAY_STYLE
+
+
 def code_html(text: str) -> str:
     """Text with `backticks` as HTML: the quoted parts as <code>, the rest as words (no raw backticks shown)."""
     parts = str(text).split("`")
@@ -82,8 +99,9 @@ def status_html(text: str, css_class: str = "labkit-status") -> str:
     colour = MARKS.get(mark, "#605e5c")
     body = (f"<span style='color:{colour};font-weight:600'>{html.escape(mark)}</span>{html.escape(text[len(mark):])}"
             if mark else html.escape(text))
-    return (f"<pre class='{css_class}' style='{WRAP};border-left:4px solid {colour};padding:0.1em 0 0.1em 0.6em;"
-            f"margin:0.15em 0'>{body}</pre>")
+    mode, style = mode_mark()
+    return (f"{style}<pre class='{css_class} {mode}' style='{WRAP};border-left:4px solid {colour};"
+            f"padding:0.1em 0 0.1em 0.6em;margin:0.15em 0'>{body}</pre>")
 
 
 def table_html(rows, title: str = "", css_class: str = "labkit-table") -> str:
@@ -91,7 +109,8 @@ def table_html(rows, title: str = "", css_class: str = "labkit-table") -> str:
     body = "".join(f"<tr><th style='text-align:left;vertical-align:top;{WRAP}'>{html.escape(k)}</th>"
                    f"<td style='text-align:left;{WRAP}'>{code_html(v)}</td></tr>" for k, v in rows)
     heading = f"<div class='labkit-table-title' style='{WRAP}'><b>{html.escape(title)}</b></div>" if title else ""
-    return f"<div class='{css_class}'>{heading}<table>{body}</table></div>"
+    mode, style = mode_mark()
+    return f"{style}<div class='{css_class} {mode}'>{heading}<table>{body}</table></div>"
 
 
 class Table:
@@ -121,7 +140,9 @@ class Folded:
     def _repr_html_(self):
         mark = next((m for m in MARKS if self.line.startswith(m)), "")
         colour = MARKS.get(mark, "#605e5c")
-        return (f"<details class='labkit-folded' style='border-left:4px solid {colour};padding:0.1em 0 0.1em 0.6em'>"
+        mode, style = mode_mark()
+        return (f"{style}<details class='labkit-folded {mode}' "
+                f"style='border-left:4px solid {colour};padding:0.1em 0 0.1em 0.6em'>"
                 f"<summary style='{WRAP};cursor:pointer'>{html.escape(self.line)} <i>(details)</i></summary>"
                 f"{self.detail_html}</details>")
 

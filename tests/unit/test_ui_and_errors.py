@@ -75,3 +75,32 @@ def test_durations_read_well(value, text):
 @pytest.mark.unit
 def test_table_text_form_aligns_labels():
     assert repr(ui.Table([("a", 1), ("long label", 2)], "T")) == "T\n  a           1\n  long label  2"
+
+
+def test_status_lines_wrap_at_spaces_and_carry_a_colour_beside_the_mark():
+    line = ui.status_html("✅ Cluster aks-student-k7q2 created: az aks create --name aks-student-k7q2")
+    assert "word-break:normal" in line and "overflow-wrap:break-word" in line  # not JupyterLab's break-all
+    assert "width:" not in line.replace("border-left:4px", "")  # no fixed width to squeeze it
+    assert f"border-left:4px solid {ui.MARKS['✅']}" in line and ui.MARKS["⛔"] in ui.status_html("⛔ failed")
+
+
+def test_tables_show_backticks_as_code_and_their_title_above_the_table():
+    page = ui.Table([("coredns", "cluster DNS for `kubectl top` and Services")], "A long title " * 8)._repr_html_()
+    assert "`" not in page and "<code>kubectl top</code>" in page
+    assert "<caption" not in page and page.index("labkit-table-title") < page.index("<table>")
+
+
+def test_replay_outputs_are_marked_and_live_outputs_fade_them(monkeypatch):
+    monkeypatch.setenv("LABKIT_MODE", "replay")
+    assert "labkit-replay" in ui.status_html("✅ done") and "<style>" not in ui.status_html("✅ done")
+    monkeypatch.setenv("LABKIT_MODE", "live")
+    live = ui.status_html("✅ done")
+    assert "labkit-replay" not in live.split("</style>")[1] and ":has(.labkit-replay)" in live
+    assert "not your lab: run this cell" in ui.Table([("a", "b")])._repr_html_()
+
+
+def test_a_folded_note_is_one_line_in_text_and_details_in_html():
+    note = ui.Folded("ℹ️ Replay: the answers are the recorded lab's", "<table><tr><td>detail</td></tr></table>")
+    assert repr(note) == "ℹ️ Replay: the answers are the recorded lab's"
+    page = note._repr_html_()
+    assert page.index("<summary") < page.index("<td>detail") and page.startswith("<details")
