@@ -336,6 +336,14 @@ def test_cluster_start_is_not_failed_by_an_error_object_in_a_poll_in_progress(tm
 
 
 @pytest.mark.unit
+def test_node_pools_are_listed_even_without_mode_or_os_sku(tmp_path, capsys, slept):
+    _, out, _ = roundtrip(aks.show_node_pools, ["aks/agent_pools_list"], tmp_path, capsys)
+    row = next(line for line in out.splitlines() if "nodepool1" in line and "×" in line)
+    assert "3 × Standard_DS1_v2" in row and "Kubernetes 1.9.6" in row and "Succeeded" in row
+    assert "None" not in row  # a field AKS left out is not shown as Python's None
+
+
+@pytest.mark.unit
 def test_ready_cluster_is_reused(tmp_path, capsys, slept):
     cluster, out, _ = roundtrip(aks.create_cluster, ["aks/get"], tmp_path, capsys)
     assert "already exists and is ready: reusing it" in out and "1 × Standard_DS2_v2" in out
