@@ -50,17 +50,19 @@ def spec(config, username: str, password: str):
 def _events(group) -> list:
     """The container's events and the group's own (where Azure puts causes such as FailedMount), by time.
 
-    Azure lists them per source, each in its own order; the learner reads one story.
+    Azure lists them per source, each in its own order, and counts a repeated event on its first item (a restart:
+    Created and Started count 2, lastTimestamp the restart's); the learner reads one story, by each event's latest
+    occurrence.
     """
     view = group.containers[0].instance_view if group.containers else None
     found = list(view.events or []) if view else []
     found += list(group.instance_view.events or []) if group.instance_view else []
-    return sorted(found, key=lambda e: e.first_timestamp or e.last_timestamp or _EPOCH)
+    return sorted(found, key=lambda e: e.last_timestamp or e.first_timestamp or _EPOCH)
 
 
 def _cause(group) -> str:
     """Why a group failed, as Azure says it: its own latest event, else the container's latest warning."""
-    own = sorted(group.instance_view.events or [], key=lambda e: e.first_timestamp or _EPOCH) \
+    own = sorted(group.instance_view.events or [], key=lambda e: e.last_timestamp or e.first_timestamp or _EPOCH) \
         if group.instance_view else []
     warned = [e for e in _events(group) if _bad(e)]
     event = (own or warned or [None])[-1]

@@ -241,7 +241,9 @@ def with_header_names(source: Path, target: Path, rename) -> None:
 
 GROUP = {"name": "rg-student-k7q2", "location": "eastus", "owner": "student", "node_of": "",
          "tags": {"course": "aks-workbook", "owner": "student", "lab": "rg-student-k7q2"}}
-SCENARIOS = [  # (recording, the step it replays as, what runs it): LROs with Azure-AsyncOperation, Location, Retry-After
+# (recording, the step it replays as, what runs it): long-running operations with Azure-AsyncOperation, Location
+# and Retry-After
+SCENARIOS = [
     ("errors-aks/create_fresh", "create_cluster", aks.create_cluster),
     ("03-publish-acr/create_registry", "create_registry", acr.create_registry),
     ("02-deploy-aks/stop_cluster", "stop_cluster", aks.stop_cluster),
@@ -288,3 +290,12 @@ def test_registry_answers_are_read_whatever_the_case_of_their_header_names(renam
 
     assert images.list_repositories("r.azurecr.io", "u", "p", through=through) == ["a", "b"]
     assert images.manifest_digest("r.azurecr.io", "a", "v1", "u", "p", through=through) == "sha256:" + "0" * 64
+
+
+@pytest.mark.unit
+def test_events_azure_counts_on_their_first_item_are_shown_by_their_latest_time(capsys):
+    """After a restart Azure lists Created and Started (count 2) before Killing: the learner reads the restart."""
+    from labkit import aci
+
+    aci.restart(labkit.open_lab("04-run-aci"))
+    assert "last event Started" in capsys.readouterr().out

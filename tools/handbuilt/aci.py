@@ -51,7 +51,8 @@ def group_body(provisioning: str = "Succeeded", state: str | None = "Running", e
         view = {"restartCount": restarts, "events": list(events)}
         if state is not None:
             view["currentState"] = {"state": state, "startTime": started, "detailStatus": ""}
-    address = {"ip": IP, "type": "Public", "dnsNameLabel": LABEL, "fqdn": FQDN, "ports": [{"port": 80, "protocol": "TCP"}]}
+    address = {"ip": IP, "type": "Public", "dnsNameLabel": LABEL, "fqdn": FQDN,
+               "ports": [{"port": 80, "protocol": "TCP"}]}
     if provisioning == "Pending" and state is None:
         address = {k: v for k, v in address.items() if k != "ip"}  # no address yet in the PUT's answer
     group_state = "Running" if state == "Running" else "Pending"
@@ -153,7 +154,8 @@ def build_scenarios() -> None:
     """One step file per ACI failure, each replayed as step create_container_group."""
     def scenario(name, entries, what, calls=(), follows=("acr/credentials", "aci/create"), typed=""):
         write("errors-aci", name, entries, calls=list(calls), follows=list(follows),
-              note=f"Test scenario, replayed as step 'create_container_group': {what}." + (f" {typed}" if typed else ""))
+              note=f"Test scenario, replayed as step 'create_container_group': {what}."
+                   + (f" {typed}" if typed else ""))
 
     refused = ("Not in the corpus: the error codes and messages are the ones learners report, in the ARM error "
                "shape of the corpus's answers.")

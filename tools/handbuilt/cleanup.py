@@ -203,7 +203,8 @@ def build_cli() -> None:
 def scenario(name: str, step: str, entries: list, what: str, *, calls=(), typed: str = "") -> None:
     """One test scenario: a single step file under recordings/errors-cleanup/, replayed as step ``step``."""
     write("errors-cleanup", name, entries, calls=list(calls),
-          follows=FOLLOWS, note=f"{NOTE} Test scenario, replayed as step '{step}': {what}" + (f" {typed}" if typed else ""))
+          follows=FOLLOWS,
+          note=f"{NOTE} Test scenario, replayed as step '{step}': {what}" + (f" {typed}" if typed else ""))
 
 
 OTHER_LEARNER = group("rg-student-aaaa")  # another learner with the same prefix: same owner tag, another lab
