@@ -187,6 +187,27 @@ def test_region_refused_for_the_subscription_says_set_another_region(tmp_path, c
 
 
 @pytest.mark.unit
+def test_vm_size_not_allowed_says_pick_another_size(tmp_path, capsys, slept):
+    err, out, _ = roundtrip(aks.create_cluster, ["aks/cluster_not_found", "resources/group_create",
+                                                 "aks/kubernetes_versions", "aks/create_vm_size_not_allowed"],
+                            tmp_path, capsys)
+    assert isinstance(err, LabError) and "The VM size of Standard_DS2_v2 is not allowed in your subscription" in \
+        err.problem
+    assert err.fix == AZURE_HINTS["SkuNotAvailable"] and "⛔" in out and slept == []
+
+
+@pytest.mark.unit
+def test_quota_exceeded_says_use_a_small_node_or_ask_for_quota(tmp_path, capsys, slept):
+    err, out, _ = roundtrip(aks.create_cluster, ["aks/cluster_not_found", "resources/group_create",
+                                                 "aks/kubernetes_versions", "aks/create_quota_exceeded"],
+                            tmp_path, capsys)
+    assert isinstance(err, LabError) and err.problem.startswith("Creating cluster aks-student-k7q2 failed: "
+                                                                "QuotaExceeded: Provisioning of resource(s)")
+    assert "standardDv5Family Cores quota" in err.problem and err.fix == AZURE_HINTS["QuotaExceeded"]
+    assert "⛔" in out and slept == []  # a refusal, not a passing error: not retried
+
+
+@pytest.mark.unit
 def test_throttled_read_waits_what_azure_asks_then_says_wait_and_run_again(tmp_path, capsys, slept):
     err, out, server = roundtrip(aks.show_running, ["aks/get_throttled"] * 3, tmp_path, capsys)
     assert isinstance(err, LabError) and "429 Too Many Requests" in err.problem and "wait 5 s" in err.problem

@@ -145,8 +145,9 @@ def convert_quoted(quoted: dict, request: str, *, source: dict, covers: str, nam
     """A case of one answer quoted whole in a public issue or pull request (``source`` names the thread).
 
     ``quoted`` holds what the thread quotes of the answer: its ``status`` and, as far as quoted, its ``headers``
-    and ``body``. Threads rarely quote the request: ``request`` ("METHOD https://management.azure.com/…") is the
-    lab's call that meets this answer, and the case's ``changed`` says so.
+    and ``body``; ``rebuilt`` says what was not quoted as sent (e.g. a body put back together from the code and
+    message a client printed). Threads rarely quote the request: ``request`` ("METHOD https://management.azure.com/…")
+    is the lab's call that meets this answer, and the case's ``changed`` says so.
     """
     method, uri = request.split(" ", 1)
     changes = Changes(names or {}, api_version)
@@ -158,4 +159,5 @@ def convert_quoted(quoted: dict, request: str, *, source: dict, covers: str, nam
     }
     changed = changes.summary()
     changed = ("" if changed == "nothing" else changed + "; ") + "the request is the lab's (the thread quotes the answer)"
+    changed += f"; {quoted['rebuilt']}" if quoted.get("rebuilt") else ""
     return {"source": source, "changed": changed, "covers": covers, "Entries": [entry_]}
