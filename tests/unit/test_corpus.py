@@ -187,6 +187,16 @@ def test_region_refused_for_the_subscription_says_set_another_region(tmp_path, c
 
 
 @pytest.mark.unit
+def test_region_refused_by_a_policy_says_ask_which_regions_are_allowed(tmp_path, capsys, slept):
+    err, out, _ = roundtrip(aks.create_cluster, ["aks/cluster_not_found", "resources/group_create",
+                                                 "aks/kubernetes_versions", "aks/create_disallowed_by_policy"],
+                            tmp_path, capsys)
+    assert isinstance(err, LabError) and "RequestDisallowedByPolicy: Resource 'aks-student-k7q2' was disallowed by " \
+                                         "policy" in err.problem and "Allowed locations" in err.problem
+    assert err.fix == AZURE_HINTS["RequestDisallowedByPolicy"] and "⛔" in out and slept == []
+
+
+@pytest.mark.unit
 def test_vm_size_not_allowed_says_pick_another_size(tmp_path, capsys, slept):
     err, out, _ = roundtrip(aks.create_cluster, ["aks/cluster_not_found", "resources/group_create",
                                                  "aks/kubernetes_versions", "aks/create_vm_size_not_allowed"],
