@@ -417,3 +417,24 @@ def test_the_guides_instructor_commands_parse_and_come_in_the_classs_order():
     order = [text.index(heading) for heading in ("### 1. Preflight", "### 3. Provision", "### 4. Smoke-test",
                                                  "### Class status", "## After class: sweep")]
     assert order == sorted(order)
+
+
+@pytest.mark.unit
+def test_a_learners_cost_cell_shows_their_own_lab_as_the_instructor_sees_it(tmp_path, capsys):
+    import shutil
+
+    from labkit.identity import ReplayCredential
+    from labkit.lab import Lab
+    from labkit.recording.recorder import Recorder
+
+    root = tmp_path / "recordings"
+    (root / "notebook").mkdir(parents=True)
+    shutil.copy(RECORDINGS / "instructor-status" / "status.json", root / "notebook" / "lab_status.json")
+    config = LabConfig(prefix="aks26s01", suffix="a1b2")
+    lab = Lab("notebook", config, Recorder("replay", "notebook", root=root), ReplayCredential(),
+              "00000000-0000-0000-0000-000000000000")
+    mine = status.show_lab_status(lab)
+    assert [s.group for s in mine] == ["rg-aks26s01-a1b2"] and not mine[0].forgotten
+    out = capsys.readouterr().out
+    assert "Your lab in Azure now (rg-aks26s01-a1b2)" in out and "aks-aks26s01-a1b2: running, 2 nodes" in out
+    assert "aks26s02" not in out
