@@ -310,17 +310,13 @@ def test_container_logs_are_shown_line_by_line(tmp_path, capsys, slept):
 
 
 @pytest.mark.unit
-def test_container_group_delete_answers_at_once_with_the_group(tmp_path, capsys, slept):
-    """ACI deletes synchronously (200 with the group): nothing to poll. (aci.delete then reads the group again
-    for a 404 that the corpus does not hold, so the delete itself is driven here as aci.delete drives it.)"""
-    def delete(lab):
-        with lab.step("delete"):
-            return ui.track(lambda: lab.aci.container_groups.begin_delete(*aci._names(lab)),
-                            title="Delete container group aci-student-k7q2", done="aci-student-k7q2 deleted")
-
-    group, out, server = roundtrip(delete, ["aci/delete_sync"], tmp_path, capsys)
-    assert "✅ aci-student-k7q2 deleted" in out and slept == [] and server.requests[0][0] == "DELETE"
-    assert group is None or group.name == "aci-student-k7q2"
+def test_container_group_delete_answers_at_once_then_the_group_is_gone(tmp_path, capsys, slept, monkeypatch):
+    """ACI deletes synchronously (200 with the group): nothing to poll; the GET after it answers 404."""
+    monkeypatch.setenv("LABKIT_HOME", str(tmp_path / "home"))
+    _, out, server = roundtrip(aci.delete, ["aci/show", "aci/delete_sync", "aci/get_after_delete"], tmp_path, capsys)
+    assert [m for m, _ in server.requests] == ["GET", "DELETE", "GET"] and server.unused == []
+    assert "✅ aci-student-k7q2 deleted" in out and "aci-student-k7q2 is gone (GET answers 404)" in out
+    assert slept == []
 
 
 @pytest.mark.unit

@@ -1,8 +1,8 @@
 """A record-mode run of notebook 04's steps against the real-traffic corpus, its recordings dropped into a copy
 of recordings/, then notebook 04 replayed from that copy with papermill, as a learner's kernel runs it.
 
-Steps whose calls the corpus holds exactly are recorded (create, show, restart); the others keep the shipped
-recordings (logs asks for a tail the corpus's logs call did not; the corpus has no 404 of a deleted group).
+Steps whose calls the corpus holds exactly are recorded (create, show, restart, delete); the others keep the
+shipped recordings (logs asks for a tail the corpus's logs call did not; call_app is the app's own page, not Azure).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ RECORDED = {  # step file -> (labkit step, the corpus cases it is served)
     "create_container_group": (aci.create, ["acr/credentials", ("aci/create", [0, 3])]),
     "show": (aci.show, ["aci/show_public_address"]),
     "restart": (aci.restart, ["aci/restart", "aci/show"]),
+    "delete": (aci.delete, ["aci/show", "aci/delete_sync", "aci/get_after_delete"]),
 }
 
 
@@ -48,7 +49,8 @@ def workbook_with(recorded: Path, tmp_path: Path) -> Path:
 
 
 @pytest.mark.unit
-def test_recordings_made_against_the_corpus_replay_notebook_04(tmp_path, capsys, slept):  # noqa: F811
+def test_recordings_made_against_the_corpus_replay_notebook_04(tmp_path, capsys, slept, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("LABKIT_HOME", str(tmp_path / "record-home"))
     recorded = record_steps(tmp_path / "record", capsys)
     for name in RECORDED:
         data = json.loads((recorded / f"{name}.json").read_text(encoding="utf-8"))
@@ -65,5 +67,6 @@ def test_recordings_made_against_the_corpus_replay_notebook_04(tmp_path, capsys,
     assert "Traceback" not in text
     assert "13.83.249.21" in text  # the corpus's public address, shown by aci.show from the new recording
     assert "aci-student-k7q2 restarted" in text and "Running again since" in text
+    assert "aci-student-k7q2 is gone (GET answers 404)" in text
     assert "Started container (20:32:31 UTC)" in text  # the corpus's events, shown by aci.create from the new recording
     assert "recorded on " in text  # about_recordings names the new recordings as recorded, not hand-built
