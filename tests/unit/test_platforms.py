@@ -449,7 +449,7 @@ def test_devcontainer_runs_the_install_task():
     match = re.fullmatch(r"python3 tasks\.py (\w[\w-]*)", command.strip())
     assert match, f"updateContentCommand should be 'python3 tasks.py <task>' like the README, is {command!r}"
     task = match.group(1)
-    assert task != "lab", "'lab' starts JupyterLab and never returns: postCreateCommand would hang"
+    assert task != "lab", "'lab' starts JupyterLab and never returns: updateContentCommand would hang"
     if not TASKS.exists():
         pytest.skip("tasks.py is not written yet: cannot check that it has the task")
     assert task in tasks_subcommands(TASKS.read_text(encoding="utf-8")), f"tasks.py has no '{task}' task"
