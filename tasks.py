@@ -56,8 +56,6 @@ class Venv:
         pip = [str(self.python), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-c", str(LOCK)]
         subprocess.run(pip + ["pip"], check=True)  # the locked pip
         subprocess.run(pip + ["-e", f"{ROOT}{EXTRAS[kind]}"], check=True, env=quiet_build())
-        if kind == "test" and no_deps():
-            subprocess.run(pip + ["--no-deps", *no_deps()], check=True)
         if kind == "test":  # the Azure CLI's command table, without the older SDKs it pins (see the file)
             subprocess.run(pip + ["--no-deps", "-r", str(ROOT / "tests" / "azure-cli.txt")], check=True)
         (self.folder / f".labkit-{kind}").write_text(wanted, encoding="utf-8")
@@ -69,13 +67,6 @@ class Venv:
 
     def run(self, *args: str, env: dict | None = None) -> int:
         return subprocess.run([str(self.python), *args], cwd=ROOT, env={**os.environ, **(env or {})}).returncode
-
-
-def no_deps() -> list[str]:
-    """pyproject.toml's [tool.labkit] test-no-deps: test tools installed without their dependencies."""
-    import tomllib
-
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["labkit"]["test-no-deps"]
 
 
 def quiet_build() -> dict:

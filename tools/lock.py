@@ -1,8 +1,8 @@
 """One source of pins: ``requirements.lock`` holds every package of the tested environment; the rest follows.
 
     python3 tasks.py lock            freeze .venv into requirements.lock, then rewrite the pins of
-                                     pyproject.toml and the whole of environment.yml from it
-    python3 tasks.py lock --check    exit 1 when pyproject.toml or environment.yml drifted from the lock
+                                     pyproject.toml and tests/azure-cli.txt, and the whole of environment.yml
+    python3 tasks.py lock --check    exit 1 when one of those drifted from the lock
 
 Run inside the venv the tests ran in (``tasks.py`` does). The lock is grouped by what needs each package:
 ``lab`` (labkit's dependencies and theirs), ``hub`` (the JupyterHub image's extra), ``test`` (the test
@@ -26,7 +26,8 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parents[1]
 LOCK, PYPROJECT, ENVIRONMENT = ROOT / "requirements.lock", ROOT / "pyproject.toml", ROOT / "environment.yml"
 GROUPS = ("lab", "hub", "test", "test-no-deps", "installer")
-NO_DEPS = "test-no-deps"  # pyproject's [tool.labkit] test-no-deps: installed with pip --no-deps, locked as listed
+NO_DEPS = "test-no-deps"  # the packages tests/azure-cli.txt names: installed with pip --no-deps, locked as listed
+NO_DEPS_FILE = ROOT / "tests" / "azure-cli.txt"
 INSTALLER = {"pip"}
 NOT_LOCKED = {"labkit"}  # the project itself
 
@@ -70,10 +71,26 @@ def all_pins(groups: dict) -> dict[str, tuple[str, str]]:
 
 
 def declared(pyproject: dict) -> dict[str, list[str]]:
-    """pyproject.toml's requirement strings by group: lab (dependencies), then each optional extra."""
+    """The requirement strings by group: lab (pyproject's dependencies), each optional extra, then test-no-deps."""
     project = pyproject["project"]
-    no_deps = pyproject.get("tool", {}).get("labkit", {}).get(NO_DEPS, [])
-    return {"lab": project.get("dependencies", []), **project.get("optional-dependencies", {}), NO_DEPS: no_deps}
+    return {"lab": project.get("dependencies", []), **project.get("optional-dependencies", {}),
+            NO_DEPS: no_deps_specs(NO_DEPS_FILE.read_text(encoding="utf-8"))}
+
+
+def no_deps_specs(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def pinned_no_deps(text: str, groups: dict) -> str:
+    """tests/azure-cli.txt with each line pinned to the lock's version."""
+    pins = all_pins(groups)
+    for spec in no_deps_specs(text):
+        name = Requirement(spec).name
+        if canonicalize_name(name) not in pins:
+            raise Drift(f"{NO_DEPS_FILE.name} names {name}, which requirements.lock lacks: install it in .venv "
+                        f"(pip install --no-deps '{name}==X') and run `python3 tasks.py lock`")
+        text = re.sub(rf"(?m)^{re.escape(spec)}$", f"{name}=={pins[canonicalize_name(name)][1]}", text, count=1)
+    return text
 
 
 def pinned_pyproject(text: str, groups: dict) -> str:
@@ -120,6 +137,9 @@ def drift() -> list[str]:
         problems.append("pyproject.toml's pins differ from requirements.lock")
     if ENVIRONMENT.read_text(encoding="utf-8") != environment_yml(groups, lock_python(text)):
         problems.append("environment.yml differs from what requirements.lock makes")
+    no_deps = NO_DEPS_FILE.read_text(encoding="utf-8")
+    if pinned_no_deps(no_deps, groups) != no_deps:
+        problems.append(f"{NO_DEPS_FILE.name}'s pins differ from requirements.lock")
     return problems
 
 
@@ -165,7 +185,7 @@ def freeze() -> str:
         groups[group] = (listed if group == NO_DEPS else closure(specs, dists)) - taken
         missing = listed - set(dists)
         if missing:
-            raise Drift(f"pyproject.toml's {group} names {', '.join(sorted(missing))}, not installed in {sys.prefix}")
+            raise Drift(f"{group} names {', '.join(sorted(missing))}, not installed in {sys.prefix}")
         taken |= groups[group]
     groups["installer"] = INSTALLER & set(dists)
     stray = set(dists) - taken - groups["installer"]
@@ -198,8 +218,9 @@ def write() -> None:
     LOCK.write_text(text, encoding="utf-8")
     PYPROJECT.write_text(pinned_pyproject(PYPROJECT.read_text(encoding="utf-8"), groups), encoding="utf-8")
     ENVIRONMENT.write_text(environment_yml(groups, lock_python(text)), encoding="utf-8")
+    NO_DEPS_FILE.write_text(pinned_no_deps(NO_DEPS_FILE.read_text(encoding="utf-8"), groups), encoding="utf-8")
     counts = ", ".join(f"{g} {len(p)}" for g, p in groups.items())
-    print(f"requirements.lock: {counts}; pyproject.toml and environment.yml made from it")
+    print(f"requirements.lock: {counts}; pyproject.toml, {NO_DEPS_FILE.name} and environment.yml made from it")
 
 
 def main(argv: list[str] | None = None) -> int:

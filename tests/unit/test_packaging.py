@@ -40,7 +40,7 @@ def test_files_made_from_the_lock_are_in_step():
 
 
 def test_the_check_catches_an_edited_pin(tmp_path, monkeypatch):
-    for name in ("LOCK", "PYPROJECT", "ENVIRONMENT"):
+    for name in ("LOCK", "PYPROJECT", "ENVIRONMENT", "NO_DEPS_FILE"):
         copy = tmp_path / getattr(lock, name).name
         shutil.copy(getattr(lock, name), copy)
         monkeypatch.setattr(lock, name, copy)
@@ -48,7 +48,9 @@ def test_the_check_catches_an_edited_pin(tmp_path, monkeypatch):
     lock.ENVIRONMENT.write_text(env.replace("ipywidgets==8.1.8", "ipywidgets==8.1.9"), encoding="utf-8")
     pyproject = lock.PYPROJECT.read_text(encoding="utf-8")
     lock.PYPROJECT.write_text(pyproject.replace('"papermill==2.7.0"', '"papermill>=2"'), encoding="utf-8")
-    assert len(lock.drift()) == 2
+    no_deps = lock.NO_DEPS_FILE.read_text(encoding="utf-8")
+    lock.NO_DEPS_FILE.write_text(no_deps.replace("knack==0.14.0", "knack==0.13.0"), encoding="utf-8")
+    assert len(lock.drift()) == 3
     assert lock.main(["--check"]) == 1
 
 
