@@ -53,13 +53,13 @@ def note(text: str) -> None:
 
 
 def header(title: str, commands: list[str]) -> Text:
-    from labkit.ui import WRAP, mode_mark
+    from labkit.ui import WRAP, mode_mark, words_html
 
     mode, style = mode_mark()
     lines = [f"⏳ {title}"] + [f"   $ {c}" for c in commands]
     return Text("\n".join(lines), f"{style}<div class='labkit-progress {mode}' style='{WRAP}'><b>⏳ "
                 + html.escape(title) + "</b>"
-                + "".join(f"<br><code style='{WRAP}'>$ {html.escape(c)}</code>" for c in commands) + "</div>")
+                + "".join(f"<br><code style='{WRAP}'>$ {words_html(c)}</code>" for c in commands) + "</div>")
 
 
 class Live:

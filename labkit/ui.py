@@ -10,6 +10,7 @@ import contextlib
 import functools
 import html
 import os
+import re
 import time
 
 
@@ -67,6 +68,7 @@ def seconds(value: float) -> str:
 WRAP = "white-space:pre-wrap;word-break:normal;overflow-wrap:break-word"
 # Each mark's colour, so the line reads without an emoji font too (the mark would be an empty box).
 MARKS = {"✅": "#107c10", "⛔": "#c50f1f", "⏳": "#8a6100", "ℹ️": "#0063b1"}
+NO_BREAK_UP_TO = 48  # characters: a hyphenated token up to this long stays on one line
 
 
 # Live and record mode: an output a replay run stored (the notebook as shipped, or an earlier replay run) fades and
@@ -85,20 +87,28 @@ def mode_mark() -> tuple[str, str]:
     return "labkit-live", STALE_REPLAY_STYLE
 
 
+def words_html(text: str) -> str:
+    """Text as HTML in which a short name or option with a hyphen ("--query", "aks-student-k7q2") is never split
+    at its hyphen; longer tokens (a URL) may still break, so nothing runs out of the output."""
+    return re.sub(r"\S*-\S*", lambda m: (f"<span style='white-space:nowrap'>{m.group(0)}</span>"
+                                          if len(m.group(0)) <= NO_BREAK_UP_TO else m.group(0)),
+                  html.escape(str(text)))
+
+
 def code_html(text: str) -> str:
     """Text with `backticks` as HTML: the quoted parts as <code>, the rest as words (no raw backticks shown)."""
     parts = str(text).split("`")
     if len(parts) < 3:
-        return f"<code style='{WRAP}'>{html.escape(str(text))}</code>"
-    return "".join(f"<code>{html.escape(p)}</code>" if i % 2 else html.escape(p) for i, p in enumerate(parts))
+        return f"<code style='{WRAP}'>{words_html(text)}</code>"
+    return "".join(f"<code>{words_html(p)}</code>" if i % 2 else words_html(p) for i, p in enumerate(parts))
 
 
 def status_html(text: str, css_class: str = "labkit-status") -> str:
     """A status text (first character a mark) as HTML: wrapped at spaces, the mark's colour as a bar beside it."""
     mark = next((m for m in MARKS if text.startswith(m)), "")
     colour = MARKS.get(mark, "#605e5c")
-    body = (f"<span style='color:{colour};font-weight:600'>{html.escape(mark)}</span>{html.escape(text[len(mark):])}"
-            if mark else html.escape(text))
+    body = (f"<span style='color:{colour};font-weight:600'>{html.escape(mark)}</span>{words_html(text[len(mark):])}"
+            if mark else words_html(text))
     mode, style = mode_mark()
     return (f"{style}<pre class='{css_class} {mode}' style='{WRAP};border-left:4px solid {colour};"
             f"padding:0.1em 0 0.1em 0.6em;margin:0.15em 0'>{body}</pre>")
@@ -108,7 +118,7 @@ def table_html(rows, title: str = "", css_class: str = "labkit-table") -> str:
     """Rows of (label, value) as an HTML table, the title above it (a <caption> would be squeezed to its width)."""
     body = "".join(f"<tr><th style='text-align:left;vertical-align:top;{WRAP}'>{html.escape(k)}</th>"
                    f"<td style='text-align:left;{WRAP}'>{code_html(v)}</td></tr>" for k, v in rows)
-    heading = f"<div class='labkit-table-title' style='{WRAP}'><b>{html.escape(title)}</b></div>" if title else ""
+    heading = f"<div class='labkit-table-title' style='{WRAP}'><b>{words_html(title)}</b></div>" if title else ""
     mode, style = mode_mark()
     return f"{style}<div class='{css_class} {mode}'>{heading}<table>{body}</table></div>"
 
@@ -143,7 +153,7 @@ class Folded:
         mode, style = mode_mark()
         return (f"{style}<details class='labkit-folded {mode}' "
                 f"style='border-left:4px solid {colour};padding:0.1em 0 0.1em 0.6em'>"
-                f"<summary style='{WRAP};cursor:pointer'>{html.escape(self.line)} <i>(details)</i></summary>"
+                f"<summary style='{WRAP};cursor:pointer'>{words_html(self.line)} <i>(details)</i></summary>"
                 f"{self.detail_html}</details>")
 
 
@@ -197,8 +207,9 @@ class Progress:
                                    layout=w.Layout(width="40%"))
         self.label = w.HTML()
         self.box = _progress_box_class()(self, children=[
-            w.HTML(f"<div style='{WRAP}'><b><span style='color:{MARKS['⏳']}'>⏳</span> {html.escape(title)}</b></div>"),
-            w.HTML(f"<code style='{WRAP}'>{html.escape(az)}</code>" if az else ""),
+            w.HTML(f"<div style='{WRAP};line-height:1.4'><b><span style='color:{MARKS['⏳']}'>⏳</span> "
+                   f"{words_html(title)}</b></div>"),
+            w.HTML(f"<div style='line-height:1.4'><code style='{WRAP}'>{words_html(az)}</code></div>" if az else ""),
             w.HBox([self.bar, self.label])])
         self.box.add_class("labkit-progress")
         self._render()

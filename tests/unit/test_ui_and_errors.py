@@ -104,3 +104,12 @@ def test_a_folded_note_is_one_line_in_text_and_details_in_html():
     assert repr(note) == "ℹ️ Replay: the answers are the recorded lab's"
     page = note._repr_html_()
     assert page.index("<summary") < page.index("<td>detail") and page.startswith("<details")
+
+
+def test_names_and_options_are_not_split_at_their_hyphen():
+    page = ui.status_html("✅ az aks get-credentials --resource-group rg-student-k7q2 <x>")
+    for token in ("get-credentials", "--resource-group", "rg-student-k7q2"):
+        assert f"<span style='white-space:nowrap'>{token}</span>" in page
+    assert "&lt;x&gt;" in page  # still escaped
+    long_url = "http://" + "a-" * 40 + ".example/"
+    assert "nowrap" not in ui.words_html(long_url)  # too long to keep whole: it may break rather than overflow
