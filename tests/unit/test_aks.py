@@ -197,8 +197,8 @@ def test_recordings_use_the_pinned_sdks_api_versions_and_its_models(path):
         if body.get("type") == "Microsoft.ContainerService/ManagedClusters":
             cluster = ManagedCluster(body)
             assert cluster.provisioning_state and cluster.node_resource_group.startswith("MC_")
-        if entry["StatusCode"] >= 400:
-            assert set(body["error"]) == {"code", "message"}
+        if entry["StatusCode"] >= 400:  # ARM wraps its errors in "error"; AKS's own answers may not (the corpus)
+            assert {"code", "message"} <= set(body.get("error", body))
 
 
 def test_kubeconfig_path_is_in_the_lab_folder(lab_home):

@@ -406,14 +406,10 @@ def _in_step(lab, find):
 # -- invariants of real traffic: the corpus has them, record mode keeps them, shipped recordings must too ------
 CASES = all_cases()
 REAL = learn(CASES.values())
-# Shipped recordings still typed out by hand (issue 9, "recordings as data") that real traffic contradicts:
-# an ACR operation poll without the Azure-AsyncOperation header ACR repeats on it, an AKS delete answered with
-# Location alone (AKS sends Azure-AsyncOperation too), api-versions the pinned SDK never sends (provider
-# registration at 2016-02-01; ACR Tasks' scheduleRun, which the SDK no longer has).
-# Strict: once one is re-recorded or fixed, the test passes and the name must leave this list.
-# The AKS stop recordings: their operationresults 204 lacks the Location AKS repeats on it (aks/stop_lro, start_lro).
-HAND_BUILT = {"errors-acr/tasks_not_allowed", "errors-aks/missing_registration", "02-deploy-aks/stop_cluster",
-              "errors-aks/stopped_cluster"}
+# Shipped recordings that these checks contradict: api-versions the pinned SDK's clients do not send (provider
+# registration at 2016-02-01, which azure-mgmt-core's automatic registration sends; ACR Tasks' scheduleRun, which
+# the SDK no longer has). Strict: once one is fixed, the test passes and the name must leave this list.
+HAND_BUILT = {"errors-acr/tasks_not_allowed", "errors-aks/missing_registration"}
 
 
 # Kinds the leak finder reports that a corpus case may hold: e-mail addresses (what Azure sends in systemData;

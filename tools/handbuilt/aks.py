@@ -83,16 +83,17 @@ def create_request() -> dict:
 
 
 def versions() -> dict:
+    """kubernetesVersions (tests/corpus/aks/kubernetes_versions) with the AKS release calendar on 2026-11-29: 1.37
+    is the newest GA minor (N, GA Oct 2026), so 1.35-1.37 are supported (N-2) and new clusters default to N-1 = 1.36;
+    no newer minor is in preview yet. Patches are illustrative; each moves to newer patches of its minor or to the
+    next minor, one minor at a time."""
     def minor(v, patches, **flags):
         return {"version": v, **flags, "capabilities": {"supportPlan": ["KubernetesOfficial", "AKSLongTermSupport"]},
                 "patchVersions": {p: {"upgrades": [u for u in later if u > p]} for p, later in patches.items()}}
-    return {"values": [
-        # The AKS release calendar on 2026-11-29: 1.37 is the newest GA minor (N, GA Oct 2026), so 1.35-1.37 are
-        # supported (N-2) and new clusters default to N-1 = 1.36; no newer minor is in preview yet. Patches are
-        # illustrative; each moves to newer patches of its minor or to the next minor, one minor at a time.
+    return derive("aks/kubernetes_versions", 0, {"values": [
         minor("1.35", {"1.35.8": ["1.35.9", "1.36.5", "1.36.6"], "1.35.9": ["1.36.5", "1.36.6"]}),
         minor("1.36", {"1.36.5": ["1.36.6", "1.37.2", "1.37.3"], "1.36.6": ["1.37.2", "1.37.3"]}, isDefault=True),
-        minor("1.37", {"1.37.2": ["1.37.3"], "1.37.3": []})]}
+        minor("1.37", {"1.37.2": ["1.37.3"], "1.37.3": []})]})
 
 
 def group(status=201) -> dict:
@@ -107,7 +108,10 @@ def answer(method: str, url: str, status: int, body, like: str, index: int = 0, 
     """An exchange with the headers the corpus case ``like`` has on its answer (the ones a recording keeps)."""
     kept = {k: v for k, v in azure_headers(real(like, index)["ResponseHeaders"]).items()
             if k in ("Content-Type",) or k.startswith("x-ms-ratelimit")}
-    return entry(method, url, status, body, request=request, headers={**kept, **(headers or {})})
+    made = entry(method, url, status, body, request=request, headers={**kept, **(headers or {})})
+    if body is None and "Content-Type" not in kept:
+        made["ResponseHeaders"].pop("Content-Type", None)
+    return made
 
 
 def get_cluster(state="Succeeded", power="Running") -> dict:
@@ -122,7 +126,7 @@ def no_cluster() -> dict:
 
 def list_versions() -> dict:
     return answer("GET", f"{SUB}/providers/Microsoft.ContainerService/locations/{REGION}/kubernetesVersions"
-                         f"?api-version={API}", 200, versions(), "aks/get")
+                         f"?api-version={API}", 200, versions(), "aks/kubernetes_versions")
 
 
 def operation(guid: str, kind: str = "operations") -> str:
@@ -159,20 +163,25 @@ def lro_put(path: str, created: dict, done: dict, request: dict, *, guid: str, p
     return answers + [answer("GET", url, 200, done, "aks/create_lro", 8)]
 
 
+LIKE = {"DELETE": "aks/delete_lro", "stop": "aks/stop_lro", "start": "aks/start_lro"}
+
+
 def lro_202(method: str, path: str, guid: str = "00000000-0000-0000-0000-000000000903") -> list[dict]:
-    """An AKS long-running DELETE or POST (stop, start) as tests/corpus/aks/delete_lro: 202 with Azure-AsyncOperation
-    and Location (AKS's operation URLs, their own api-version, signed; no Retry-After), the operation polled
-    InProgress then Succeeded; a POST then reads its Location (204, nothing to return)."""
+    """An AKS long-running DELETE or POST (stop, start) as the corpus's (aks/delete_lro, stop_lro, start_lro): 202
+    with Azure-AsyncOperation and Location (AKS's operation URLs, their own api-version, signed; no Retry-After),
+    the operation polled InProgress then Succeeded (a start's polls carry AKS's NotLatestOperation error object,
+    which is no failure); a POST then reads its Location, answered 204."""
+    like = LIKE[method if method == "DELETE" else path.rsplit("/", 1)[-1]]
     op, location = operation(guid), operation(guid, "operationresults")
     started = "2026-11-29T12:00:01.2766666Z"
-    answers = [answer(method, f"{path}?api-version={API}", 202, None, "aks/delete_lro",
+    answers = [answer(method, f"{path}?api-version={API}", 202, None, like,
                       headers={"Azure-AsyncOperation": op, "Location": location}),
-               answer("GET", op, 200, derive("aks/delete_lro", 1, {"name": guid, "startTime": started}),
-                      "aks/delete_lro", 1),
-               answer("GET", op, 200, derive("aks/delete_lro", 2, {"name": guid, "startTime": started,
-                                                                    "endTime": "2026-11-29T12:04:12.0997444Z"}),
-                      "aks/delete_lro", 2)]
-    return answers + ([entry("GET", location, 204, None)] if method == "POST" else [])
+               answer("GET", op, 200, derive(like, 1, {"name": guid, "startTime": started}), like, 1),
+               answer("GET", op, 200, derive(like, 2, {"name": guid, "startTime": started,
+                                                       "endTime": "2026-11-29T12:04:12.0997444Z"}), like, 2)]
+    if method == "POST":
+        answers.append(answer("GET", location, 204, None, like, 3, headers={"Location": location}))
+    return answers
 
 
 def agent_pool(name: str, mode: str, state="Succeeded") -> dict:
@@ -187,6 +196,23 @@ def agent_pool(name: str, mode: str, state="Succeeded") -> dict:
 def kubeconfig_b64() -> str:
     text = SYNTHETIC_KUBECONFIG.format(server=FQDN, name=NAME)
     return base64.b64encode(text.encode()).decode()
+
+
+def credentials() -> dict:
+    """listClusterUserCredential (tests/corpus/aks/user_credentials), its kubeconfig the synthetic one."""
+    return answer("POST", f"{CLUSTER}/listClusterUserCredential?api-version={API}", 200,
+                  derive("aks/user_credentials", 0, {"kubeconfigs": [{"name": "clusterUser",
+                                                                       "value": kubeconfig_b64()}]}),
+                  "aks/user_credentials")
+
+
+def pools() -> dict:
+    """The node pools as AKS lists them (tests/corpus/aks/agent_pools_list), the lab's one system pool."""
+    pool = "value.0.properties."
+    return derive("aks/agent_pools_list", 0, {
+        f"{pool}count": 1, f"{pool}mode": "System", f"{pool}osSKU": "Ubuntu", f"{pool}type": "VirtualMachineScaleSets",
+        f"{pool}powerState": {"code": "Running"}, **{k: v for k, v in pool_changes(pool).items()
+                                                      if not k.endswith(("tags", "nodeLabels"))}})
 
 
 def upgrade_profile() -> dict:
@@ -209,22 +235,17 @@ def build_notebook() -> None:
     op = "00000000-0000-0000-0000-0000000000a1"
     write("00-setup", "start_cluster",
           [no_cluster(), group(), list_versions(), put_started(CLUSTER, cluster("Creating"), create_request(), op)],
-          follows=["aks/cluster_not_found", "resources/group_create", "aks/create_started", "aks/get"],
-          note=NOT_IN_CORPUS + "kubernetesVersions (KubernetesVersions_List). The create is started without "
-                               "waiting (no polls): notebook 02 joins it.")
-    write(nb, "kubernetes_versions", [list_versions()], follows=["aks/get"],
-          note=NOT_IN_CORPUS + "kubernetesVersions (KubernetesVersions_List); only its headers follow aks/get.")
+          follows=["aks/cluster_not_found", "resources/group_create", "aks/kubernetes_versions", "aks/create_started",
+                   "aks/get"],
+          note="The create is started without waiting (no polls): notebook 02 joins it.")
+    write(nb, "kubernetes_versions", [list_versions()], follows=["aks/kubernetes_versions"])
     write(nb, "create_cluster", [get_cluster("Creating"), get_cluster("Creating"), get_cluster("Succeeded")],
           follows=["aks/get_creating_then_ready", "aks/get"],
           note="The cluster is still Creating (started in 00-setup): notebook 02 joins it.")
-    write(nb, "kubeconfig", [answer("POST", f"{CLUSTER}/listClusterUserCredential?api-version={API}", 200,
-                                    {"kubeconfigs": [{"name": "clusterUser", "value": kubeconfig_b64()}]},
-                                    "aks/get")],
-          follows=["aks/get"], note=NOT_IN_CORPUS + "listClusterUserCredential (its kubeconfig is the synthetic "
-                                                    "one a labkit recording keeps: no certificate, key or token).")
-    write(nb, "node_pools", [answer("GET", f"{CLUSTER}/agentPools?api-version={API}", 200,
-                                    {"value": [agent_pool("nodepool1", "System")]}, "aks/get")],
-          follows=["aks/get"], note=NOT_IN_CORPUS + "agentPools list; the pool is the corpus cluster's profile.")
+    write(nb, "kubeconfig", [credentials()], follows=["aks/user_credentials"],
+          note="The kubeconfig is the synthetic one a labkit recording keeps: no certificate, key or token.")
+    write(nb, "node_pools", [answer("GET", f"{CLUSTER}/agentPools?api-version={API}", 200, pools(),
+                                    "aks/agent_pools_list")], follows=["aks/agent_pools_list"])
     user = {"properties": {"count": 1, "vmSize": "Standard_D2s_v5", "osType": "Linux", "mode": "User"}}
     write(nb, "add_user_pool",
           lro_put(f"{CLUSTER}/agentPools/userpool", agent_pool("userpool", "User", "Creating"),
@@ -240,9 +261,7 @@ def build_notebook() -> None:
     write(nb, "still_running", [get_cluster()], follows=["aks/get"])
     write("05-run-on-aks", "create_cluster", [get_cluster()], follows=["aks/get"],
           note="Notebook 05 finds the cluster of notebook 02 running.")
-    write(nb, "stop_cluster", lro_202("POST", f"{CLUSTER}/stop"), follows=["aks/delete_lro"],
-          note="Not in the corpus: stop; it is answered here as the corpus's cluster delete, then its Location "
-               "read (204).")
+    write(nb, "stop_cluster", lro_202("POST", f"{CLUSTER}/stop"), follows=["aks/stop_lro"])
     write(nb, "delete_cluster", lro_202("DELETE", CLUSTER), follows=["aks/delete_lro"])
 
 
@@ -251,10 +270,15 @@ def build_scenarios() -> None:
     put = f"{CLUSTER}?api-version={API}"
 
     def scenario(name, step, entries, what, follows=tuple(CREATE), typed=""):
-        write("errors-aks", name, entries, follows=[*follows, "aks/get"],
+        write("errors-aks", name, entries, follows=[*follows, "aks/get", "aks/kubernetes_versions"],
               note=f"Test scenario, replayed as step '{step}': {what}." + (f" {typed}" if typed else ""))
 
     before_put = [no_cluster(), group(), list_versions()]
+
+    def refusal(case, changes):
+        """The create's PUT refused as the corpus case ``case`` shows it (its status and body)."""
+        return answer("PUT", put, real(case)["StatusCode"], derive(case, 0, changes), case,
+                      request=create_request())
     refused = ("Not in the corpus: no recording of this refusal was found; its code and message are the ones "
                "learners report, in the ARM error shape of the corpus's answers.")
 
@@ -267,9 +291,7 @@ def build_scenarios() -> None:
              follows=["aks/get"])
     scenario("stopped_cluster", "create_cluster",
              [get_cluster(power="Stopped")] + lro_202("POST", f"{CLUSTER}/start") + [get_cluster()],
-             "the cluster was stopped: start it", follows=["aks/get", "aks/delete_lro"],
-             typed="Not in the corpus: start; it is answered here as the corpus's cluster delete, then its "
-                   "Location read (204).")
+             "the cluster was stopped: start it", follows=["aks/get", "aks/start_lro"])
     scenario("found_failed", "create_cluster", [get_cluster("Failed")], "an earlier create ended Failed",
              follows=["aks/get"])
     scenario("start_existing", "start_cluster", [get_cluster("Creating")], "00-setup run again while creating",
@@ -291,15 +313,13 @@ def build_scenarios() -> None:
         "PUT", put, 400, "SkuNotAvailable",
         f"The requested VM size Standard_D2s_v5 is currently not available in location '{REGION}' for this "
         "subscription.", request=create_request())], "the VM size is not offered", typed=refused)
-    scenario("vm_size_not_allowed", "create_cluster", before_put + [error(
-        "PUT", put, 400, "BadRequest",
-        f"The VM size of Standard_D2s_v5 is not allowed in your subscription in location '{REGION}'.",
-        request=create_request())], "the VM size is not allowed for the subscription", typed=refused)
-    scenario("region_disallowed", "create_cluster", [no_cluster(), error(
-        "PUT", f"{GROUP}?api-version={RG_API}", 403, "RequestDisallowedByAzure",
-        f"Resource '{RG}' was disallowed by Azure: this subscription may deploy only to a set of regions; "
-        f"'{REGION}' is not one of them.", request={"location": REGION, "tags": TAGS})],
-             "a student subscription refuses the region", typed=refused)
+    scenario("vm_size_not_allowed", "create_cluster", before_put + [refusal("aks/create_vm_size_not_allowed", {
+        "message": real("aks/create_vm_size_not_allowed")["ResponseBody"]["message"].replace(
+            "Standard_DS2_v2", "Standard_D2s_v5")})],
+             "the VM size is not allowed for the subscription (AKS's body: code and message, no error wrapper)",
+             follows=[*CREATE, "aks/create_vm_size_not_allowed"])
+    scenario("region_disallowed", "create_cluster", before_put + [refusal("aks/create_disallowed_by_azure", {})],
+             "a student subscription refuses the region", follows=[*CREATE, "aks/create_disallowed_by_azure"])
     scenario("policy_disallowed", "create_cluster", before_put + [error(
         "PUT", put, 403, "RequestDisallowedByPolicy",
         f"Resource '{NAME}' was disallowed by policy 'Allowed locations'.", request=create_request())],
