@@ -123,10 +123,10 @@ def sign_in_failure(err: Exception, *, cli: bool) -> SignInError:
                            f"within {AZ_TIMEOUT} s.",
                            f"check the network, then run {AZ_LOGIN} and this cell again.")
     if "aadsts90002" in lower or "aadsts900023" in lower or "aadsts50020" in lower:
-        return SignInError(f"Signing in failed: Microsoft Entra ID does not know this tenant ({tenant or 'your default'}) "
-                           "for your account.",
-                           "set AZURE_TENANT_ID to your organisation's Directory (tenant) ID (portal: Microsoft Entra ID "
-                           f"→ Overview), or unset it; or run `az login --tenant <tenant id> --use-device-code`.")
+        return SignInError(f"Signing in failed: Microsoft Entra ID does not know this tenant "
+                           f"({tenant or 'your default'}) for your account.",
+                           "set AZURE_TENANT_ID to your organisation's Directory (tenant) ID (portal: Microsoft "
+                           "Entra ID → Overview), or unset it; or run `az login --tenant <tenant id> --use-device-code`.")
     if "timed out waiting for user" in lower:
         return SignInError(f"Signing in failed: the code was not entered within {DEVICE_CODE_TIMEOUT // 60} minutes.",
                            f"run this cell again and enter the new code, or sign in with {AZ_LOGIN}.")
@@ -169,17 +169,17 @@ def choose_subscription(credential, account: dict | None) -> str:
     chosen = os.environ.get("AZURE_SUBSCRIPTION_ID") or (account or {}).get("id")
     if chosen:
         return chosen
+    from azure.core.pipeline.transport import RequestsTransport
     from azure.core.rest import HttpRequest
     from azure.mgmt.resource.resources import ResourceManagementClient
-
-    from azure.core.pipeline.transport import RequestsTransport
 
     from labkit import ui
 
     client = ResourceManagementClient(credential, "unused", retry_policy=network.retry_policy(),
                                       transport=RequestsTransport(**network.transport_options()))
     with ui.shown("Listing your subscriptions"):
-        answer = client.send_request(HttpRequest("GET", "https://management.azure.com/subscriptions?api-version=2022-12-01"))
+        answer = client.send_request(HttpRequest("GET", "https://management.azure.com/subscriptions"
+                                                        "?api-version=2022-12-01"))
         answer.raise_for_status()
     found = [(s["subscriptionId"], s.get("displayName", "")) for s in answer.json().get("value", [])
              if s.get("state") == "Enabled"]

@@ -27,13 +27,13 @@ def transport_options() -> dict:
     return {"connection_timeout": CONNECT_TIMEOUT, "read_timeout": READ_TIMEOUT}
 
 
-def retry_policy(announce=None) -> "LabRetryPolicy":
-    """The retry policy for ARM clients: :data:`TRIES` tries, waits said through ``announce``."""
-    return LabRetryPolicy(announce=announce, retry_total=TRIES - 1, retry_connect=TRIES - 1,
+def retry_policy() -> "LabRetryPolicy":
+    """The retry policy for ARM clients: :data:`TRIES` tries, each wait said on screen."""
+    return LabRetryPolicy(retry_total=TRIES - 1, retry_connect=TRIES - 1,
                           retry_read=TRIES - 1, retry_status=TRIES - 1, timeout=CALL_TIMEOUT)
 
 
-def sign_in_bound() -> int:
+def sign_in_bound() -> float:
     """The longest a sign-in request can leave the cell waiting, in seconds (said on screen)."""
     return SIGN_IN_TRIES * (CONNECT_TIMEOUT + SIGN_IN_READ_TIMEOUT)
 
@@ -78,20 +78,10 @@ def error_text(err: BaseException) -> str:
     return " | ".join(parts)
 
 
-def _show_wait(message: str) -> None:
-    from labkit import ui
-
-    ui.waiting(message)
-
-
 class LabRetryPolicy(RetryPolicy):
     """azure-core's retry policy with fewer tries, a cap on ``Retry-After``, and every wait said."""
 
     who = "Azure"  # who is waited for, as said on screen
-
-    def __init__(self, announce=None, **kwargs):
-        super().__init__(**kwargs)
-        self.announce = announce or _show_wait
 
     def is_retry(self, settings, response) -> bool:
         """Like azure-core, except that a wait longer than :data:`LONGEST_WAIT` ends the call."""
@@ -109,7 +99,8 @@ class LabRetryPolicy(RetryPolicy):
             status, asked = response.http_response.status_code, self.get_retry_after(response)
             if asked:
                 reason = "throttled" if status == 429 else "busy"
-                self.announce(f"{self.who} asks us to wait {_secs(asked)} ({status} {reason}); then trying again {next_try}.")
+                self.announce(f"{self.who} asks us to wait {_secs(asked)} ({status} {reason}); "
+                              f"then trying again {next_try}.")
             else:
                 self.announce(f"{self.who} answered {status} (a passing server error); trying again "
                               f"{self._when(settings)} {next_try}.")
@@ -117,6 +108,12 @@ class LabRetryPolicy(RetryPolicy):
             last = settings["history"][-1].error if settings["history"] else None
             self.announce(f"{self.who} did not answer: {why(last)}; trying again {self._when(settings)} {next_try}.")
         super().sleep(settings, transport, response=response)
+
+    @staticmethod
+    def announce(message: str) -> None:
+        from labkit import ui
+
+        ui.waiting(message)
 
     def _when(self, settings) -> str:
         backoff = self.get_backoff_time(settings)
