@@ -19,7 +19,6 @@ RG_API = "2025-04-01"  # azure-mgmt-resource 26.0.0
 REGION, RG, NAME = "eastus", "rg-student-k7q2", "aks-student-k7q2"
 CLUSTER = f"{SUB}/resourceGroups/{RG}/providers/Microsoft.ContainerService/managedClusters/{NAME}"
 GROUP = f"{SUB}/resourcegroups/{RG}"
-NODE_RG = f"MC_{RG}_{NAME}_{REGION}"
 FQDN = f"{NAME}-x8d3f1ab.hcp.{REGION}.azmk8s.io"
 MINOR, PATCH = "1.36", "1.36.6"  # the default minor on 2026-11-29 (N-1), its latest patch
 TAGS = {"course": "aks-workbook", "owner": "student", "created": "2026-11-29", "expires": "2026-11-30", "lab": RG}
