@@ -31,8 +31,9 @@ REFUSALS = ("Not in the corpus: the refusals' codes and messages as reported in 
             "hashicorp/terraform-provider-azurerm issue #17478 and Azure/terraform-azurerm-lz-vending issue #496 "
             "(409 ScopeLocked), and ARM's ResourceGroupNotFound (404) and InternalServerError (500), in the ARM "
             "error shape of the corpus's answers.")
-NOTE = ("Names, tags, dates and times are the recorded lab's (illustrative). Not in the corpus: the resources "
-        "list with $expand=createdTime (typed from the GenericResourceExpanded definition). Issue 15: every group "
+RESOURCES_NOTE = (" Not in the corpus: the resources list with $expand=createdTime (typed from the "
+                  "GenericResourceExpanded definition).")
+NOTE = ("Names, tags, dates and times are the recorded lab's (illustrative). Issue 15: every group "
         "and resource carries the tag lab=<the lab's resource group> (its identity, unique to the lab; the owner "
         "tag is shared by learners with the same prefix); a node resource group carries its cluster's.")
 CLOCK_NOTE = " The clock.now calls are the times labkit read at that point of the recorded lab."
@@ -133,7 +134,7 @@ def cost_so_far(notebook: str, stamp: str, *, groups=CLASS_OF_ONE, items=LAB_RES
             entries.append(get_cluster())
     ledger = {"call": "costs.ledger", "result": LEDGERS.get(notebook, {})}
     write(notebook, "cost_so_far", entries, calls=[ledger, clock(stamp)], follows=FOLLOWS,
-          note=NOTE + CLOCK_NOTE + LEDGER_NOTE)
+          note=NOTE + (RESOURCES_NOTE if len(entries) > 1 else "") + CLOCK_NOTE + LEDGER_NOTE)
 
 
 def job(name: str) -> str:
@@ -173,7 +174,7 @@ def head(name: str, status: int = 404) -> dict:
 def build_notebook() -> None:
     nb = "99-cleanup"
     write(nb, "plan", [list_groups(*CLASS_OF_ONE), list_resources(RG, LAB_RESOURCES), get_cluster()],
-          follows=[LIST, "aks/get"], note=NOTE)
+          follows=[LIST, "aks/get"], note=NOTE + RESOURCES_NOTE)
     write(nb, "delete", delete_group(RG, polls=3), calls=[clock("2026-11-29T12:06:30+00:00")],
           follows=[DELETE], note=NOTE + CLOCK_NOTE)
     others = [g for g in CLASS_OF_ONE if g["tags"]["owner"] != "student"]
@@ -219,7 +220,8 @@ def build_scenarios() -> None:
                           node_group("rg-student-aaaa", "aks-student-aaaa"), NOT_THE_COURSE, CLASS_OF_ONE[2]),
               list_resources(RG, LAB_RESOURCES), get_cluster()],
              "learner rg-student-aaaa has the recorded learner's prefix and so its owner tag; rg-notes-k7q2 carries "
-             "the recorded lab's lab tag but another course tag (a server-side $filter that matched too much)")
+             "the recorded lab's lab tag but another course tag (a server-side $filter that matched too much)",
+             typed=RESOURCES_NOTE.strip())
     blocked = {"code": "ResourceGroupDeletionBlocked",
                "message": f"Deletion of resource group '{RG}' failed as resources with identifiers "
                           f"'Microsoft.ContainerService/managedClusters/{CLUSTER_NAME}' could not be deleted. The "
