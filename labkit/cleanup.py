@@ -18,8 +18,9 @@ from typing import NamedTuple
 from labkit import costs, ui
 from labkit.config import COURSE_TAG
 from labkit.errors import AZURE_HINTS, LabError
+from labkit.groups import course_groups, lab_groups, of_the_course, with_node_groups
+from labkit.groups import parent_group as _parent
 
-TAG_FILTER = f"tagName eq 'course' and tagValue eq '{COURSE_TAG}'"
 DELETED, GONE, REFUSED, FAILED = "deleted", "already gone", "refused", "failed"  # how each group's delete ends
 REPLAY_NOTE = " (replay: a recorded answer, nothing was deleted)"
 FIXES = {  # what to do about a delete Azure refused or could not finish, by error code
@@ -49,50 +50,6 @@ def _tag_date(group: dict, key: str) -> dt.date | None:
     raise ValueError(f"tag {key}='{shown(value)}' is not a date (YYYY-MM-DD)")
 
 
-def course_groups(lab) -> list[dict]:
-    """Every resource group the course's tag filter returns, whoever owns it (one ARM call); tags as sent."""
-    found = []
-    for group in lab.resources.resource_groups.list(filter=TAG_FILTER):
-        tags = {str(k): str(v) for k, v in (group.tags or {}).items()}
-        managed_by = group.managed_by or ""
-        found.append({"name": group.name, "location": group.location or "", "tags": tags,
-                      "owner": tags.get("owner", "?"), "lab": tags.get("lab", ""),
-                      "created": tags.get("created", ""), "expires": tags.get("expires", ""),
-                      "node_of": managed_by.rstrip("/").split("/")[-1] if "/managedclusters/" in managed_by.lower()
-                      else "", "managed_by": managed_by,
-                      "state": group.properties.provisioning_state if group.properties else ""})
-    return found
-
-
-def of_the_course(group: dict) -> bool:
-    """The course tag, checked here: the server's ``$filter`` is not trusted to have matched exactly."""
-    return group["tags"].get("course") == COURSE_TAG
-
-
-def of_this_lab(group: dict, config) -> bool:
-    """The group's ``lab`` tag is this lab's; a group without one (made before the tag) counts only by its name.
-
-    A resource group's name is unique in a subscription, so neither can be another learner's.
-    """
-    if "lab" in group["tags"]:
-        return group["lab"] == config.resource_group
-    return group["name"].lower() == config.resource_group.lower()
-
-
-def _groups_of_clusters(groups: list[dict], chosen: list[dict]) -> list[dict]:
-    """``chosen`` plus the node resource groups whose cluster lives in one of the chosen groups."""
-    names = {g["name"].lower() for g in chosen}
-    nodes = [g for g in groups if g["node_of"] and of_the_course(g) and g not in chosen and _parent(g) in names]
-    return chosen + nodes
-
-
-def lab_groups(lab, groups: list[dict] | None = None) -> list[dict]:
-    """This learner's groups, of ``groups`` (default: as Azure lists them now), with their node groups."""
-    groups = course_groups(lab) if groups is None else groups
-    mine = [g for g in groups if not g["node_of"] and of_the_course(g) and of_this_lab(g, lab.config)]
-    return _groups_of_clusters(groups, mine)
-
-
 def class_groups(lab, *, owner: str | None = None, expired: bool = False, older_than: float | None = None,
                  now: dt.datetime | None = None) -> tuple[list[dict], list[tuple[dict, str]]]:
     """An instructor's selection across the class: by owner, expired (``expires`` tag before today) or age.
@@ -120,12 +77,7 @@ def class_groups(lab, *, owner: str | None = None, expired: bool = False, older_
         if older_than is not None and not (created and (today - created).days >= older_than):
             continue
         chosen.append(g)
-    return _groups_of_clusters(groups, chosen), unreadable
-
-
-def _parent(group: dict) -> str:
-    """The resource group that holds the cluster of a node resource group (lowercase)."""
-    return group["managed_by"].lower().split("/resourcegroups/")[-1].split("/")[0]
+    return with_node_groups(groups, chosen), unreadable
 
 
 def inventory(lab, groups: list[dict]) -> dict:

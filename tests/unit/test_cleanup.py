@@ -56,11 +56,6 @@ def refuse_every_delete(monkeypatch, lab):
     monkeypatch.setattr(type(lab.resources.resource_groups), "begin_delete", sent)
 
 
-@pytest.mark.unit
-def test_the_tag_filter_is_the_course_tag():
-    assert cleanup.TAG_FILTER == "tagName eq 'course' and tagValue eq 'aks-workbook'"
-
-
 # -- whose groups --------------------------------------------------------------------------------------------------
 @pytest.mark.unit
 def test_a_learner_never_selects_another_learner_with_the_same_prefix(tmp_path, capsys):

@@ -8,6 +8,7 @@ import pytest
 
 import labkit
 from labkit import aci, costs
+from labkit.costs import pricing
 from labkit.config import LabConfig
 
 UTC = dt.timezone.utc
@@ -15,7 +16,7 @@ UTC = dt.timezone.utc
 
 @pytest.mark.unit
 def test_table_is_dated_and_the_functions_setup_and_aks_use_still_add_up():
-    assert dt.date.fromisoformat(costs.PRICES_DATE) and "prices.azure.com" in costs.PRICES_SOURCE
+    assert dt.date.fromisoformat(costs.DATED.date) and "prices.azure.com" in costs.DATED.source
     disk = 19.71 / 730  # Premium SSD P10 (128 GiB), the managed OS disk of a 2-vCPU node
     egress = 0.025 + 0.005  # Standard load balancer (first five rules) + its outbound public IP, from minute one
     assert costs.cluster_hour("Standard_D2s_v5") == pytest.approx(0.096 + disk + egress)
@@ -27,7 +28,7 @@ def test_table_is_dated_and_the_functions_setup_and_aks_use_still_add_up():
     assert sum(usd for *_, usd in costs.lab_estimate()) == pytest.approx(
         0.096 + disk + egress + 0.5 * 0.005 + 0.167 + 0.5 * costs.aci_hour())
     rows = costs.estimate_table()
-    assert rows[-2] == ("Total for the lab", "≈ $0.35") and costs.PRICES_DATE in rows[-1][1]
+    assert rows[-2] == ("Total for the lab", "≈ $0.35") and costs.DATED.date in rows[-1][1]
     assert any("OS disk" in item for item, _ in rows) and any("load balancer" in item for item, _ in rows)
 
 
@@ -35,7 +36,7 @@ def test_table_is_dated_and_the_functions_setup_and_aks_use_still_add_up():
 def test_no_burstable_size_is_priced_or_proposed_for_the_system_pool():
     """AKS supports no B-series VM in a system pool: the lab neither defaults to one nor prices one."""
     assert LabConfig().vm_size == "Standard_D2s_v5" and LabConfig.resolve(mode="replay").vm_size == "Standard_D2s_v5"
-    assert not [size for size in costs.NODE_PER_HOUR if size.startswith("Standard_B")]
+    assert not [size for size in costs.DATED.node_per_hour if size.startswith("Standard_B")]
     assert costs.node_hour(LabConfig().vm_size) == 0.096
 
 
@@ -85,15 +86,7 @@ def item(price, **extra):
 
 @pytest.mark.unit
 def test_refresh_takes_the_plain_linux_price_and_keeps_the_table_on_failure(monkeypatch):
-    monkeypatch.setattr(costs, "NODE_PER_HOUR", dict(costs.NODE_PER_HOUR))
-    monkeypatch.setattr(costs, "PRICES_DATE", costs.PRICES_DATE)
-    monkeypatch.setattr(costs, "PRICES_SOURCE", costs.PRICES_SOURCE)
-    monkeypatch.setattr(costs, "ACI_VCPU_PER_HOUR", costs.ACI_VCPU_PER_HOUR)
-    monkeypatch.setattr(costs, "ACI_GB_PER_HOUR", costs.ACI_GB_PER_HOUR)
-    monkeypatch.setattr(costs, "OS_DISK_PER_MONTH", dict(costs.OS_DISK_PER_MONTH))
-    monkeypatch.setattr(costs, "STANDARD_LB_PER_HOUR", costs.STANDARD_LB_PER_HOUR)
-    monkeypatch.setattr(costs, "PUBLIC_IP_PER_HOUR", costs.PUBLIC_IP_PER_HOUR)
-    monkeypatch.setattr(costs, "LOAD_BALANCER_PER_HOUR", costs.LOAD_BALANCER_PER_HOUR)
+    monkeypatch.setattr(pricing, "_in_use", pricing.DATED)
     fetch = fake_retail({"Standard_D2s_v5": [item(0.02, skuName="D2s v5 Spot"),
                                              item(0.19, productName="Dsv5 Series Windows"), item(0.1)],
                          "vCPU": [item(0.04, meterName="Standard vCPU Duration")],
@@ -101,23 +94,35 @@ def test_refresh_takes_the_plain_linux_price_and_keeps_the_table_on_failure(monk
                          "P10": [item(21.9, unitOfMeasure="1/Month", meterName="P10 LRS Disk")],
                          "LB%20Rules": [item(0.03, meterName="Standard Included LB Rules and Outbound Rules")],
                          "Static%20Public%20IP": [item(0.006, meterName="Standard IPv4 Static Public IP")]})
-    found = costs.refresh("westeurope", "Standard_D2s_v5", fetch)
-    assert found[("node", "Standard_D2s_v5")] == 0.1 and costs.node_hour("Standard_D2s_v5") == 0.1
-    assert costs.aci_hour() == pytest.approx(0.04 + 1.5 * 0.0044) and "westeurope" in costs.PRICES_SOURCE
+    fresh = costs.refresh("westeurope", "Standard_D2s_v5", fetch)
+    assert costs.node_hour("Standard_D2s_v5") == 0.096  # a refreshed table is not in use until it is put there
+    costs.use(fresh)
+    assert costs.node_hour("Standard_D2s_v5") == 0.1 and costs.node_hour("Standard_D2as_v5") == 0.086
+    assert costs.aci_hour() == pytest.approx(0.04 + 1.5 * 0.0044) and "westeurope" in costs.table().label
     assert costs.os_disk_hour() == pytest.approx(21.9 / 730) and costs.egress_hour() == pytest.approx(0.036)
-    assert costs.LOAD_BALANCER_PER_HOUR == 0.006
+    assert costs.LOAD_BALANCER_PER_HOUR == 0.006 and costs.PRICES_DATE == costs.table().date
+    assert costs.DATED.node_per_hour["Standard_D2s_v5"] == 0.096  # the dated table itself never changes
+    with pytest.raises(TypeError):
+        costs.DATED.node_per_hour["Standard_D2s_v5"] = 0.1  # type: ignore[index]
 
     def offline(url):
         raise OSError("no network")
 
-    before = dict(costs.NODE_PER_HOUR)
-    assert costs.refresh("eastus", "Standard_D2s_v5", offline) == {} and costs.NODE_PER_HOUR == before
+    assert costs.refresh("eastus", "Standard_D2s_v5", offline) is costs.DATED
 
 
 @pytest.mark.unit
-def test_replay_never_asks_for_live_prices(monkeypatch):
-    monkeypatch.setattr(costs, "refresh", lambda *a, **k: pytest.fail("replay refreshed prices"))
+def test_live_asks_for_prices_once_per_session_and_replay_never(monkeypatch):
+    asked = []
+    monkeypatch.setattr(pricing, "_in_use", pricing.DATED)
+    monkeypatch.setattr(pricing, "_asked_live", False)
+    monkeypatch.setattr(pricing, "refresh", lambda *a, **k: asked.append(a) or pricing.DATED)
     costs.prices_for(labkit.open_lab("04-run-aci"))
+    assert asked == []
+    live = SimpleNamespace(mode="live", config=LabConfig(mode="live", region="westeurope"))
+    costs.prices_for(live)
+    costs.prices_for(live)
+    assert asked == [("westeurope", "Standard_D2s_v5")]
 
 
 @pytest.mark.unit
