@@ -14,6 +14,7 @@ from pathlib import Path
 from labkit import azcli, images, paths, streams, ui
 from labkit.config import APP_REPOSITORY, APP_TAG, check_name as check_rule, new_suffix
 from labkit.errors import LabError
+from labkit.given_group import check_given_group
 
 SAMPLE_REGISTRY, SAMPLE_IMAGE = "mcr.microsoft.com", "azuredocs/aci-helloworld:latest"  # Microsoft's hello-world
 SAMPLE_TARGET = "samples/aci-helloworld:latest"
@@ -98,9 +99,11 @@ def create_registry(lab):
     with lab.step("create_registry"):
         with ui.shown(f"Creating registry {c.registry_name}"):
             found = _find(lab, c.registry_name)
-            if found is None:
+            if found is None and not c.provisioned:  # a provisioned lab's group is the instructor's: not written
                 lab.resources.resource_groups.create_or_update(c.resource_group,
                                                               {"location": c.region, "tags": c.tags()})
+        if found is None and c.provisioned:
+            check_given_group(lab)
         if found is None:
             spec = registry_spec(c)
             azcli.show_sdk_call("lab.acr.registries.begin_create(resource_group, name, spec)", spec, registry_spec,

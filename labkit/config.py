@@ -15,18 +15,20 @@ import os
 import re
 import secrets
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from labkit.errors import ConfigError
 from labkit.home import SETTINGS, DamagedSettings, lab_home, locked, private_home, read_settings, set_aside
 from labkit.home import write_private
+from labkit.recording.mode import Mode
 
-MODES = ("replay", "live", "record")
+MODES = tuple(m.value for m in Mode)
 APP_REPOSITORY, APP_TAG = "aks-workbook-app", "v1"  # the sample app of notebooks/app/
 COURSE_TAG = "aks-workbook"
 SETUP_NOTEBOOK = "00-setup"  # where the learner chooses the lab; later notebooks use that choice
 REMEMBERED = ("prefix", "region", "vm_size", "owner", "days")  # the lab's settings kept from 00-setup
 SETTINGS_KEYS = ("mode", "suffix") + REMEMBERED
+CLASS_NAME = (r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", "1–40 letters, digits, '.', '_' or '-'", "aks-2026-11")
 
 # Public Azure regions that offer AKS, ACR and ACI (checked November 2026).
 REGIONS = frozenset("""
@@ -119,11 +121,11 @@ def check_region(region: str) -> str:
     return normal
 
 
-def check_mode(mode: str) -> str:
+def check_mode(mode: str) -> Mode:
     if mode not in MODES:  # a list or dict is never `in` a tuple of strings: no TypeError
         raise ConfigError(f"LABKIT_MODE={_shown(mode)} is not a mode.",
                           "use replay (no account needed), live or record.")
-    return mode
+    return Mode(mode)
 
 
 def check_vm_size(vm_size: str) -> str:
@@ -166,6 +168,37 @@ CHECKS = {"mode": check_mode, "region": check_region, "prefix": lambda v: check_
           "days": check_days}
 
 
+@dataclass(frozen=True)
+class Provisioned:
+    """The resource group an instructor created for this learner (``labkit class provision``), and the class.
+
+    A provisioned lab uses that group as it is: it never creates or rewrites it (that would drop its ``class``
+    tag), and leaves what needs rights on the subscription (provider registration) to the instructor.
+    """
+
+    resource_group: str
+    class_name: str
+
+    def __post_init__(self):
+        check_name("resource group", self.resource_group)
+        pattern, rule, example = CLASS_NAME
+        _need_text("class", self.class_name, example)
+        if not re.fullmatch(pattern, self.class_name):
+            raise ConfigError(f"{_shown(self.class_name)} is not a class name: it must be {rule}.",
+                              f"use a name like {example!r}.")
+
+    @classmethod
+    def of(cls, marker: dict) -> "Provisioned":
+        """From the settings file's ``"provisioned": {"resource_group": …, "class": …}``."""
+        if not isinstance(marker, dict) or set(marker) != {"resource_group", "class"}:
+            raise ConfigError("the 'provisioned' entry is not the shape labkit writes",
+                              "ask your instructor for your learner.json again.")
+        return cls(marker["resource_group"], marker["class"])
+
+    def marker(self) -> dict:
+        return {"resource_group": self.resource_group, "class": self.class_name}
+
+
 def new_suffix() -> str:
     """Four random characters that keep a learner's names apart from a whole class's (never a reserved word)."""
     alphabet = string.ascii_lowercase + string.digits
@@ -180,21 +213,33 @@ def settings_path():
 
 
 def _valid_settings(data: dict) -> dict:
-    """The settings, in today's shape; DamagedSettings if any value is not one labkit would have saved."""
+    """The settings, in today's shape; DamagedSettings if any value is not one labkit would have saved.
+
+    ``provisioned`` (written by ``labkit class provision``) is kept only when valid: the group it names must be
+    the one the settings' own prefix and suffix name.
+    """
     if "suffixes" not in data and all(isinstance(v, str) for v in data.values()):
         data = {"suffixes": data, "lab": {}}  # the first labkit kept only {prefix: suffix}
     suffixes, chosen = data.get("suffixes", {}), data.get("lab", {})
-    if (set(data) - {"suffixes", "lab"} or not isinstance(suffixes, dict) or not isinstance(chosen, dict)
-            or set(chosen) - set(REMEMBERED)):
+    if (set(data) - {"suffixes", "lab", "provisioned"} or not isinstance(suffixes, dict)
+            or not isinstance(chosen, dict) or set(chosen) - set(REMEMBERED)):
         raise DamagedSettings("not the shape labkit writes")
     try:
         for prefix, suffix in suffixes.items():
             check_name("prefix", prefix), check_name("suffix", suffix)
         for key, value in chosen.items():
             CHECKS[key](value)
+        valid = {"suffixes": dict(suffixes), "lab": dict(chosen)}
+        if "provisioned" in data:
+            given = Provisioned.of(data["provisioned"])
+            prefix = chosen.get("prefix")
+            if f"rg-{prefix}-{suffixes.get(prefix)}" != given.resource_group:
+                raise ConfigError(f"the provisioned group {given.resource_group} is not the one its prefix and "
+                                  "suffix name", "")
+            valid["provisioned"] = given.marker()
     except ConfigError as err:
         raise DamagedSettings(err.problem) from None
-    return {"suffixes": dict(suffixes), "lab": dict(chosen)}
+    return valid
 
 
 def _load(notes: list | None) -> dict:
@@ -263,7 +308,7 @@ def _listed(settings: dict) -> str:
 class LabConfig:
     """The lab's settings. Build it with :meth:`resolve`; the names are properties."""
 
-    mode: str = "replay"
+    mode: Mode = Mode.REPLAY
     region: str = "eastus"
     prefix: str = "student"
     suffix: str = "k7q2"
@@ -271,6 +316,7 @@ class LabConfig:
     vm_size: str = "Standard_D2s_v5"
     days: int = 1
     today: dt.date = field(default_factory=dt.date.today)
+    provisioned: Provisioned | None = None  # the group an instructor gave this learner, or None: the lab makes its own
 
     def __post_init__(self):
         for key in SETTINGS_KEYS:
@@ -279,6 +325,12 @@ class LabConfig:
             check_name(kind, name)
         if not isinstance(self.today, dt.date):
             raise ConfigError(f"today={_shown(self.today)} is not a date.", "leave it out (it defaults to today).")
+        given = self.provisioned
+        if given is not None and given.resource_group != self.resource_group:
+            raise ConfigError(f"Your instructor gave you the resource group {given.resource_group} (class "
+                              f"{given.class_name}), but these settings name {self.resource_group}.",
+                              "leave prefix and suffix empty (None) in the parameters cell and unset LABKIT_PREFIX "
+                              "and LABKIT_SUFFIX: the learner.json your instructor gave you sets them.")
 
     @classmethod
     def resolve(cls, *, recorded: dict | None = None, notebook: str = "", notes: list | None = None,
@@ -295,7 +347,8 @@ class LabConfig:
         given = {k: v for k, v in params.items() if v not in (None, "")}
         for key, value in given.items():
             CHECKS[key](value)  # a bad parameter is refused before anything is read or saved
-        saved = _load(notes)["lab"]
+        settings = _load(notes)
+        saved = settings["lab"]
         setup = notebook == SETUP_NOTEBOOK
 
         def pick(key, default=None):
@@ -312,15 +365,22 @@ class LabConfig:
                 raise ConfigError(f"{err.problem} (from the environment variable LABKIT_{key.upper()})",
                                   err.fix) from None
 
-        mode = pick("mode", "replay")
-        base = dict(recorded or {}) if mode == "replay" else {}
+        mode = Mode(pick("mode", Mode.REPLAY))
+        base = dict(recorded or {}) if mode is Mode.REPLAY else {}
         prefix = pick("prefix", base.get("prefix", "student"))
-        if mode == "replay" and prefix == base.get("prefix"):
+        if mode is Mode.REPLAY and prefix == base.get("prefix"):
             suffix = pick("suffix", base.get("suffix"))
         else:
             suffix = pick("suffix") or remembered_suffix(prefix, notes)
+        marker = settings.get("provisioned")
         config = cls(mode=mode, region=pick("region", base.get("region", "eastus")), prefix=prefix, suffix=suffix,
-                     owner=pick("owner", prefix), vm_size=pick("vm_size", "Standard_D2s_v5"), days=pick("days", 1))
+                     owner=pick("owner", prefix), vm_size=pick("vm_size", "Standard_D2s_v5"), days=pick("days", 1),
+                     provisioned=Provisioned.of(marker) if marker else None)  # names another group: refused here
+        if marker and mode is Mode.REPLAY:  # the recordings are of a lab that made its own group
+            config = replace(config, provisioned=None)
+            if notes is not None:
+                notes.append((True, f"Replay shows the recorded lab, which made its own resource group; your "
+                                    f"instructor's {marker['resource_group']} is used in live mode."))
         chosen = {k: getattr(config, k) for k in REMEMBERED if k in given}
         if setup and chosen:
             remember_lab(chosen, config.prefix, given.get("suffix"))

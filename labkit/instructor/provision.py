@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from labkit.config import COURSE_TAG, LabConfig, new_suffix
+from labkit.config import CLASS_NAME, COURSE_TAG, LabConfig, Provisioned, new_suffix
 from labkit.errors import LabError
 from labkit.home import SETTINGS, write_private
 from labkit.instructor.clients import authorization, graph_user_id
@@ -24,7 +24,6 @@ from labkit.instructor.roster import Learner
 
 CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"  # the built-in Contributor role's id, the same in every tenant
 CLASS_FILE = "class.json"  # in the output folder: each learner's suffix, so a second run finds the same groups
-CLASS_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}"
 CREATED, KEPT, WOULD, REFUSED = "created", "already provisioned", "would create (dry run)", "refused"
 
 
@@ -40,7 +39,7 @@ class Seat:
 
 
 def check_class(name: str) -> str:
-    if not isinstance(name, str) or not re.fullmatch(CLASS_NAME, name):
+    if not isinstance(name, str) or not re.fullmatch(CLASS_NAME[0], name):
         raise LabError(f"{str(name)[:50]!r} is not a class name.",
                        "use 1–40 letters, digits, '.', '_' or '-', e.g. --class aks-2026-11.")
     return name
@@ -129,11 +128,13 @@ def provision(lab, learners: list[Learner], class_name: str, *, days: int = 1, y
     return taken
 
 
-def learner_settings(config: LabConfig) -> dict:
-    """The settings file a learner's lab loads (``learner.json``): their prefix and suffix, region, size, owner, days."""
+def learner_settings(config: LabConfig, class_name: str) -> dict:
+    """The settings file a learner's lab loads (``learner.json``): their prefix and suffix, region, size, owner, days,
+    and the marker that their group was provisioned (their lab then checks it, and never creates or rewrites it)."""
     return {"suffixes": {config.prefix: config.suffix},
             "lab": {"prefix": config.prefix, "region": config.region, "vm_size": config.vm_size,
-                    "owner": config.owner, "days": config.days}}
+                    "owner": config.owner, "days": config.days},
+            "provisioned": Provisioned(config.resource_group, class_name).marker()}
 
 
 def write_settings(out: Path, class_name: str, taken: list[Seat]) -> list[Path]:
@@ -141,7 +142,7 @@ def write_settings(out: Path, class_name: str, taken: list[Seat]) -> list[Path]:
     written = []
     for seat in (s for s in taken if s.group in (CREATED, KEPT)):
         path = out / seat.config.prefix / SETTINGS
-        write_private(path, json.dumps(learner_settings(seat.config), indent=2) + "\n")
+        write_private(path, json.dumps(learner_settings(seat.config, class_name), indent=2) + "\n")
         written.append(path)
     listing = {"class": class_name, "learners": [
         {"prefix": s.config.prefix, "suffix": s.config.suffix, "resource_group": s.config.resource_group,

@@ -1,119 +1,16 @@
-"""``labkit class status`` and a learner's own view: what each lab has running, since when, what it has cost.
+"""``labkit class status``: every learner's lab of the course (or of one class), one row each, found by tags.
 
-Everything is found by tags (``course``, and ``class`` for one class), from any machine: each learner's cluster
-(running or stopped, node count), registry, container group, the load balancer a Service opened, the lab's age,
-its cost so far (the lab's price table, from each resource's creation time), its expiry, and whether it is
-forgotten: past its ``expires`` date with something still in it, or running with no change for
-:data:`IDLE_HOURS` hours. Reads only. The class view prints as a table and writes an HTML page.
+Each row is :func:`labkit.status.lab_status`, the learner's own cost cell: cluster, registry, container group,
+load balancer, age, cost so far, expiry, forgotten or not. Reads only. The class view prints as a table and
+writes an HTML page, the forgotten labs standing out.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
-from dataclasses import dataclass, field
 
 from labkit import costs
-from labkit.ui import plain
-
-IDLE_HOURS = 3.0
-CLUSTER = "microsoft.containerservice/managedclusters"
-REGISTRY = "microsoft.containerregistry/registries"
-CONTAINERS = "microsoft.containerinstance/containergroups"
-PUBLIC_IP = "microsoft.network/publicipaddresses"
-SERVICE_IP = "kubernetes-"  # AKS names the public IP of a Service of type LoadBalancer kubernetes-<id>
-
-
-@dataclass
-class LabStatus:
-    """One learner's lab as Azure shows it now."""
-
-    group: str
-    owner: str
-    expires: str
-    cluster: str = "none"
-    registry: str = "none"
-    containers: str = "none"
-    load_balancer: str = "none"
-    age_hours: float = 0.0
-    cost: float = 0.0
-    forgotten: list[str] = field(default_factory=list)
-
-    def cells(self) -> list[str]:
-        return [self.owner, self.group, self.cluster, self.registry, self.containers, self.load_balancer,
-                f"{self.age_hours:.1f} h", f"${self.cost:.2f}", self.expires or "?",
-                "; ".join(self.forgotten) or "no"]
-
-
-HEADINGS = ["Learner", "Resource group", "Cluster", "Registry", "Container group", "Load balancer", "Age",
-            "Cost so far", "Expires", "Forgotten"]
-
-
-def _names(resources, kind: str) -> list[str]:
-    return [r.name for r in resources if (r.type or "").lower() == kind]
-
-
-def _charge(resource, now: dt.datetime, *, per_hour: float = 0.0, per_day: float = 0.0) -> float:
-    """USD of one resource from its creation until now (the cost meter's rule, :func:`labkit.costs.charge`)."""
-    entry = {"start": resource.created_time or now, "per_hour": per_hour, "per_day": per_day}
-    return costs.charge(entry, now)[1]
-
-
-def _cluster(lab, group: str, name: str) -> tuple[str, float, bool]:
-    """(what to show, cost per hour now, running) for one cluster."""
-    cluster = lab.aks.managed_clusters.get(group, name)
-    state = plain(getattr(getattr(cluster, "power_state", None), "code", None)) or "Running"
-    pools = cluster.agent_pool_profiles or []
-    if state == "Stopped":  # no node VMs billed; their OS disks and the egress load balancer and IP still are
-        per_hour = sum(p.count or 0 for p in pools) * costs.os_disk_hour() + costs.egress_hour()
-        return f"{name}: stopped", per_hour, False
-    nodes = sum(p.count or 0 for p in pools)
-    return f"{name}: running, {nodes} node{'s' if nodes != 1 else ''}", costs.cluster_hour_of(cluster), True
-
-
-def lab_status(lab, group: dict, node_groups: list[dict], now: dt.datetime, *, idle_hours: float = IDLE_HOURS) -> LabStatus:
-    """One lab's status, read from its group (and its cluster's node group, for a Service's load balancer)."""
-    resources = list(lab.resources.resources.list_by_resource_group(group["name"], expand="createdTime,changedTime"))
-    status = LabStatus(group["name"], group["owner"], group["expires"])
-    running, cost = [], 0.0
-    for r in resources:
-        kind = (r.type or "").lower()
-        if kind == CLUSTER:
-            status.cluster, per_hour, up = _cluster(lab, group["name"], r.name)
-            running += [r.name] if up else []
-            cost += _charge(r, now, per_hour=per_hour)
-        elif kind == REGISTRY:
-            cost += _charge(r, now, per_day=costs.ACR_BASIC_PER_DAY)
-        elif kind == CONTAINERS:
-            running.append(r.name)
-            cost += _charge(r, now, per_hour=costs.aci_hour())
-    status.registry = ", ".join(_names(resources, REGISTRY)) or "none"
-    status.containers = ", ".join(_names(resources, CONTAINERS)) or "none"
-    ips = [r for g in node_groups for r in lab.resources.resources.list_by_resource_group(g["name"], expand="createdTime")
-           if (r.type or "").lower() == PUBLIC_IP and r.name.startswith(SERVICE_IP)]
-    if ips:
-        status.load_balancer = f"{len(ips)} Service public IP{'s' if len(ips) > 1 else ''}"
-        cost += sum(_charge(r, now, per_hour=costs.LOAD_BALANCER_PER_HOUR) for r in ips)
-    times = [costs.parse_time(t) for r in resources for t in (r.created_time, r.changed_time) if t]
-    status.age_hours = max((now - min(times)).total_seconds() / 3600, 0.0) if times else 0.0
-    status.cost = cost
-    status.forgotten = forgotten(status.expires, resources, running, max(times) if times else None, now, idle_hours)
-    return status
-
-
-def forgotten(expires: str, resources: list, running: list[str], last_change, now: dt.datetime,
-              idle_hours: float) -> list[str]:
-    """Why a lab counts as forgotten: past its expiry with something still in it; running but untouched."""
-    why = []
-    try:
-        past = bool(expires) and dt.date.fromisoformat(expires) < now.date()
-    except ValueError:
-        past = False
-    if past and resources:
-        why.append(f"past expiry ({expires}) with {len(resources)} resource(s)")
-    if running and last_change is not None and (now - last_change).total_seconds() / 3600 >= idle_hours:
-        why.append(f"{', '.join(running)} running, no change for {(now - last_change).total_seconds() / 3600:.0f} h")
-    return why
+from labkit.status import HEADINGS, IDLE_HOURS, LabStatus, lab_status
 
 
 def class_status(lab, class_name: str | None = None, *, idle_hours: float = IDLE_HOURS) -> list[LabStatus]:
@@ -126,23 +23,6 @@ def class_status(lab, class_name: str | None = None, *, idle_hours: float = IDLE
         now = costs.now(lab)
         return [lab_status(lab, g, [n for n in groups if n["node_of"] and _parent(n) == g["name"].lower()], now,
                            idle_hours=idle_hours) for g in sorted(labs, key=lambda g: g["name"].lower())]
-
-
-def show_lab_status(lab, *, idle_hours: float = IDLE_HOURS) -> list[LabStatus]:
-    """A notebook's cost cell: this learner's own lab, as the instructor sees it (same rows, same rules)."""
-    from labkit import ui
-    from labkit.cleanup import _parent, course_groups, lab_groups
-
-    with lab.step("lab_status"):
-        groups = lab_groups(lab, course_groups(lab))
-        now = costs.now(lab)
-        mine = [lab_status(lab, g, [n for n in groups if n["node_of"] and _parent(n) == g["name"].lower()], now,
-                           idle_hours=idle_hours) for g in groups if not g["node_of"]]
-    for status in mine:
-        ui.show(list(zip(HEADINGS[1:], status.cells()[1:])), f"Your lab in Azure now ({status.group})")
-    if not mine:
-        ui.status(True, "Nothing of your lab is in Azure now: no resource group tagged as yours.")
-    return mine
 
 
 def table(rows: list[LabStatus]) -> str:

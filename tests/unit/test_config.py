@@ -195,3 +195,26 @@ def test_a_new_suffix_is_never_a_reserved_word(monkeypatch):
     drawn = iter("xboxab12")
     monkeypatch.setattr(config.secrets, "choice", lambda alphabet: next(drawn))
     assert config.new_suffix() == "ab12"
+
+
+# -- a provisioned learner: the group their instructor gave ---------------------------------------------------------
+@pytest.mark.unit
+def test_a_provisioned_lab_must_name_the_given_group():
+    from labkit.config import Provisioned
+
+    given = Provisioned("rg-alice-ab12", "aks-2026-11")
+    assert LabConfig(prefix="alice", suffix="ab12", provisioned=given).resource_group == "rg-alice-ab12"
+    with pytest.raises(ConfigError) as err:
+        LabConfig(prefix="bob", suffix="ab12", provisioned=given)
+    assert "rg-alice-ab12" in err.value.problem and "rg-bob-ab12" in err.value.problem
+    assert "leave prefix and suffix empty" in err.value.fix
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("group, class_name", [("rg-alice-ab12.", "aks-2026-11"), ("rg-alice-ab12", "two words"),
+                                               ("rg-alice-ab12", ""), (7, "aks-2026-11"), ("rg-alice-ab12", None)])
+def test_a_provisioned_marker_is_checked_like_every_setting(group, class_name):
+    from labkit.config import Provisioned
+
+    with pytest.raises(ConfigError):
+        Provisioned(group, class_name)

@@ -8,18 +8,20 @@ recorded calls, checked to stay inside the learner's resource group.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 import labkit
-from labkit import cli, costs
-from labkit.config import LabConfig
+from labkit import cli, costs, status as learner_status
+from labkit.config import LabConfig, Provisioned
 from labkit.errors import LabError
 from labkit.instructor import preflight, provision, roster, status
 from tests.unit.test_corpus import arm, make_lab, roundtrip, slept  # noqa: F401  (the stand-in's fixtures)
@@ -103,6 +105,10 @@ def test_provision_creates_tagged_groups_gives_contributor_and_writes_what_each_
     monkeypatch.setenv("LABKIT_HOME", str(settings.parent))
     config = LabConfig.resolve(notebook="02-deploy-aks", mode="live")
     assert (config.resource_group, config.region, config.prefix) == ("rg-aks26s01-a1b2", "eastus", "aks26s01")
+    # ... and knows the group is its instructor's: it checks it, never writes it
+    assert config.provisioned == Provisioned("rg-aks26s01-a1b2", CLASS)
+    assert json.loads(settings.read_text(encoding="utf-8"))["provisioned"] == {"resource_group": "rg-aks26s01-a1b2",
+                                                                               "class": CLASS}
     listed = json.loads((out_dir / "class.json").read_text(encoding="utf-8"))
     assert [s["suffix"] for s in listed["learners"]] == ["a1b2", "c3d4", "e5f6"]
 
@@ -284,29 +290,127 @@ def test_the_role_is_contributor_on_the_group_and_an_existing_one_counts_as_done
 # -- a provisioned learner's workbook stays inside their group ----------------------------------------------------
 GROUP = re.compile(r"/subscriptions/[^/]+/resourcegroups/(rg-student-k7q2|mc_rg-student-k7q2_[^/]+)(/|$)")
 READ_ACTIONS = ("/checknameavailability", "/listcredentials", "/listclusterusercredential")
-# Writes a provisioned learner's notebooks must leave to the instructor (see the module's report): registering a
-# provider is a subscription write, and re-writing the group itself would drop its class tag.
+# The one write outside the group a learner's own lab makes (the recorded lab was not provisioned): registering a
+# provider, a subscription write. A provisioned learner's lab leaves it to the instructor.
 LEFT_TO_THE_INSTRUCTOR = {("00-setup/register_providers", "POST", "/providers/microsoft.containerinstance/register")}
+# The steps a provisioned learner's lab runs differently, and the recordings of how it runs them (read, not write).
+PROVISIONED_STEPS = {"00-setup/register_providers": "errors-setup/providers_registered",
+                     "00-setup/start_cluster": "errors-setup/start_cluster_given_group",
+                     "03-publish-acr/create_registry": "errors-setup/create_registry_given_group"}
+THE_GROUP = "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-student-k7q2"
 
 
-def _recorded_calls():
+def _recorded_calls(replaced: dict | None = None):
     for path in sorted(RECORDINGS.glob("[0-9][0-9]-*/*.json")):
         step = f"{path.parent.name}/{path.stem}"
-        for e in json.loads(path.read_text(encoding="utf-8")).get("Entries", []):
+        source = RECORDINGS / f"{(replaced or {}).get(step, step)}.json"
+        for e in json.loads(source.read_text(encoding="utf-8")).get("Entries", []):
             yield step, e["RequestMethod"], urlsplit(e["RequestUri"]).path.lower()
+
+
+def _writes_outside(calls) -> set:
+    return {(step, method, path.split("/subscriptions/00000000-0000-0000-0000-000000000000")[-1])
+            for step, method, path in calls
+            if not GROUP.match(path) and method not in ("GET", "HEAD") and not path.endswith(READ_ACTIONS)}
 
 
 @pytest.mark.unit
 def test_the_workbooks_calls_stay_inside_the_learners_group_apart_from_reads():
     calls = list(_recorded_calls())
     assert len(calls) > 50
-    outside = {(step, method, path.split("/subscriptions/00000000-0000-0000-0000-000000000000")[-1])
-               for step, method, path in calls
-               if not GROUP.match(path) and method not in ("GET", "HEAD") and not path.endswith(READ_ACTIONS)}
-    assert outside == LEFT_TO_THE_INSTRUCTOR
+    assert _writes_outside(calls) == LEFT_TO_THE_INSTRUCTOR  # the learner's own lab: it registers a provider
     node_group = [path for _, _, path in calls if "/resourcegroups/mc_" in path]
     inside = [path for _, method, path in calls if method not in ("GET", "HEAD") and GROUP.match(path)]
     assert inside and all(GROUP.match(p) for p in node_group)
+
+
+@pytest.mark.unit
+def test_a_provisioned_learners_workbook_writes_nothing_outside_the_group_and_never_the_group_itself():
+    calls = list(_recorded_calls(PROVISIONED_STEPS))
+    assert len(calls) > 50
+    assert _writes_outside(calls) == set()
+    assert [(step, method) for step, method, path in calls if path == THE_GROUP and method in ("PUT", "PATCH")] == []
+    # the learner's own lab, by contrast, writes the group in 00 and 03 (and so would drop the class tag)
+    own = {(step, method) for step, method, path in _recorded_calls() if path == THE_GROUP and method == "PUT"}
+    assert own == {("00-setup/start_cluster", "PUT"), ("03-publish-acr/create_registry", "PUT")}
+
+
+def provisioned_lab(tmp_path, notebook: str, **steps):
+    """A replay lab of the recorded learner, provisioned for the class, whose steps replay errors-setup scenarios."""
+    from labkit.identity import ReplayCredential
+    from labkit.lab import Lab
+    from labkit.recording.recorder import Recorder
+
+    root = tmp_path / "recordings"
+    (root / notebook).mkdir(parents=True)
+    for step, scenario in steps.items():
+        shutil.copy(RECORDINGS / "errors-setup" / f"{scenario}.json", root / notebook / f"{step}.json")
+    config = LabConfig(provisioned=Provisioned("rg-student-k7q2", CLASS))
+    return Lab(notebook, config, Recorder("replay", notebook, root=root), ReplayCredential(),
+               "00000000-0000-0000-0000-000000000000")
+
+
+@pytest.mark.unit
+def test_a_provisioned_learner_reads_the_providers_and_never_registers_one(tmp_path, capsys):
+    from labkit import setup
+
+    lab = provisioned_lab(tmp_path, "00-setup", register_providers="providers_registered")
+    assert setup.register_providers(lab) == dict.fromkeys(setup.PROVIDERS, "Registered")
+    out = capsys.readouterr().out
+    assert out.count("(registered by your instructor)") == 3 and "⛔" not in out
+
+
+@pytest.mark.unit
+def test_a_provider_the_instructor_did_not_register_sends_the_learner_to_them(tmp_path, capsys):
+    from labkit import setup
+
+    lab = provisioned_lab(tmp_path, "00-setup", register_providers="providers_unregistered")
+    assert setup.register_providers(lab)["Microsoft.ContainerInstance"] == "NotRegistered"
+    out = capsys.readouterr().out  # no wait and no POST: the scenario holds none, replay would refuse one
+    assert "⛔ Microsoft.ContainerInstance: NotRegistered" in out and "ask your instructor to register it" in out
+
+
+@pytest.mark.unit
+def test_a_provisioned_learners_cluster_goes_into_the_given_group_unwritten(tmp_path, capsys):
+    from labkit import aks
+
+    lab = provisioned_lab(tmp_path, "00-setup", start_cluster="start_cluster_given_group")
+    aks.start_cluster(lab)  # a PUT of the group would find no answer in the scenario: NoRecordingError
+    out = capsys.readouterr().out
+    assert "Resource group rg-student-k7q2 in eastus, made by your instructor for class aks-2026-11" in out
+    assert "az group create" not in out and "creation of aks-student-k7q2 started" in out
+
+
+@pytest.mark.unit
+def test_a_missing_given_group_stops_with_ask_your_instructor(tmp_path, capsys):
+    from labkit import aks
+
+    lab = provisioned_lab(tmp_path, "00-setup", start_cluster="start_cluster_group_missing")
+    with pytest.raises(LabError) as err:
+        aks.start_cluster(lab)
+    assert "rg-student-k7q2 does not exist" in err.value.problem and "ask your instructor" in err.value.fix
+    assert "⛔ Your resource group rg-student-k7q2 does not exist" in capsys.readouterr().out
+
+
+@pytest.mark.unit
+def test_a_provisioned_learners_registry_goes_into_the_given_group_unwritten(tmp_path, capsys):
+    from labkit import acr
+
+    lab = provisioned_lab(tmp_path, "03-publish-acr", create_registry="create_registry_given_group")
+    registry = acr.create_registry(lab)
+    assert registry.login_server == "acrstudentk7q2.azurecr.io"
+    assert "made by your instructor for class aks-2026-11" in capsys.readouterr().out
+
+
+@pytest.mark.unit
+def test_the_learners_own_lab_would_write_the_group_the_provisioned_scenario_reads(tmp_path):
+    from labkit import aks
+    from labkit.errors import NoRecordingError
+
+    lab = provisioned_lab(tmp_path, "00-setup", start_cluster="start_cluster_given_group")
+    lab.config = dataclasses.replace(lab.config, provisioned=None)
+    with pytest.raises(NoRecordingError):  # its PUT of the group has no answer there: the scenario holds no write
+        aks.start_cluster(lab)
 
 
 # -- the class JupyterHub's values ------------------------------------------------------------------------------
@@ -421,8 +525,6 @@ def test_the_guides_instructor_commands_parse_and_come_in_the_classs_order():
 
 @pytest.mark.unit
 def test_a_learners_cost_cell_shows_their_own_lab_as_the_instructor_sees_it(tmp_path, capsys):
-    import shutil
-
     from labkit.identity import ReplayCredential
     from labkit.lab import Lab
     from labkit.recording.recorder import Recorder
@@ -433,8 +535,73 @@ def test_a_learners_cost_cell_shows_their_own_lab_as_the_instructor_sees_it(tmp_
     config = LabConfig(prefix="aks26s01", suffix="a1b2")
     lab = Lab("notebook", config, Recorder("replay", "notebook", root=root), ReplayCredential(),
               "00000000-0000-0000-0000-000000000000")
-    mine = status.show_lab_status(lab)
+    mine = learner_status.show_lab_status(lab)
     assert [s.group for s in mine] == ["rg-aks26s01-a1b2"] and not mine[0].forgotten
     out = capsys.readouterr().out
     assert "Your lab in Azure now (rg-aks26s01-a1b2)" in out and "aks-aks26s01-a1b2: running, 2 nodes" in out
     assert "aks26s02" not in out
+
+
+# -- every notebook's cost section: what is in Azure now, for this lab --------------------------------------------
+NOTEBOOKS = ROOT / "notebooks"
+# The hours a lab's cluster costs while it runs, by the price table: 1 node of the recorded size with its OS disk,
+# the egress load balancer and public IP.
+CLUSTER_HOUR = (costs.NODE_PER_HOUR["Standard_D2s_v5"] + costs.OS_DISK_PER_MONTH["P10"] / costs.HOURS_PER_MONTH
+                + costs.STANDARD_LB_PER_HOUR + costs.PUBLIC_IP_PER_HOUR)
+
+
+def _code_cells(notebook: str) -> list[str]:
+    import nbformat
+
+    cells = nbformat.read(NOTEBOOKS / f"{notebook}.ipynb", as_version=4).cells
+    return [c.source for c in cells if c.cell_type == "code"]
+
+
+@pytest.mark.unit
+def test_every_notebook_with_a_cost_meter_shows_what_runs_now_just_after_it():
+    with_meter = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")
+                        if any("show_running_total" in c for c in _code_cells(p.stem)))
+    assert with_meter == ["00-setup", "02-deploy-aks", "03-publish-acr", "04-run-aci", "05-run-on-aks", "99-cleanup"]
+    for notebook in with_meter:
+        code = _code_cells(notebook)
+        meter = next(i for i, c in enumerate(code) if "show_running_total" in c)
+        assert "status.show_lab_status(lab)" in code[meter + 1], notebook
+        assert (RECORDINGS / notebook / "lab_status.json").is_file(), notebook
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("notebook, registry", [("00-setup", "none"), ("03-publish-acr", "acrstudentk7q2"),
+                                               ("05-run-on-aks", "acrstudentk7q2")])
+def test_the_cost_cell_replays_what_the_recorded_lab_had_then(notebook, registry, capsys):
+    import datetime as dt
+
+    lab = labkit.open_lab(notebook)
+    (mine,) = learner_status.show_lab_status(lab)
+    assert (mine.group, mine.cluster, mine.registry, mine.containers) == (
+        "rg-student-k7q2", "aks-student-k7q2: running, 1 node", registry, "none")
+    assert mine.load_balancer == "none" and not mine.forgotten  # the Service of 05 was removed before its meter
+    clock = json.loads((RECORDINGS / notebook / "lab_status.json").read_text(encoding="utf-8"))["Calls"][0]["result"]
+    ran = (dt.datetime.fromisoformat(clock) - dt.datetime(2026, 11, 29, 10, 0, 4, tzinfo=dt.timezone.utc))
+    expected = CLUSTER_HOUR * ran.total_seconds() / 3600 + (costs.ACR_BASIC_PER_DAY if registry != "none" else 0)
+    assert mine.cost == pytest.approx(expected)
+    assert "Your lab in Azure now (rg-student-k7q2)" in capsys.readouterr().out
+
+
+@pytest.mark.unit
+def test_after_cleanup_the_cost_cell_finds_nothing_of_the_lab(capsys):
+    assert learner_status.show_lab_status(labkit.open_lab("99-cleanup")) == []
+    assert "Nothing of your lab is in Azure now" in capsys.readouterr().out
+
+
+@pytest.mark.unit
+def test_no_notebook_section_imports_the_instructors_tools():
+    """labkit/instructor builds on the notebooks' modules (status, cleanup, costs), never the other way round."""
+    importers = []
+    for path in sorted((ROOT / "labkit").rglob("*.py")):
+        if "instructor" in path.parts or path.name == "cli.py":  # cli.py adds the instructor's commands
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            importers += [path.name for name in names if name.startswith("labkit.instructor")]
+    assert importers == []

@@ -211,3 +211,60 @@ def test_a_suffix_given_in_setup_is_kept_for_that_prefix(lab_home):
     assert labkit.open_lab("04-run-aci").config.resource_group == "rg-alice-ab12"
     labkit.open_lab("00-setup", prefix="student")  # the recorded lab's prefix: its suffix is not the learner's
     assert "student" not in json.loads((lab_home / "learner.json").read_text(encoding="utf-8"))["suffixes"]
+
+
+# -- a provisioned learner's settings (written by `labkit class provision`) ---------------------------------------
+def provisioned_settings(lab_home, group="rg-ana-a1b2", prefix="ana") -> dict:
+    settings = {"suffixes": {"ana": "a1b2"}, "lab": {"prefix": prefix, "region": "eastus", "days": 1},
+                "provisioned": {"resource_group": group, "class": "aks-2026-11"}}
+    lab_home.mkdir(parents=True, exist_ok=True)
+    (lab_home / "learner.json").write_text(json.dumps(settings), encoding="utf-8")
+    return settings
+
+
+@pytest.mark.unit
+def test_a_provisioned_learners_lab_knows_its_group_is_the_instructors(lab_home):
+    from labkit.config import Provisioned
+
+    provisioned_settings(lab_home)
+    config = LabConfig.resolve(notebook="03-publish-acr", mode="live")
+    assert config.provisioned == Provisioned("rg-ana-a1b2", "aks-2026-11")
+    assert config.resource_group == "rg-ana-a1b2"
+
+
+@pytest.mark.unit
+def test_the_marker_survives_what_setup_remembers(lab_home):
+    written = provisioned_settings(lab_home)
+    LabConfig.resolve(notebook="00-setup", mode="live", region="westeurope")
+    kept = json.loads((lab_home / "learner.json").read_text(encoding="utf-8"))
+    assert kept["provisioned"] == written["provisioned"] and kept["lab"]["region"] == "westeurope"
+
+
+@pytest.mark.unit
+def test_another_prefix_is_refused_before_anything_is_saved(lab_home):
+    provisioned_settings(lab_home)
+    before = (lab_home / "learner.json").read_text(encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        LabConfig.resolve(notebook="00-setup", mode="live", prefix="bob", suffix="b0b0")
+    assert "Your instructor gave you the resource group rg-ana-a1b2" in err.value.problem
+    assert (lab_home / "learner.json").read_text(encoding="utf-8") == before
+
+
+@pytest.mark.unit
+def test_replay_shows_the_recorded_lab_and_says_the_instructors_group_is_for_live(lab_home):
+    provisioned_settings(lab_home)
+    notes = []
+    config = LabConfig.resolve(notebook="02-deploy-aks", mode="replay", notes=notes)
+    assert config.provisioned is None and config.prefix == "ana"
+    assert any("your instructor's rg-ana-a1b2 is used in live mode" in line for _, line in notes)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("marker", [{"resource_group": "rg-ana-a1b2"}, {"resource_group": "rg-ana-a1b2", "class": 3},
+                                    "rg-ana-a1b2", {"resource_group": "rg-bob-a1b2", "class": "aks-2026-11"}])
+def test_a_damaged_marker_is_set_aside_like_any_damaged_setting(lab_home, marker):
+    settings = provisioned_settings(lab_home)
+    (lab_home / "learner.json").write_text(json.dumps({**settings, "provisioned": marker}), encoding="utf-8")
+    notes = []
+    assert LabConfig.resolve(prefix="ana", mode="live", notes=notes).provisioned is None
+    assert [ok for ok, _ in notes] == [False] and "damaged" in notes[0][1]
