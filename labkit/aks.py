@@ -11,6 +11,7 @@ import os
 
 from labkit import azcli, costs, kube, ui
 from labkit.errors import AZURE_HINTS, LabError
+from labkit.given_group import check_given_group
 from labkit.lab import DONE_STATES
 
 SYSTEM_POOL = "nodepool1"
@@ -77,6 +78,9 @@ def cluster_spec(config, version: str):
 
 def _ensure_group(lab) -> None:
     c = lab.config
+    if c.provisioned:  # the instructor's group: writing it would drop its class tag
+        check_given_group(lab)
+        return
     ui.azure(f"Creating resource group {c.resource_group}", lambda: lab.resources.resource_groups.create_or_update(
         c.resource_group, {"location": c.region, "tags": c.tags()}))
     ui.status(True, f"Resource group {c.resource_group} in {c.region}, tagged course, owner, created, expires "

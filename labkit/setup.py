@@ -26,7 +26,13 @@ def show_lab(lab) -> None:
 
 
 def register_providers(lab, namespaces=PROVIDERS, *, poll_seconds: float = 10, timeout: float = 600) -> dict:
-    """Register each resource provider the lab needs and wait until Azure says Registered."""
+    """Register each resource provider the lab needs and wait until Azure says Registered.
+
+    A provisioned learner's role is on their resource group only: registering is a subscription write, their
+    instructor's to do, so their lab only reads each provider's state (:func:`read_providers`).
+    """
+    if lab.config.provisioned:
+        return read_providers(lab, namespaces)
     states = {}
     with lab.step("register_providers"):
         for ns in namespaces:
@@ -40,6 +46,22 @@ def register_providers(lab, namespaces=PROVIDERS, *, poll_seconds: float = 10, t
                 state = lab.resources.providers.get(ns).registration_state
             progress.finish(state == "Registered", f"{ns}: {state}",
                             "" if state == "Registered" else "wait a minute and run this cell again.")
+            states[ns] = state
+    return states
+
+
+def read_providers(lab, namespaces=PROVIDERS) -> dict:
+    """Each provider's state, read only: ✅ registered by the instructor, or ⛔ ask the instructor to register it."""
+    states = {}
+    with lab.step("register_providers"):
+        for ns in namespaces:
+            state = ui.azure(f"Reading resource provider {ns}",
+                             lambda ns=ns: lab.resources.providers.get(ns).registration_state)
+            ui.status(state == "Registered", f"{ns}: {state}" + (
+                      " (registered by your instructor)" if state == "Registered" else ""),
+                      "" if state == "Registered" else
+                      f"ask your instructor to register it: `az provider register --namespace {ns} --wait` needs "
+                      "rights on the whole subscription, and yours are on your resource group.")
             states[ns] = state
     return states
 
