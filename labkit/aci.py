@@ -13,11 +13,13 @@ import time
 
 from labkit import acr, azcli, costs, ui
 from labkit.errors import LabError
-from labkit.lab import DONE_STATES
+from labkit.polling import DONE_STATES, poll
+from labkit.steps import shown, step
 
 CONTAINER = "app"
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)  # sorts events Azure sent without a time first
 CPU, MEMORY_GB, PORT = 1.0, 1.5, 80
+SIZE = f"{CPU:g} vCPU / {MEMORY_GB:g} GB"  # what the learner reads of the group's size
 
 
 def _names(lab):
@@ -88,48 +90,47 @@ def _show_events(events, rg: str, name: str) -> None:
             "--query containers[0].instanceView.events)")
 
 
+@step("Creating container group {c.container_group}")
 def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
     """Create the container group from the registry image and show its events until the app is Running."""
     rg, name = _names(lab)
     c = lab.config
     costs.prices_for(lab)
-    costs.before_create(f"container group {name} ({CPU:g} vCPU / {MEMORY_GB:g} GB, Linux)",
-                        costs.aci_hour(CPU, MEMORY_GB), ", billed by the second")
+    costs.before_create(f"container group {name} ({SIZE}, Linux)", costs.aci_hour(CPU, MEMORY_GB),
+                        ", billed by the second")
     progress = ui.Progress(f"Create container group {name} (about a minute live)", az_create(c))
-    with lab.step("create_container_group"):
-        creds = acr.pull_credentials(lab)
-        sent = spec(c, creds.username, creds.passwords[0].value)
-        azcli.show_sdk_call("lab.aci.container_groups.begin_create_or_update(resource_group, name, spec)", sent, spec,
-                            "https://learn.microsoft.com/python/api/azure-mgmt-containerinstance/"
-                            "azure.mgmt.containerinstance.operations.containergroupsoperations",
-                            secrets=[creds.passwords[0].value])
-        group = ui.azure(f"Creating container group {name}", lambda: lab.aci.container_groups.begin_create_or_update(
-            rg, name, sent, polling=False).result())
-        seen, events = set(), []
-        while True:
-            for event in _events(group):
-                key = (event.name, event.first_timestamp)
-                if key not in seen:
-                    seen.add(key)
-                    events.append(event)
-            if group.provisioning_state in DONE_STATES or progress.elapsed > timeout:
-                break
-            progress.update(f"{group.provisioning_state} · {_state(group) or 'no container yet'}"
-                            + (f" · last event {events[-1].name}" if events else ""))
-            lab.wait(poll_seconds)
-            group = ui.azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
-        started = costs.now(lab)
+    creds = acr.pull_credentials(lab)
+    sent = spec(c, creds.username, creds.passwords[0].value)
+    azcli.show_sdk_call("lab.aci.container_groups.begin_create_or_update(resource_group, name, spec)", sent, spec,
+                        "https://learn.microsoft.com/python/api/azure-mgmt-containerinstance/"
+                        "azure.mgmt.containerinstance.operations.containergroupsoperations",
+                        secrets=[creds.passwords[0].value])
+    seen, events = set(), []
+
+    def heard(group):
+        """The group, once its new events are kept (Azure lists all of them at every read)."""
+        for event in _events(group):
+            if (event.name, event.first_timestamp) not in seen:
+                seen.add((event.name, event.first_timestamp))
+                events.append(event)
+        return group
+
+    group = poll(lambda: heard(lab.aci.container_groups.get(rg, name)),
+                 lambda g: g.provisioning_state in DONE_STATES, every=poll_seconds, timeout=timeout,
+                 clock=lab.policy.clock, first=heard(lab.aci.container_groups.begin_create_or_update(
+                     rg, name, sent, polling=False).result()),
+                 progress=lambda g: progress.update(f"{g.provisioning_state} · {_state(g) or 'no container yet'}"
+                                                    + (f" · last event {events[-1].name}" if events else "")))
+    started = costs.now(lab)
     _show_events(events, rg, name)
     if group.provisioning_state != "Succeeded":
         cause = _cause(group)
-        error = LabError(f"Container group {name} is {group.provisioning_state} (container {_state(group) or 'absent'})"
-                         + (f": {cause}" if cause else "."),
-                         "look at the events above; run `aci.logs(lab)`; then delete it (`aci.delete(lab)`) and "
-                         "create it again." if group.provisioning_state in DONE_STATES else
-                         "it is still starting: run `aci.show(lab)` in a minute.")
-        progress.finish(False, error.problem, error.fix)
-        raise error
-    costs.Ledger.of(lab).opened(group.id, f"Container instance {name} (1 vCPU / 1.5 GB)", started,
+        raise shown(LabError(f"Container group {name} is {group.provisioning_state} (container "
+                             f"{_state(group) or 'absent'})" + (f": {cause}" if cause else "."),
+                             "look at the events above; run `aci.logs(lab)`; then delete it (`aci.delete(lab)`) and "
+                             "create it again." if group.provisioning_state in DONE_STATES else
+                             "it is still starting: run `aci.show(lab)` in a minute."), progress)
+    costs.Ledger.of(lab).opened(group.id, f"Container instance {name} ({SIZE})", started,
                                 per_hour=costs.aci_hour(CPU, MEMORY_GB))
     fqdn = group.ip_address.fqdn if group.ip_address else None
     progress.finish(True, f"Container group {name} is {group.provisioning_state}, container {_state(group)}",
@@ -137,11 +138,11 @@ def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
     return group
 
 
+@step("Reading container group {c.container_group}")
 def show(lab):
     """The container group as Azure sees it: address, state, resources and the image it runs."""
     rg, name = _names(lab)
-    with lab.step("show"):
-        group = ui.azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
+    group = lab.aci.container_groups.get(rg, name)
     container = group.containers[0]
     requests = container.resources.requests
     address = group.ip_address
@@ -155,12 +156,11 @@ def show(lab):
     return group
 
 
+@step("Reading the logs of {c.container_group}")
 def logs(lab, tail: int = 50) -> str:
     """The container's last ``tail`` log lines (what the app printed)."""
     rg, name = _names(lab)
-    with lab.step("logs"):
-        text = ui.azure(f"Reading the logs of {name}",
-                      lambda: lab.aci.containers.list_logs(rg, name, CONTAINER, tail=tail).content) or ""
+    text = lab.aci.containers.list_logs(rg, name, CONTAINER, tail=tail).content or ""
     ui.show([(f"{i + 1:>3}", line) for i, line in enumerate(text.splitlines())] or [("", "(no output yet)")],
             f"Logs of {CONTAINER} (az container logs --resource-group {rg} --name {name})")
     return text
@@ -203,22 +203,22 @@ def call_app(lab, url: str, title: str = "") -> dict:
     return said
 
 
+@step("Reading container group {c.container_group}")
 def browse(lab) -> dict:
     """Call the app at the container group's DNS name."""
     rg, name = _names(lab)
-    with lab.step("call_app"):
-        group = ui.azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
-        return call_app(lab, f"http://{group.ip_address.fqdn}/", f"GET http://{group.ip_address.fqdn}/ (curl)")
+    group = lab.aci.container_groups.get(rg, name)
+    return call_app(lab, f"http://{group.ip_address.fqdn}/", f"GET http://{group.ip_address.fqdn}/ (curl)")
 
 
+@step("Reading container group {c.container_group}")
 def restart(lab):
     """Restart the container in place (the image is pulled again if its tag moved)."""
     rg, name = _names(lab)
-    with lab.step("restart"):
-        ui.track(lambda: lab.aci.container_groups.begin_restart(rg, name), title=f"Restart container group {name}",
-                 az=f"az container restart --resource-group {rg} --name {name}", done=f"{name} restarted",
-                 doing=f"Restarting {name}")
-        group = ui.azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
+    ui.track(lambda: lab.aci.container_groups.begin_restart(rg, name), title=f"Restart container group {name}",
+             az=f"az container restart --resource-group {rg} --name {name}", done=f"{name} restarted",
+             doing=f"Restarting {name}")
+    group = lab.aci.container_groups.get(rg, name)
     view = group.containers[0].instance_view
     ui.status(_state(group) == "Running", f"Container {CONTAINER} is {_state(group)} again since "
                                           f"{view.current_state.start_time:%H:%M:%S} UTC; last event "
@@ -226,22 +226,22 @@ def restart(lab):
     return group
 
 
+@step("Reading container group {c.container_group}")
 def delete(lab) -> None:
     """Delete the container group: its billing stops, and its DNS label is free again."""
     from azure.core.exceptions import ResourceNotFoundError
 
     rg, name = _names(lab)
-    with lab.step("delete"):
-        group = ui.azure(f"Reading container group {name}", lambda: lab.aci.container_groups.get(rg, name))
-        ui.track(lambda: lab.aci.container_groups.begin_delete(rg, name), title=f"Delete container group {name}",
-                 az=f"az container delete --resource-group {rg} --name {name} --yes", done=f"{name} deleted",
-                 doing=f"Deleting {name}")
-        ended = costs.now(lab)
-        try:
-            lab.aci.container_groups.get(rg, name)
-            gone = False
-        except ResourceNotFoundError:
-            gone = True
+    group = lab.aci.container_groups.get(rg, name)
+    ui.track(lambda: lab.aci.container_groups.begin_delete(rg, name), title=f"Delete container group {name}",
+             az=f"az container delete --resource-group {rg} --name {name} --yes", done=f"{name} deleted",
+             doing=f"Deleting {name}")
+    ended = costs.now(lab)
+    try:
+        lab.aci.container_groups.get(rg, name)
+        gone = False
+    except ResourceNotFoundError:
+        gone = True
     costs.Ledger.of(lab).closed(group.id, ended)
     ui.status(gone, f"{name} is gone (GET answers 404)" if gone else f"{name} still exists",
               "" if gone else "run this cell again in a minute.")

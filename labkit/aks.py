@@ -12,7 +12,7 @@ import os
 from labkit import azcli, costs, kube, ui
 from labkit.errors import AZURE_HINTS, LabError
 from labkit.given_group import check_given_group
-from labkit.lab import DONE_STATES
+from labkit.polling import DONE_STATES, poll
 
 SYSTEM_POOL = "nodepool1"
 USER_POOL = "userpool"
@@ -120,7 +120,7 @@ def start_cluster(lab) -> None:
                             cluster_spec, SDK_REFERENCE)
         cluster = ui.azure(f"Creating cluster {name}", lambda: lab.aks.managed_clusters.begin_create_or_update(
             rg, name, spec, polling=False).result())
-    ui.status(True, f"{'Recorded lab: creation' if lab.mode == 'replay' else 'Creation'} of {name} started "
+    ui.status(True, f"{'Recorded lab: creation' if lab.policy.replaying else 'Creation'} of {name} started "
                     f"({az_create(lab.config, version)} --no-wait): "
                     f"provisioning state {cluster.provisioning_state}.",
               "it takes 5–10 minutes: read 01-architecture meanwhile; notebook 02 picks the cluster up.")
@@ -159,7 +159,7 @@ def create_cluster(lab):
             cluster = found
             ui.status(True, f"Recorded lab: cluster {name} already existed and was running, so it was reused (live: "
                             "yours is reused if it runs, started if stopped, created if missing)."
-                      if lab.mode == "replay" else
+                      if lab.policy.replaying else
                       f"Cluster {name} already exists and is ready: reusing it (nothing created, no wait).")
     _show_cluster(cluster)
     return cluster
@@ -180,17 +180,17 @@ def _create(lab):
 def _join(lab, cluster, *, poll_seconds: float = 15):
     """Wait for a create (or update) already in progress, started by 00-setup or an earlier run."""
     rg, name = _names(lab)
-    recorded = lab.mode == "replay"  # the recorded lab's story, not the learner's: this learner started nothing
+    recorded = lab.policy.replaying  # the recorded lab's story, not the learner's: this learner started nothing
     progress = ui.Progress(f"Recorded lab: its 00-setup had started cluster {name}, still "
                            f"{cluster.provisioning_state}, so this cell joined that create (live: it joins yours, or "
                            "creates the cluster if 00-setup did not start it)" if recorded else
                            f"Cluster {name} is {cluster.provisioning_state}: joining the operation already "
                            "running (not starting another)",
                            f"az aks wait --created --resource-group {rg} --name {name}")
-    while cluster.provisioning_state not in DONE_STATES and progress.elapsed < JOIN_TIMEOUT:
-        progress.update(cluster.provisioning_state)
-        lab.wait(poll_seconds)
-        cluster = ui.azure(f"Checking cluster {name}", lambda: lab.aks.managed_clusters.get(rg, name))
+    cluster = poll(lambda: ui.azure(f"Checking cluster {name}", lambda: lab.aks.managed_clusters.get(rg, name)),
+                   lambda found: found.provisioning_state in DONE_STATES, every=poll_seconds, timeout=JOIN_TIMEOUT,
+                   clock=lab.policy.clock, progress=lambda found: progress.update(found.provisioning_state),
+                   first=cluster)
     if cluster.provisioning_state == "Succeeded":
         progress.finish(True, f"Recorded lab: cluster {name} was ready — it waited only for what was left of its "
                               "creation" if recorded else

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field, replace
 from labkit.errors import ConfigError
 from labkit.home import SETTINGS, DamagedSettings, lab_home, locked, private_home, read_settings, set_aside
 from labkit.home import write_private
+from labkit.recording.mode import Mode
 
-MODES = ("replay", "live", "record")
+MODES = tuple(m.value for m in Mode)
 APP_REPOSITORY, APP_TAG = "aks-workbook-app", "v1"  # the sample app of notebooks/app/
 COURSE_TAG = "aks-workbook"
 SETUP_NOTEBOOK = "00-setup"  # where the learner chooses the lab; later notebooks use that choice
@@ -120,11 +121,11 @@ def check_region(region: str) -> str:
     return normal
 
 
-def check_mode(mode: str) -> str:
+def check_mode(mode: str) -> Mode:
     if mode not in MODES:  # a list or dict is never `in` a tuple of strings: no TypeError
         raise ConfigError(f"LABKIT_MODE={_shown(mode)} is not a mode.",
                           "use replay (no account needed), live or record.")
-    return mode
+    return Mode(mode)
 
 
 def check_vm_size(vm_size: str) -> str:
@@ -307,7 +308,7 @@ def _listed(settings: dict) -> str:
 class LabConfig:
     """The lab's settings. Build it with :meth:`resolve`; the names are properties."""
 
-    mode: str = "replay"
+    mode: Mode = Mode.REPLAY
     region: str = "eastus"
     prefix: str = "student"
     suffix: str = "k7q2"
@@ -364,10 +365,10 @@ class LabConfig:
                 raise ConfigError(f"{err.problem} (from the environment variable LABKIT_{key.upper()})",
                                   err.fix) from None
 
-        mode = pick("mode", "replay")
-        base = dict(recorded or {}) if mode == "replay" else {}
+        mode = Mode(pick("mode", Mode.REPLAY))
+        base = dict(recorded or {}) if mode is Mode.REPLAY else {}
         prefix = pick("prefix", base.get("prefix", "student"))
-        if mode == "replay" and prefix == base.get("prefix"):
+        if mode is Mode.REPLAY and prefix == base.get("prefix"):
             suffix = pick("suffix", base.get("suffix"))
         else:
             suffix = pick("suffix") or remembered_suffix(prefix, notes)
@@ -375,7 +376,7 @@ class LabConfig:
         config = cls(mode=mode, region=pick("region", base.get("region", "eastus")), prefix=prefix, suffix=suffix,
                      owner=pick("owner", prefix), vm_size=pick("vm_size", "Standard_D2s_v5"), days=pick("days", 1),
                      provisioned=Provisioned.of(marker) if marker else None)  # names another group: refused here
-        if marker and mode == "replay":  # the recordings are of a lab that made its own group
+        if marker and mode is Mode.REPLAY:  # the recordings are of a lab that made its own group
             config = replace(config, provisioned=None)
             if notes is not None:
                 notes.append((True, f"Replay shows the recorded lab, which made its own resource group; your "

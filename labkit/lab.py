@@ -18,6 +18,7 @@ from pathlib import Path
 from labkit import paths, ui
 from labkit.config import LabConfig
 from labkit.recording import scrub
+from labkit.recording.mode import Mode, Policy
 from labkit.recording.recorder import Recorder
 
 
@@ -56,8 +57,13 @@ class Lab:
         self.credential, self.subscription_id, self.notes = credential, subscription_id, notes
 
     @property
-    def mode(self) -> str:
-        return self.config.mode
+    def policy(self) -> Policy:
+        """What the mode decides (answers, clock, prices, ledger, banner): read once, in :func:`open_lab`."""
+        return self.recorder.policy
+
+    @property
+    def mode(self) -> Mode:
+        return self.policy.mode
 
     def step(self, name: str):
         """Context for one notebook step: its Azure, Docker and Kubernetes calls share one recording file."""
@@ -68,13 +74,6 @@ class Lab:
         written = self.recorder.finish()
         if written:
             ui.status(True, f"{len(written)} recording(s) of this run are now in recordings/{self.notebook}/.")
-
-    def wait(self, seconds: float) -> None:
-        """Pause between polls of Azure or the cluster; replay has nothing to wait for."""
-        if self.mode != "replay":
-            import time
-
-            time.sleep(seconds)
 
     def result_of(self, call: str, fn):
         """Run ``fn`` at labkit's boundary (Docker, Kubernetes): replayed or recorded by mode."""
@@ -89,7 +88,7 @@ class Lab:
         for note in self.notes:
             ui.status(True, note)
         folder = self.recorder.root / self.notebook
-        if self.mode != "replay" or not folder.is_dir():
+        if not self.policy.replaying or not folder.is_dir():
             ui.status(True, f"Mode {self.mode}: every answer comes from Azure itself; what the cells create is real "
                             "and billed.")
             return
@@ -141,20 +140,26 @@ class Lab:
         return self._client(ContainerInstanceManagementClient)
 
 
-def open_lab(notebook: str, *, recordings: Path | None = None, **params) -> Lab:
+def open_lab(notebook: str, *, prefix: str | None = None, region: str | None = None, vm_size: str | None = None,
+             owner: str | None = None, days: int | None = None, mode: str | None = None, suffix: str | None = None,
+             recordings: Path | None = None) -> Lab:
     """Build the session for ``notebook`` from the parameters cell, the environment and defaults.
 
-    Bad settings raise ConfigError here, before any Azure call.
+    Each setting left None comes from the lab chosen in 00-setup, then ``LABKIT_*``, then its default. The mode
+    is read here, once, into the session's :class:`~labkit.recording.mode.Policy`. Bad settings raise
+    ConfigError here, before any Azure call.
     """
     recordings = recordings or paths.recordings()
     recorded = recorded_lab(recordings)
     said = []  # where the settings came from (the lab chosen in 00-setup), as (ok, line)
-    config = LabConfig.resolve(recorded=recorded["config"], notebook=notebook, notes=said, **params)
+    config = LabConfig.resolve(recorded=recorded["config"], notebook=notebook, notes=said, prefix=prefix,
+                               region=region, vm_size=vm_size, owner=owner, days=days, mode=mode, suffix=suffix)
+    policy = Policy.of(config.mode)
     for ok, line in said:
         ui.status(ok, line)
     notes = []
-    if config.mode == "replay":
-        recorded_config = LabConfig(mode="replay", **recorded["config"]) if recorded["config"] else config
+    if policy.replaying:
+        recorded_config = LabConfig(mode=Mode.REPLAY, **recorded["config"]) if recorded["config"] else config
         if config.region != recorded_config.region:
             notes.append(f"Replay shows the recorded lab in {recorded_config.region}; "
                          f"your region {config.region} is used in live mode.")
@@ -164,7 +169,8 @@ def open_lab(notebook: str, *, recordings: Path | None = None, **params) -> Lab:
                          f"your vm_size {config.vm_size} is used in live mode.")
             config = dataclasses.replace(config, vm_size=recorded_config.vm_size)
         names = dict(zip(config.names().values(), recorded_config.names().values()))
-        recorder = Recorder("replay", notebook, root=recordings, names=names, learner=config.names())
+        recorder = Recorder(policy, notebook, root=recordings, names=names, learner=config.names(),
+                            names_of=lambda lab: dataclasses.replace(config, **lab).names())
         return Lab(notebook, config, recorder, _replay_credential(), scrub.SUBSCRIPTION, tuple(notes))
 
     from labkit.identity import choose_subscription, sign_in
@@ -175,8 +181,8 @@ def open_lab(notebook: str, *, recordings: Path | None = None, **params) -> Lab:
     if (account or {}).get("tenantId"):
         ids[account["tenantId"]] = scrub.TENANT
     provenance = {"config": dataclasses.asdict(config, dict_factory=_plain), "sdk": sdk_versions()}
-    recorder = Recorder(config.mode, notebook, root=recordings, ids=ids, provenance=provenance, whole_run=True)
-    if config.mode == "record":
+    recorder = Recorder(policy, notebook, root=recordings, ids=ids, provenance=provenance, whole_run=True)
+    if policy.recording:
         ui.status(True, f"Record mode: this notebook's answers are kept aside until it has run to its end; then "
                         f"`lab.finish()` (or `python3 tasks.py run`) puts them in recordings/{notebook}/.")
     return Lab(notebook, config, recorder, credential, subscription_id, tuple(notes))

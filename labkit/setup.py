@@ -4,19 +4,15 @@ from __future__ import annotations
 
 
 from labkit import costs, ui
+from labkit.polling import poll
 
 PROVIDERS = ("Microsoft.ContainerService", "Microsoft.ContainerRegistry", "Microsoft.ContainerInstance")
-MODE_TEXT = {
-    "replay": "replay — the recorded lab's answers, shown with your names: nothing is created or billed, no network",
-    "live": "live — your subscription: resources are real and cost money",
-    "record": "record — your subscription, and the answers are saved (scrubbed) under recordings/",
-}
 
 
 def show_lab(lab) -> None:
     """The mode, the subscription and every name the lab will create, with its tags."""
     c = lab.config
-    rows = [("Mode", MODE_TEXT[c.mode]), ("Subscription", lab.subscription_id), ("Region", c.region)]
+    rows = [("Mode", lab.policy.banner), ("Subscription", lab.subscription_id), ("Region", c.region)]
     rows += [(kind[0].upper() + kind[1:], name) for kind, name in c.names().items()]
     rows += [("VM size for nodes", c.vm_size), ("Tags", ", ".join(
         f"{k}={v}" for k, v in c.tags().items()))]
@@ -40,10 +36,9 @@ def register_providers(lab, namespaces=PROVIDERS, *, poll_seconds: float = 10, t
             state = lab.resources.providers.get(ns).registration_state
             if state != "Registered":
                 lab.resources.providers.register(ns)
-            while state != "Registered" and progress.elapsed < timeout:
-                progress.update(state)
-                lab.wait(poll_seconds)
-                state = lab.resources.providers.get(ns).registration_state
+            state = poll(lambda ns=ns: lab.resources.providers.get(ns).registration_state,
+                         lambda now: now == "Registered", every=poll_seconds, timeout=timeout,
+                         clock=lab.policy.clock, progress=progress.update, first=state)
             progress.finish(state == "Registered", f"{ns}: {state}",
                             "" if state == "Registered" else "wait a minute and run this cell again.")
             states[ns] = state

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import base64
 import json
-import math
 
 from labkit import aci, acr, costs, kube, ui
 from labkit.errors import LabError
+from labkit.polling import poll
+from labkit.steps import shown, step
 
 APP = "aks-workbook-app"
 SECRET = "acr-pull"
@@ -119,28 +120,27 @@ def _delete_all(lab) -> list[str]:
 
 
 # -- the steps ----------------------------------------------------------------------------------------------------
+@step("Creating the pull secret on {c.cluster_name}")
 def grant_pull(lab) -> dict:
     """Let the cluster pull from the registry: an image pull secret from the registry's admin credentials."""
     c = lab.config
-    with lab.step("pull_access"):
-        creds = acr.pull_credentials(lab)
-        secret = pull_secret(c.login_server, creds.username, creds.passwords[0].value)
-        result = _apply(lab, secret)
+    creds = acr.pull_credentials(lab)
+    result = _apply(lab, pull_secret(c.login_server, creds.username, creds.passwords[0].value))
     ui.status(True, f"Secret {result['name']} {result['action']} in namespace {NAMESPACE}: pods that name it can "
                     f"pull from {c.login_server} (kubectl create secret docker-registry {SECRET} "
                     f"--docker-server {c.login_server} --docker-username {c.registry_name} --docker-password …)")
     return result
 
 
+@step("Deploying the app on {c.cluster_name}")
 def deploy(lab, replicas: int = 2, *, timeout: float = 300, poll_seconds: float = 5) -> list[dict]:
     """Apply the Deployment and the LoadBalancer Service, then wait until every pod is ready."""
     costs.before_create("the Service's load balancer rule and public IP", costs.LOAD_BALANCER_PER_HOUR,
                         " (the pods run on the nodes you already pay for)")
-    with lab.step("deploy"):
-        applied = [_apply(lab, m) for m in (deployment(lab.config, replicas), service())]
-        for item in applied:
-            ui.status(True, f"{item['kind'].lower()}/{item['name']} {item['action']} (kubectl apply -f {APP}.yaml)")
-        pods = _wait_for_pods(lab, replicas, timeout=timeout, poll_seconds=poll_seconds)
+    applied = [_apply(lab, m) for m in (deployment(lab.config, replicas), service())]
+    for item in applied:
+        ui.status(True, f"{item['kind'].lower()}/{item['name']} {item['action']} (kubectl apply -f {APP}.yaml)")
+    pods = _wait_for_pods(lab, replicas, timeout=timeout, poll_seconds=poll_seconds)
     _show_pods(pods, f"Pods of {APP} (kubectl get pods -l app={APP} -o wide)")
     return pods
 
@@ -148,55 +148,50 @@ def deploy(lab, replicas: int = 2, *, timeout: float = 300, poll_seconds: float 
 def _wait_for_pods(lab, replicas: int, *, timeout: float, poll_seconds: float) -> list[dict]:
     progress = ui.Progress(f"Wait for {replicas} ready pod(s) of {APP}",
                            f"kubectl rollout status deployment/{APP}")
-    for _ in range(max(1, math.ceil(timeout / poll_seconds)) + 1):
-        pods = _pods(lab)
-        live = [p for p in pods if not p["terminating"]]
-        failing = [p for p in live if p["waiting"] in PULL_FAILURES]
-        if failing:
-            error = LabError(f"Pod {failing[0]['name']} cannot pull {lab.config.app_image}: {failing[0]['waiting']}.",
+    def failing(pods):
+        return [p for p in pods if not p["terminating"] and p["waiting"] in PULL_FAILURES]
+
+    def ready(pods):
+        return len(pods) == replicas and all(p["ready"] and not p["terminating"] for p in pods)
+
+    pods = poll(lambda: _pods(lab), lambda pods: bool(failing(pods)) or ready(pods), every=poll_seconds,
+                timeout=timeout, clock=lab.policy.clock, progress=lambda pods: progress.update(
+                    f"{sum(p['ready'] for p in pods if not p['terminating'])}/{replicas} ready"))
+    if failing(pods):
+        bad = failing(pods)[0]
+        raise shown(LabError(f"Pod {bad['name']} cannot pull {lab.config.app_image}: {bad['waiting']}.",
                              f"check that notebook 03 pushed the image, that the pull secret exists (run "
                              f"`workloads.grant_pull(lab)`), or attach the registry: az aks update --resource-group "
                              f"{lab.config.resource_group} --name {lab.config.cluster_name} --attach-acr "
-                             f"{lab.config.registry_name}")
-            progress.finish(False, error.problem, error.fix)
-            raise error
-        if len(live) == len(pods) == replicas and all(p["ready"] for p in pods):
-            progress.finish(True, f"{replicas} of {replicas} pods ready")
-            return pods
-        progress.update(f"{sum(p['ready'] for p in live)}/{replicas} ready")
-        lab.wait(poll_seconds)
-    error = LabError(f"The pods of {APP} were not all ready after {ui.seconds(timeout)}.",
-                     f"look at them: kubectl describe pods -l app={APP}; then run this cell again.")
-    progress.finish(False, error.problem, error.fix)
-    raise error
+                             f"{lab.config.registry_name}"), progress)
+    if not ready(pods):
+        raise shown(LabError(f"The pods of {APP} were not all ready after {ui.seconds(timeout)}.",
+                             f"look at them: kubectl describe pods -l app={APP}; then run this cell again."), progress)
+    progress.finish(True, f"{replicas} of {replicas} pods ready")
+    return pods
 
 
 def _show_pods(pods: list[dict], title: str) -> None:
     ui.show([(p["name"], f"node {p['node']} · {p['phase']}{' · ready' if p['ready'] else ''}") for p in pods], title)
 
 
+@step("Reading service/" + APP)
 def external_ip(lab, *, timeout: float = 300, poll_seconds: float = 10) -> str:
     """Wait until Azure gives the Service its public IP (usually within a minute or two)."""
     progress = ui.Progress(f"Wait for the external IP of service/{APP} (Azure load balancer)",
                            f"kubectl get service {APP} --watch")
-    with lab.step("external_ip"):
-        for _ in range(max(1, math.ceil(timeout / poll_seconds)) + 1):
-            status = _service_status(lab)
-            if status["ip"]:
-                break
-            progress.update("pending" + (f" · {status['events'][-1]['reason']}" if status["events"] else ""))
-            lab.wait(poll_seconds)
-        since = costs.now(lab) if status["ip"] else None
+    status = poll(lambda: _service_status(lab), lambda status: bool(status["ip"]), every=poll_seconds,
+                  timeout=timeout, clock=lab.policy.clock, progress=lambda status: progress.update(
+                      "pending" + (f" · {status['events'][-1]['reason']}" if status["events"] else "")))
     if not status["ip"]:
         last = status["events"][-1] if status["events"] else None
         said = f" Last event: {last['reason']}: {last['message']}" if last else ""
-        error = LabError(f"service/{APP} got no external IP within {ui.seconds(timeout)}.{said}",
-                         f"run `kubectl describe service {APP}` and read its events; a public-IP quota or a policy "
-                         f"that forbids public IPs is the usual cause (az network public-ip list --resource-group "
-                         f"MC_{lab.config.resource_group}_{lab.config.cluster_name}_{lab.config.region}); "
-                         "then run this cell again — it keeps waiting for the same Service.")
-        progress.finish(False, error.problem, error.fix)
-        raise error
+        raise shown(LabError(f"service/{APP} got no external IP within {ui.seconds(timeout)}.{said}",
+                             f"run `kubectl describe service {APP}` and read its events; a public-IP quota or a policy "
+                             f"that forbids public IPs is the usual cause (az network public-ip list --resource-group "
+                             f"MC_{lab.config.resource_group}_{lab.config.cluster_name}_{lab.config.region}); "
+                             "then run this cell again — it keeps waiting for the same Service."), progress)
+    since = costs.now(lab)
     costs.Ledger.of(lab).opened(f"kubernetes/{lab.config.cluster_name}/services/{APP}",
                                 f"Load balancer rule + public IP of service/{APP}", since,
                                 per_hour=costs.LOAD_BALANCER_PER_HOUR)
@@ -204,35 +199,35 @@ def external_ip(lab, *, timeout: float = 300, poll_seconds: float = 10) -> str:
     return status["ip"]
 
 
+@step("Calling the app")
 def call(lab, ip: str, times: int = 3) -> list[dict]:
     """Call the app a few times: the load balancer spreads the calls over the pods."""
     url = f"http://{ip}/"
-    with lab.step("call_app"):
-        answers = [lab.result_of("http.get", lambda: aci.fetch(url)) for _ in range(times)]
+    answers = [lab.result_of("http.get", lambda: aci.fetch(url)) for _ in range(times)]
     said = [aci.app_answer(a["body"]) for a in answers]
     ui.show([(f"call {i + 1}", f"HTTP {a['status']} · {s['app']} {s['version']} · answered by pod {s['host']}")
              for i, (a, s) in enumerate(zip(answers, said))], f"GET {url} × {times} (curl)")
     return said
 
 
+@step("Scaling deployment/" + APP)
 def scale(lab, replicas: int, *, timeout: float = 300, poll_seconds: float = 5) -> list[dict]:
     """Change the number of replicas and show which node each pod landed on."""
-    with lab.step("scale"):
-        kube.ok(lab, kube.call(lab, "PATCH", f"{_collection('Deployment')}/{APP}/scale",
-                               body={"spec": {"replicas": replicas}}, content_type=kube.MERGE_PATCH), f"Scaling {APP}")
-        ui.status(True, f"deployment/{APP} scaled to {replicas} replicas (kubectl scale deployment {APP} "
-                        f"--replicas {replicas})")
-        pods = _wait_for_pods(lab, replicas, timeout=timeout, poll_seconds=poll_seconds)
+    kube.ok(lab, kube.call(lab, "PATCH", f"{_collection('Deployment')}/{APP}/scale",
+                           body={"spec": {"replicas": replicas}}, content_type=kube.MERGE_PATCH), f"Scaling {APP}")
+    ui.status(True, f"deployment/{APP} scaled to {replicas} replicas (kubectl scale deployment {APP} "
+                    f"--replicas {replicas})")
+    pods = _wait_for_pods(lab, replicas, timeout=timeout, poll_seconds=poll_seconds)
     nodes = sorted({p["node"] for p in pods})
     _show_pods(pods, f"{replicas} pods on {len(nodes)} node(s) (kubectl get pods -l app={APP} -o wide)")
     return pods
 
 
+@step("Removing the app")
 def remove(lab) -> list[str]:
     """Delete the Service (its public IP and load balancer rule go too), the Deployment and the secret."""
-    with lab.step("remove_app"):
-        removed = _delete_all(lab)
-        ended = costs.now(lab)
+    removed = _delete_all(lab)
+    ended = costs.now(lab)
     costs.Ledger.of(lab).closed(f"kubernetes/{lab.config.cluster_name}/services/{APP}", ended)
     ui.status(True, f"Deleted {', '.join(removed)} (kubectl delete service,deployment {APP}; kubectl delete secret "
                     f"{SECRET}): the public IP is released.")

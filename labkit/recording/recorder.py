@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from labkit import paths
 from labkit.errors import LabError, NoRecordingError
 from labkit.recording import scrub
+from labkit.recording.mode import Mode, Policy
 from labkit.recording.stepfile import RecordRun, StepFile, dump, write_atomic
 
 LAB_KEYS = ("prefix", "suffix", "region")  # what a recording's names derive from
@@ -31,41 +33,42 @@ class Recorder:
 
     ``names`` maps the learner's names to the recorded lab's, so replay works whatever the learner
     chose: requests are matched with recorded names, answers come back with the learner's. A step file
-    whose provenance names the lab it was recorded with (``config``) is mapped from that lab's names,
-    given the learner's (``learner``: kind of name -> name).
+    whose provenance names the lab it was recorded with (``config``) is mapped from that lab's names
+    (``names_of``: a lab's settings -> kind of name -> name), given the learner's (``learner``).
 
     In record mode with ``whole_run`` (what :func:`labkit.open_lab` asks for), steps are staged and the
     notebook's recordings are published together by :meth:`finish`, once its run completed; without it,
     each step's file is written (atomically) as the step ends, as tests that record one step need.
     """
 
-    def __init__(self, mode: str, notebook: str, *, root: Path | None = None, names: dict | None = None,
-                 learner: dict | None = None, provenance: dict | None = None, ids: dict | None = None,
-                 whole_run: bool = False):
-        self.mode, self.notebook, self.root = mode, notebook, root or paths.recordings()
+    def __init__(self, mode: str | Policy, notebook: str, *, root: Path | None = None, names: dict | None = None,
+                 learner: dict | None = None, names_of: Callable[[dict], dict] | None = None,
+                 provenance: dict | None = None, ids: dict | None = None, whole_run: bool = False):
+        self.policy = mode if isinstance(mode, Policy) else Policy.of(mode)
+        self.mode, self.notebook, self.root = self.policy.mode, notebook, root or paths.recordings()
         self.default_names = self.names = {k: v for k, v in (names or {}).items() if k != v}
-        self.learner = learner
+        self.learner, self.names_of = learner, names_of
         self.provenance = provenance or {}
         self.step: StepFile | None = None
         self.step_name: str | None = None
         self.guids = scrub.GuidMap(ids)  # record mode: the real subscription id -> the placeholder
-        self.run = RecordRun(self.root, notebook) if mode == "record" and whole_run else None
+        self.run = RecordRun(self.root, notebook) if self.policy.recording and whole_run else None
         if self.run:
             self.run.start()
 
     @property
     def replaying(self) -> bool:
-        return self.mode == "replay"
+        return self.policy.replaying
 
     @contextlib.contextmanager
     def step_scope(self, name: str):
         """Select the step's file. Entering a step again (a re-run cell) starts it from the top."""
         path = self.root / self.notebook / f"{name}.json"
         self.step_name = name
-        if self.mode == "replay":
+        if self.replaying:
             self.step = StepFile.load(path) or StepFile(path, {})
             self.names = self._names_for(self.step.data.get("provenance", {}).get("config"))
-        elif self.mode == "record":
+        elif self.policy.recording:
             self.step = StepFile(path, {"provenance": {**self.provenance, "kind": "recorded",
                                                         "date": dt.date.today().isoformat()},
                                         "Entries": [], "Calls": []})
@@ -76,7 +79,7 @@ class Recorder:
             error = err
             raise
         finally:
-            if self.mode == "record" and self.step is not None:
+            if self.policy.recording and self.step is not None:
                 self._keep(name, path, error)
             self.step, self.step_name = None, None
 
@@ -108,11 +111,9 @@ class Recorder:
     # -- names -------------------------------------------------------------------------------
     def _names_for(self, recorded: dict | None) -> dict:
         """learner name -> recorded name, for a step recorded with the lab settings ``recorded``."""
-        if not (recorded and self.learner):
+        if not (recorded and self.learner and self.names_of):
             return self.default_names
-        from labkit.config import LabConfig
-
-        theirs = LabConfig(mode="replay", **{k: recorded[k] for k in LAB_KEYS}).names()
+        theirs = self.names_of({k: recorded[k] for k in LAB_KEYS})
         return {self.learner[kind]: name for kind, name in theirs.items() if self.learner[kind] != name}
 
     def to_recorded(self, text: str) -> str:
@@ -179,7 +180,7 @@ class Recorder:
         except LabError as err:
             self._record_error(call, err)
             raise
-        if self.mode == "record":
+        if self.policy.recording:
             self.record_call(call, result=result)
         return result
 
@@ -198,7 +199,7 @@ class Recorder:
         except LabError as err:
             self._record_error(call, err, events=events)
             raise
-        if self.mode == "record":
+        if self.policy.recording:
             self.record_call(call, events=events)
 
     def _replayed(self, call: str) -> dict:
@@ -208,15 +209,28 @@ class Recorder:
 
     @staticmethod
     def _raise_recorded_error(entry: dict) -> None:
+        """Raise the recorded error as the LabError subclass live raised (``class``; LabError if unknown)."""
         if "error" in entry:
-            raise LabError(entry["error"]["problem"], entry["error"]["fix"])
+            error = entry["error"]
+            raise error_class(error.get("class", ""))(error["problem"], error["fix"])
 
     def _record_error(self, call: str, err: LabError, **fields) -> None:
-        if self.mode == "record":
-            self.record_call(call, error={"problem": err.problem, "fix": err.fix}, **fields)
+        if self.policy.recording:
+            self.record_call(call, error={"class": type(err).__name__, "problem": err.problem, "fix": err.fix},
+                             **fields)
 
     def _require(self) -> StepFile:
         if self.step is None:
             raise RuntimeError("an Azure, Docker or Kubernetes call ran outside `with lab.step(...)`; "
                                "labkit steps must declare their step so replay can find the recording")
         return self.step
+
+
+def error_class(name: str) -> type[LabError]:
+    """The LabError subclass called ``name`` among those defined so far (the module that raised it is imported)."""
+    found, todo = {}, [LabError]
+    while todo:
+        cls = todo.pop()
+        found.setdefault(cls.__name__, cls)
+        todo.extend(cls.__subclasses__())
+    return found.get(name, LabError)

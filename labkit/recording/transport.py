@@ -1,8 +1,8 @@
 """The only part of the Azure path that differs by mode: the HTTP transport given to every SDK client.
 
 Replay mounts a ``requests`` adapter that answers from the step recording (no socket is opened)
-and a transport whose ``sleep`` does nothing, so long-running operations and 429 retries finish at
-once while ``Retry-After`` stays as Azure sent it. Record wraps the real adapter and writes each
+and a transport whose ``sleep`` only moves the session's virtual clock on, so long-running operations
+and 429 retries finish at once while ``Retry-After`` stays as Azure sent it. Record wraps the real adapter and writes each
 exchange, scrubbed. Live is the SDK's own transport. In every mode the transport has labkit's
 timeouts and the client labkit's retry policy (see :mod:`labkit.network`).
 """
@@ -96,18 +96,23 @@ class ReplayTransport(RequestsTransport):
 
     replaying = True  # read by labkit.network when it says what it waits for
 
+    def __init__(self, *, clock, **kwargs):
+        super().__init__(**kwargs)
+        self.clock = clock
+
     def sleep(self, duration):
-        pass
+        self.clock.sleep(duration)
 
 
 def make_transport(recorder: Recorder) -> RequestsTransport:
     """The transport for the recorder's mode, to pass as ``transport=`` to an SDK client."""
     session = requests.Session()
-    if recorder.mode == "replay":
+    if recorder.policy.replaying:
         session.mount("https://", ReplayAdapter(recorder))
         session.mount("http://", ReplayAdapter(recorder))
-        return ReplayTransport(session=session, use_env_settings=False, **network.transport_options())
-    if recorder.mode == "record":
+        return ReplayTransport(clock=recorder.policy.clock, session=session, use_env_settings=False,
+                               **network.transport_options())
+    if recorder.policy.recording:
         session.mount("https://", RecordingAdapter(recorder))
         session.mount("http://", RecordingAdapter(recorder))
     return RequestsTransport(session=session, **network.transport_options())

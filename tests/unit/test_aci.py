@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RECORDINGS = ROOT / "recordings"
 
 
-def scenario_lab(tmp_path, scenario: str, step: str = "create_container_group", folder: str = "errors-aci", **params):
+def scenario_lab(tmp_path, scenario: str, step: str = "create", folder: str = "errors-aci", **params):
     """A lab whose step ``step`` replays ``recordings/<folder>/<scenario>.json``."""
     root = tmp_path / "recordings"
     (root / "scenario").mkdir(parents=True, exist_ok=True)
@@ -55,7 +55,7 @@ def test_the_request_asks_for_what_the_lab_says():
     assert props["containers"][0]["properties"]["resources"]["requests"] == {"cpu": 1.0, "memoryInGB": 1.5}
     assert props["imageRegistryCredentials"][0]["server"] == "acrstudentk7q2.azurecr.io"
     assert body["tags"]["course"] == "aks-workbook"
-    recorded = json.loads((RECORDINGS / "04-run-aci" / "create_container_group.json").read_text(encoding="utf-8"))
+    recorded = json.loads((RECORDINGS / "04-run-aci" / "create.json").read_text(encoding="utf-8"))
     put = next(e for e in recorded["Entries"] if e["RequestMethod"] == "PUT")
     assert ContainerGroup.deserialize(put["RequestBody"]).containers[0].image == lab.config.app_image
     assert put["StatusCode"] == 201 and "Azure-AsyncOperation" in put["ResponseHeaders"]

@@ -238,6 +238,6 @@ def test_live_a_notebook_run_before_03_says_to_run_03_first(capsys):
 
 def test_replay_says_the_recorded_lab_had_run_03_first(capsys):
     lab = open_lab("04-run-aci", prefix="zoe")
-    with lab.step("create_container_group"):
+    with lab.step("create"):
         acr.pull_credentials(lab)
     assert "Replay shows the recorded lab, which had run 03 first; live, run 03-publish-acr" in capsys.readouterr().out

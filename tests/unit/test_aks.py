@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import labkit
+from labkit.recording.mode import Mode, Policy, VirtualClock
 from labkit import aks, costs, kube
 from labkit.config import LabConfig
 from labkit.errors import LabError
@@ -70,8 +71,8 @@ def test_create_in_progress_is_joined_not_restarted(capsys):
 
 def test_live_the_learner_joins_their_own_create(monkeypatch, capsys):
     lab = labkit.open_lab("02-deploy-aks")
-    monkeypatch.setattr(type(lab), "mode", property(lambda self: "live"))  # the answers still come from the recording
-    monkeypatch.setattr(lab, "wait", lambda seconds: None, raising=False)  # no real pause between polls
+    live = Policy(Mode.LIVE, VirtualClock())  # the answers still come from the recording; no real pause between polls
+    monkeypatch.setattr(type(lab), "policy", property(lambda self: live))
     aks.create_cluster(lab)
     out = capsys.readouterr().out
     assert "joining the operation already running" in out and "you waited only for what was left" in out

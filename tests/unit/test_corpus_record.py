@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CREATE_CLUSTER = ["aks/cluster_not_found", "resources/group_create", "aks/kubernetes_versions", "aks/create_lro"]
 RECORDED = {  # notebook -> step file -> (labkit step, the corpus cases it is served)
     "04-run-aci": {
-        "create_container_group": (aci.create, ["acr/credentials", ("aci/create", [0, 3])]),
+        "create": (aci.create, ["acr/credentials", ("aci/create", [0, 3])]),
         "show": (aci.show, ["aci/show_public_address"]),
         "restart": (aci.restart, ["aci/restart", "aci/show"]),
         "delete": (aci.delete, ["aci/show", "aci/delete_sync", "aci/get_after_delete"]),

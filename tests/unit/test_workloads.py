@@ -225,7 +225,7 @@ def test_recorded_raw_answers_replay_to_the_same_notebook(tmp_path, standin, cap
     calls = {c["call"]: c["result"] for c in json.loads(texts["external_ip"])["Calls"] if c["call"].startswith("kube")}
     service = calls["kube GET /api/v1/namespaces/default/services/aks-workbook-app"]["body"]
     assert service["kind"] == "Service" and service["status"]["loadBalancer"]["ingress"][0]["ip"] == EXTERNAL_IP
-    secret = json.loads(texts["pull_access"])["Calls"][0]["result"]["body"]
+    secret = json.loads(texts["grant_pull"])["Calls"][0]["result"]["body"]
     assert secret["kind"] == "Secret" and "data" not in secret
 
     standin.stop()

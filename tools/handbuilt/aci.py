@@ -120,7 +120,7 @@ def delete_entries(group: dict) -> list[dict]:
 
 def build_notebook() -> None:
     nb = "04-run-aci"
-    write(nb, "create_container_group",
+    write(nb, "create",
           [credentials(), put(), get(group_body("Pending", "Waiting", [PULLING])),
            get(group_body("Pending", "Waiting", [PULLING, PULLED])),
            get(group_body(events=[PULLING, PULLED, CREATED, STARTED]))],
@@ -135,7 +135,7 @@ def build_notebook() -> None:
                              derive("aci/logs", 0, {"content": "\n".join(lines) + "\n"}),
                              headers=azure_headers(real("aci/logs")["ResponseHeaders"]))],
           follows=["aci/logs"], note="The log lines are what notebooks/app/app.py prints.")
-    write(nb, "call_app", [get(running)],
+    write(nb, "browse", [get(running)],
           calls=[{"call": "http.get", "result": {"url": f"http://{FQDN}/", "status": 200, "body": page("v1", HOST)}}],
           follows=["aci/create", "aci/show_public_address"],
           note="The http.get result is the page notebooks/app/app.py serves.")
@@ -153,10 +153,10 @@ def build_notebook() -> None:
 
 
 def build_scenarios() -> None:
-    """One step file per ACI failure, each replayed as step create_container_group."""
+    """One step file per ACI failure, each replayed as step create."""
     def scenario(name, entries, what, calls=(), follows=("acr/credentials", "aci/create"), typed=""):
         write("errors-aci", name, entries, calls=list(calls), follows=list(follows),
-              note=f"Test scenario, replayed as step 'create_container_group': {what}."
+              note=f"Test scenario, replayed as step 'create': {what}."
                    + (f" {typed}" if typed else ""))
 
     refused = ("Not in the corpus: the error codes and messages are the ones learners report, in the ARM error "

@@ -158,7 +158,7 @@ def created(path: str, body: dict) -> dict:
 def build_notebook() -> None:
     nb = "05-run-on-aks"
     write(nb, "kubeconfig", [kubeconfig()], follows=["aks/get"], note=NOTE + " " + AKS_EXAMPLE)
-    write(nb, "pull_access", [credentials()], calls=[created(SECRETS, secret())], follows=["acr/credentials"],
+    write(nb, "grant_pull", [credentials()], calls=[created(SECRETS, secret())], follows=["acr/credentials"],
           examples=[KUBE],
           note=NOTE)
     write(nb, "deploy", [], calls=[created(DEPLOYMENTS, deployment()), created(SERVICES, service()),
@@ -168,7 +168,7 @@ def build_notebook() -> None:
           + [call("GET", f"{SERVICES}/{APP}", 200, service(IP)), clock("2026-11-29T11:31:10+00:00")],
           examples=[KUBE], note=NOTE)
     hosts = [PODS[0], PODS[1], PODS[0]]
-    write(nb, "call_app", [], calls=[{"call": "http.get", "result": {"url": f"http://{IP}/", "status": 200,
+    write(nb, "call", [], calls=[{"call": "http.get", "result": {"url": f"http://{IP}/", "status": 200,
                                                                      "body": page("v1", host)}} for host in hosts],
           examples=[KUBE], note=NOTE)
     scale = {"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": _meta(APP, 1),
@@ -176,7 +176,7 @@ def build_notebook() -> None:
     write(nb, "scale", [], calls=[call("PATCH", f"{DEPLOYMENTS}/{APP}/scale", 200, scale),
                                   pods_call("ready", "ready", "creating"), pods_call("ready", "ready", "ready")],
           examples=[KUBE], note=NOTE)
-    write(nb, "remove_app", [], calls=[call("DELETE", f"{SERVICES}/{APP}", 200, service(IP)),
+    write(nb, "remove", [], calls=[call("DELETE", f"{SERVICES}/{APP}", 200, service(IP)),
                                        call("DELETE", f"{DEPLOYMENTS}/{APP}", 200, deleted(APP, "deployments", 301,
                                                                                            "apps")),
                                        call("DELETE", f"{SECRETS}/{SECRET}", 200, deleted(SECRET, "secrets", 303)),
