@@ -138,7 +138,7 @@ def pull_credentials(lab):
     from azure.core.exceptions import ResourceNotFoundError
 
     c = lab.config
-    if lab.mode == "replay":
+    if lab.policy.replaying:
         streams.note(f"This notebook runs the image that 03-publish-acr pushed to {c.registry_name}. Replay shows the "
                      "recorded lab, which had run 03 first; live, run 03-publish-acr before this notebook.")
     with ui.shown(f"Reading the admin credentials of {c.registry_name}"):

@@ -157,7 +157,7 @@ def _line(lab, outcome: Outcome, went_with: list[str] = ()) -> str:
             GONE: f"{name} was already gone ({outcome.why})",
             REFUSED: f"{name}: the delete was refused: {outcome.why}",
             FAILED: f"{name}: the delete failed: {outcome.why}"}[outcome.state]
-    return text + (REPLAY_NOTE if lab.mode == "replay" else "")
+    return text + (REPLAY_NOTE if lab.policy.replaying else "")
 
 
 def delete_groups(lab, groups: list[dict], *, step: str = "delete", meter: bool = False) -> list[Outcome]:
@@ -226,7 +226,7 @@ def delete(lab, groups: list[dict], *, confirm: str | None = None) -> None:
     wanted = lab.config.resource_group
     confirmed = isinstance(confirm, str) and confirm.strip().lower() == wanted.lower()  # Azure's names ignore case
     ask = f'set confirm = "{wanted}" in the parameters cell, run that cell, then run this one again'
-    if lab.mode == "replay":
+    if lab.policy.replaying:
         ui.status(True, "Replay: nothing is deleted. Below is what the recorded lab's delete did."
                   + ("" if confirmed else f" Live, this cell deletes only once you confirm: {ask}."))
     elif not confirmed:
@@ -255,7 +255,7 @@ def leftovers(lab, groups: list[dict], *, step: str = "verify") -> list[str]:
 def verify(lab, groups: list[dict]) -> None:
     """✅ when nothing of the lab is left in Azure, ⛔ with the names otherwise (see :func:`leftovers`)."""
     left = leftovers(lab, groups)
-    replay = " (replay: the recorded lab's answer; nothing was deleted)" if lab.mode == "replay" else ""
+    replay = " (replay: the recorded lab's answer; nothing was deleted)" if lab.policy.replaying else ""
     ui.status(not left, "Nothing of your lab is left in Azure: no resource group tagged as yours, and none of the "
                         "planned groups (node group included) exists." + replay if not left else
               f"Still there: {', '.join(shown(n, 90) for n in left)}", "" if not left else

@@ -102,8 +102,8 @@ def cleanup(args) -> int:
     from labkit import costs
 
     lab = labkit.open_lab("cli-cleanup")
-    note, shown = (clean.REPLAY_NOTE if lab.mode == "replay" else ""), clean.shown
-    if lab.mode == "replay":
+    note, shown = (clean.REPLAY_NOTE if lab.policy.replaying else ""), clean.shown
+    if lab.policy.replaying:
         print("Replay mode: this is a recorded class, nothing is deleted. Set LABKIT_MODE=live to act on your "
               "subscription.")
     with lab.step("find"):

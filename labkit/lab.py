@@ -55,11 +55,7 @@ class Lab:
                  notes: tuple = ()):
         self.notebook, self.config, self.recorder = notebook, config, recorder
         self.credential, self.subscription_id, self.notes = credential, subscription_id, notes
-
-    @property
-    def policy(self) -> Policy:
-        """What the mode decides (answers, clock, prices, ledger, banner): read once, in :func:`open_lab`."""
-        return self.recorder.policy
+        self.policy: Policy = recorder.policy  # what the mode decides (answers, clock, prices, ledger, banner)
 
     @property
     def mode(self) -> Mode:
@@ -155,6 +151,7 @@ def open_lab(notebook: str, *, prefix: str | None = None, region: str | None = N
     config = LabConfig.resolve(recorded=recorded["config"], notebook=notebook, notes=said, prefix=prefix,
                                region=region, vm_size=vm_size, owner=owner, days=days, mode=mode, suffix=suffix)
     policy = Policy.of(config.mode)
+    ui.mark_outputs(policy.replaying)
     for ok, line in said:
         ui.status(ok, line)
     notes = []

@@ -15,6 +15,7 @@ from labkit import paths
 from labkit.config import SETUP_NOTEBOOK
 from labkit.errors import ConfigError
 from labkit.home import SETTINGS, create_private, private_folder
+from labkit.recording.mode import Mode
 from labkit.recording.stepfile import RecordRun
 
 VOLATILE_CELL_KEYS = ("execution", "papermill", "collapsed", "scrolled")
@@ -88,7 +89,7 @@ def smoke_one(prefix: str, paths: list[Path], folder: Path) -> list[str]:
     """
     failures = []
     home = folder / prefix
-    env = {"LABKIT_MODE": "replay", "LABKIT_HOME": str(home)}
+    env = {"LABKIT_MODE": Mode.REPLAY.value, "LABKIT_HOME": str(home)}
     home.mkdir(parents=True, exist_ok=True)
     setup_first = any(p.stem == SETUP_NOTEBOOK for p in paths)
     for path in paths:

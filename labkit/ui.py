@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import html
-import os
 import re
 import time
 
@@ -79,12 +78,21 @@ STALE_REPLAY_STYLE = ("<style>.jp-OutputArea-child:has(.labkit-replay){opacity:.
                       "color:#8a6100}</style>")
 
 
+_REPLAYING: bool | None = None  # set by labkit.lab.open_lab from the session's policy; None before any lab opens
+
+
+def mark_outputs(replaying: bool) -> None:
+    """Mark this kernel's outputs as replay's, or as a live (or record) lab's: open_lab says which, once."""
+    global _REPLAYING
+    _REPLAYING = replaying
+
+
 def mode_mark() -> tuple[str, str]:
     """(CSS class, style) that every labkit HTML output carries: replay outputs are marked as such, live and record
-    outputs bring the rule that fades stored replay outputs (the mode is the kernel's LABKIT_MODE)."""
-    if os.environ.get("LABKIT_MODE", "replay") == "replay":
-        return "labkit-replay", ""
-    return "labkit-live", STALE_REPLAY_STYLE
+    outputs bring the rule that fades stored replay outputs; before a lab is opened, outputs are left unmarked."""
+    if _REPLAYING is None:
+        return "labkit-unmarked", ""
+    return ("labkit-replay", "") if _REPLAYING else ("labkit-live", STALE_REPLAY_STYLE)
 
 
 def words_html(text: str) -> str:

@@ -72,7 +72,7 @@ def _open(notebook: str, **params):
     import labkit
 
     lab = labkit.open_lab(notebook, **params)
-    if lab.mode == "replay":
+    if lab.policy.replaying:
         print(REPLAY)
     for note in lab.notes:
         print(f"ℹ {note}")
@@ -104,7 +104,7 @@ def provision(args) -> int:
 
     lab = _open("instructor-provision", region=args.region, vm_size=args.vm_size)
     roster = args.roster
-    if lab.mode == "replay":
+    if lab.policy.replaying:
         roster = lab.recorder.root / "instructor-provision" / "roster.csv"
         print(f"ℹ Replay provisions the recorded roster ({roster.name}); yours is used in live mode.")
     out = args.out or Path(f"class-{seats.check_class(args.class_name)}")

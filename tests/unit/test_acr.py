@@ -15,6 +15,7 @@ import pytest
 from labkit import acr, images, streams
 from labkit.errors import AZURE_HINTS, ConfigError, LabError, explain
 from labkit.lab import open_lab
+from labkit.recording.mode import Mode, Policy
 
 pytestmark = pytest.mark.unit
 
@@ -229,7 +230,7 @@ def test_live_a_notebook_run_before_03_says_to_run_03_first(capsys):
 
     from labkit.config import LabConfig
 
-    lab = SimpleNamespace(mode="live", config=LabConfig(), acr=SimpleNamespace(registries=_NoRegistry()))
+    lab = SimpleNamespace(policy=Policy.of(Mode.LIVE), config=LabConfig(), acr=SimpleNamespace(registries=_NoRegistry()))
     with pytest.raises(LabError) as err:
         acr.pull_credentials(lab)
     assert "does not exist yet" in err.value.problem and "run 03-publish-acr first" in err.value.fix

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 import labkit
-from labkit.recording.mode import Mode, Policy, VirtualClock
 from labkit import aks, costs, kube
 from labkit.config import LabConfig
 from labkit.errors import LabError
 from labkit.paths import recordings
+from labkit.recording.mode import Mode, Policy, VirtualClock
 
 pytestmark = pytest.mark.unit
 RECORDINGS = recordings()
@@ -71,8 +71,7 @@ def test_create_in_progress_is_joined_not_restarted(capsys):
 
 def test_live_the_learner_joins_their_own_create(monkeypatch, capsys):
     lab = labkit.open_lab("02-deploy-aks")
-    live = Policy(Mode.LIVE, VirtualClock())  # the answers still come from the recording; no real pause between polls
-    monkeypatch.setattr(type(lab), "policy", property(lambda self: live))
+    lab.policy = Policy(Mode.LIVE, VirtualClock())  # the answers still come from the recording; no real pause
     aks.create_cluster(lab)
     out = capsys.readouterr().out
     assert "joining the operation already running" in out and "you waited only for what was left" in out

@@ -14,6 +14,7 @@ import labkit
 from labkit import cleanup, costs
 from labkit.config import lab_home
 from labkit.errors import LabError
+from labkit.recording.mode import Mode, Policy, VirtualClock
 from tests.unit.test_aci import RECORDINGS, scenario_lab
 
 NODE_GROUP = "MC_rg-student-k7q2_aks-student-k7q2_eastus"
@@ -45,6 +46,7 @@ def sweep_lab(tmp_path):
 def live(lab):
     """The same session as if it were live (its answers still come from the recording): for the confirmation gate."""
     lab.config = dataclasses.replace(lab.config, mode="live")
+    lab.policy = Policy(Mode.LIVE, VirtualClock())
     return lab
 
 

@@ -91,9 +91,13 @@ def test_tables_show_backticks_as_code_and_their_title_above_the_table():
 
 
 def test_replay_outputs_are_marked_and_live_outputs_fade_them(monkeypatch):
-    monkeypatch.setenv("LABKIT_MODE", "replay")
+    import labkit
+
+    monkeypatch.setattr(ui, "_REPLAYING", None)  # no lab opened yet: nothing to mark, nothing faded
+    assert "labkit-replay" not in ui.status_html("✅ done") and "<style>" not in ui.status_html("✅ done")
+    labkit.open_lab("00-setup")  # the mode is read there, once; the default is replay
     assert "labkit-replay" in ui.status_html("✅ done") and "<style>" not in ui.status_html("✅ done")
-    monkeypatch.setenv("LABKIT_MODE", "live")
+    ui.mark_outputs(False)  # what open_lab does for a live lab (opening one signs in)
     live = ui.status_html("✅ done")
     assert "labkit-replay" not in live.split("</style>")[1] and ":has(.labkit-replay)" in live
     assert "not your lab: run this cell" in ui.Table([("a", "b")])._repr_html_()
