@@ -261,8 +261,8 @@ class QuizView:
             if radio.value is not None:
                 feedback.add_class("labkit-quiz-right" if question.is_right(radio.value) else "labkit-quiz-wrong")
             colour = "#605e5c" if radio.value is None else "#107c10" if question.is_right(radio.value) else "#c50f1f"
-            feedback.value = (f"<div style='{_WRAP};line-height:1.4;margin-left:0.5em;padding-left:0.5em;"
-                              f"border-left:4px solid {colour}'>{html.escape(message)}</div>")  # a colour, not only ✅/⛔
+            feedback.value = (f"<div style='{_WRAP};line-height:1.4;margin-left:0.5em;padding-left:0.5em;"  # a colour
+                              f"border-left:4px solid {colour}'>{html.escape(message)}</div>")  # as well as ✅/⛔
 
         return on_check
 

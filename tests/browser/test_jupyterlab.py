@@ -220,7 +220,8 @@ JS_VISIBLE_TROUBLE = """() => {
     for (const output of document.querySelectorAll('.jp-OutputArea-output')) {
         const text = output.innerText || '';  // innerText leaves out what a closed <details> hides
         for (const mark of ['Traceback (most recent call last)', '⛔', 'Error displaying widget']) {
-            if (text.includes(mark)) found.push(text.slice(Math.max(0, text.indexOf(mark) - 200), text.indexOf(mark) + 300));
+            const at = text.indexOf(mark);
+            if (at >= 0) found.push(text.slice(Math.max(0, at - 200), at + 300));
         }
     }
     return found;
@@ -231,7 +232,8 @@ JS_DIAGRAMS = """() => {
     const images = Array.from(document.querySelectorAll('.jp-MarkdownOutput img')).map((img) => ({
         src: img.getAttribute('src'), natural: img.naturalWidth, shown: img.getBoundingClientRect().width}));
     const mermaid = document.querySelectorAll(
-        '.jp-MarkdownOutput .jp-RenderedMermaid, .jp-MarkdownOutput pre > code.language-mermaid, .jp-MarkdownOutput .mermaid').length;
+        ['.jp-RenderedMermaid', 'pre > code.language-mermaid', '.mermaid']
+            .map((c) => '.jp-MarkdownOutput ' + c).join(', ')).length;
     return {images, mermaid};
 }"""
 
@@ -333,7 +335,8 @@ def check_quiz_answers(page: Page) -> None:
         after = button.bounding_box()
         assert abs(after["width"] - before["width"]) <= 1 and abs(after["height"] - before["height"]) <= 1, (
             f"quiz {i + 1}: the Check button changed size beside its feedback: {before} → {after}")
-        assert button.evaluate("(b) => b.scrollWidth <= b.clientWidth + 1"), f"quiz {i + 1}: the Check button is squeezed"
+        squeezed = button.evaluate("(b) => b.scrollWidth > b.clientWidth + 1")
+        assert not squeezed, f"quiz {i + 1}: the Check button is squeezed"
         expect(quizzes.nth(i).locator(".labkit-quiz-score")).to_have_text(
             re.compile(rf"Score: {int(right)} of \d+ right"), timeout=WIDGET_TIMEOUT)
         choices.nth(1).click(timeout=WIDGET_TIMEOUT)  # a new choice: the verdict on the old one must go
@@ -459,3 +462,35 @@ def test_after_a_reload_with_a_new_kernel_the_quiz_says_to_run_its_cell(jupyterl
             except Exception:  # noqa: BLE001  the page may be gone
                 pass
             context.close()
+
+
+def test_in_live_mode_stored_replay_outputs_fade_until_their_cell_runs(chromium_browser, monkeypatch):
+    """A live cell's output brings a rule that fades the outputs a replay run left in other cells (and says so).
+
+    Outputs laid out as JupyterLab lays them out: one .jp-OutputArea-child per output.
+    """
+    from labkit import ui
+
+    monkeypatch.setattr(ui, "_REPLAYING", ui._REPLAYING)  # put back as it was after the test
+    ui.mark_outputs(True)  # what open_lab does in replay
+    stored = ui.status_html("✅ Cluster aks-student-k7q2 created")
+    ui.mark_outputs(False)  # and for a live lab
+    live = ui.status_html("✅ Signed in")
+
+    def cell(html: str, cell_id: str) -> str:
+        return (f"<div class='jp-OutputArea' id='{cell_id}'><div class='jp-OutputArea-child'>"
+                f"<div class='jp-OutputArea-output'>{html}</div></div></div>")
+
+    context = chromium_browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        opacity = "(id) => getComputedStyle(document.querySelector(`#${id} .jp-OutputArea-child`)).opacity"
+        page.set_content(cell(stored, "before"))
+        assert page.evaluate(opacity, "before") == "1"  # in replay, nothing fades
+        page.set_content(cell(live, "mine") + cell(stored, "stale"))
+        assert page.evaluate(opacity, "mine") == "1" and page.evaluate(opacity, "stale") == "0.5"
+        label = page.evaluate("() => getComputedStyle(document.querySelector('#stale .jp-OutputArea-output'), "
+                              "'::before').content")
+        assert "not your lab: run this cell" in label
+    finally:
+        context.close()
