@@ -17,7 +17,7 @@ from labkit.polling import DONE_STATES, poll
 from labkit.steps import shown, step
 
 CONTAINER = "app"
-_EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)  # sorts events Azure sent without a time first
+_EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)  # sorts events Azure sent without a time first
 CPU, MEMORY_GB, PORT = 1.0, 1.5, 80
 SIZE = f"{CPU:g} vCPU / {MEMORY_GB:g} GB"  # what the learner reads of the group's size
 
@@ -37,8 +37,16 @@ def az_create(config) -> str:
 
 def spec(config, username: str, password: str):
     """The container group: the app's image, registry credentials, a public IP with a DNS label, port 80."""
-    from azure.mgmt.containerinstance.models import (Container, ContainerGroup, ContainerPort, ImageRegistryCredential,
-                                                     IpAddress, Port, ResourceRequests, ResourceRequirements)
+    from azure.mgmt.containerinstance.models import (
+        Container,
+        ContainerGroup,
+        ContainerPort,
+        ImageRegistryCredential,
+        IpAddress,
+        Port,
+        ResourceRequests,
+        ResourceRequirements,
+    )
 
     return ContainerGroup(
         location=config.region, tags=config.tags(), os_type="Linux", restart_policy="Always",

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from labkit import azcli, images, paths, streams, ui
-from labkit.config import APP_REPOSITORY, APP_TAG, check_name as check_rule, new_suffix
+from labkit.config import APP_REPOSITORY, APP_TAG, new_suffix
+from labkit.config import check_name as check_rule
 from labkit.errors import LabError
 from labkit.given_group import check_given_group
 

@@ -61,7 +61,7 @@ def class_groups(lab, *, owner: str | None = None, expired: bool = False, older_
         raise LabError("An empty owner selects nobody (it would have meant every learner's groups).",
                        "give the learner's owner tag, e.g. --owner alice, or leave --owner out.")
     groups = course_groups(lab)
-    today = (now or dt.datetime.now(dt.timezone.utc)).date()
+    today = (now or dt.datetime.now(dt.UTC)).date()
     chosen, unreadable = [], []
     for g in groups:
         if g["node_of"] or not of_the_course(g) or (owner is not None and g["owner"] != owner):

@@ -22,7 +22,6 @@ import sys
 from labkit import __version__
 from labkit.errors import LabError
 
-
 CLEANUP_EXIT = """exit status:
   0  the dry run listed its selection; or, with --yes, every selected group is gone
   1  with --yes: a group's delete was refused or failed, a group is still there, or a
@@ -78,7 +77,8 @@ def class_smoke(args) -> int:
     import time
     from pathlib import Path
 
-    from labkit.notebooks import class_smoke as run, workbook
+    from labkit.notebooks import class_smoke as run
+    from labkit.notebooks import workbook
 
     paths = workbook()
     started = time.monotonic()

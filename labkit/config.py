@@ -18,8 +18,16 @@ import string
 from dataclasses import dataclass, field, replace
 
 from labkit.errors import ConfigError
-from labkit.home import SETTINGS, DamagedSettings, lab_home, locked, private_home, read_settings, set_aside
-from labkit.home import write_private
+from labkit.home import (
+    SETTINGS,
+    DamagedSettings,
+    lab_home,
+    locked,
+    private_home,
+    read_settings,
+    set_aside,
+    write_private,
+)
 from labkit.recording.mode import Mode
 
 MODES = tuple(m.value for m in Mode)
@@ -188,7 +196,7 @@ class Provisioned:
                               f"use a name like {example!r}.")
 
     @classmethod
-    def of(cls, marker: dict) -> "Provisioned":
+    def of(cls, marker: dict) -> Provisioned:
         """From the settings file's ``"provisioned": {"resource_group": …, "class": …}``."""
         if not isinstance(marker, dict) or set(marker) != {"resource_group", "class"}:
             raise ConfigError("the 'provisioned' entry is not the shape labkit writes",
@@ -334,7 +342,7 @@ class LabConfig:
 
     @classmethod
     def resolve(cls, *, recorded: dict | None = None, notebook: str = "", notes: list | None = None,
-                **params) -> "LabConfig":
+                **params) -> LabConfig:
         """Settings from ``params`` (None or '' means unset), then the lab chosen in 00-setup, then ``LABKIT_*``
         variables, then defaults. In replay mode, names nobody chose are the recorded lab's (``recorded``).
 

@@ -21,8 +21,8 @@ import shutil
 import time
 from pathlib import Path
 
-from labkit.home import lab_home, private_folder
 from labkit.errors import LabError
+from labkit.home import lab_home, private_folder
 
 NAMESPACE = "default"
 TIMEOUT = 30  # seconds for each request to the API server

@@ -21,7 +21,6 @@ from labkit.recording import scrub
 from labkit.recording.mode import Mode, Policy
 from labkit.recording.recorder import Recorder
 
-
 DONE_STATES = {"Succeeded", "Failed", "Canceled"}  # provisioning states an operation ends in
 # Seconds between polls of a long-running operation when Azure sends no Retry-After (it mostly sends none;
 # the SDK would wait its default 30 s, up to half a minute too long at every create, delete and import).

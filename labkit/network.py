@@ -27,7 +27,7 @@ def transport_options() -> dict:
     return {"connection_timeout": CONNECT_TIMEOUT, "read_timeout": READ_TIMEOUT}
 
 
-def retry_policy() -> "LabRetryPolicy":
+def retry_policy() -> LabRetryPolicy:
     """The retry policy for ARM clients: :data:`TRIES` tries, each wait said on screen."""
     return LabRetryPolicy(retry_total=TRIES - 1, retry_connect=TRIES - 1,
                           retry_read=TRIES - 1, retry_status=TRIES - 1, timeout=CALL_TIMEOUT)

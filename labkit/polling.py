@@ -6,7 +6,8 @@ replay (they pass only when labkit sleeps), so a wait times out after the same n
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 DONE_STATES = frozenset({"Succeeded", "Failed", "Canceled"})  # provisioning states an operation ends in
 

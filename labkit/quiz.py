@@ -40,7 +40,8 @@ from __future__ import annotations
 
 import html
 import string
-from typing import Any, Optional, Sequence, Union
+from collections.abc import Sequence
+from typing import Any, Union
 
 __all__ = ["Question", "QuizText", "QuizView", "build_quiz", "check_yourself", "questions_for", "quiz", "quiz_html",
            "quiz_text"]
@@ -72,7 +73,7 @@ class Question:
     __slots__ = ("prompt", "choices", "answer", "explain", "why")
 
     def __init__(self, prompt: str, choices: Sequence[str], answer: int, explain: str,
-                 why: Optional[Sequence[str]] = None) -> None:
+                 why: Sequence[str] | None = None) -> None:
         if not isinstance(prompt, str) or not prompt.strip():
             raise ValueError("Question: the prompt must be a non-empty string.")
         label = f"Question {_short(prompt)!r}"
@@ -119,7 +120,7 @@ class Question:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def index_of(self, choice: Union[int, str]) -> int:
+    def index_of(self, choice: int | str) -> int:
         """Turn a choice given as an index (``1``) or a letter (``"b"``) into an index."""
         if isinstance(choice, bool):
             raise TypeError(f"Choose with an index or a letter, not {choice!r}.")
@@ -140,7 +141,7 @@ class Question:
             )
         raise TypeError(f"Choose with an index or a letter, not {choice!r}.")
 
-    def is_right(self, choice: Union[int, str]) -> bool:
+    def is_right(self, choice: int | str) -> bool:
         """True when ``choice`` (an index or a letter) is the right answer."""
         return self.index_of(choice) == self.answer
 
@@ -310,7 +311,7 @@ class QuizText:
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(self.text)
 
-    def _repr_html_(self) -> Optional[str]:
+    def _repr_html_(self) -> str | None:
         return self.HIDE_WHEN_DRAWN + self.html if self.html else None
 
 
@@ -328,12 +329,12 @@ def questions_for(notebook: str) -> tuple:
     return tuple(Question(**q) for q in BANK[notebook])
 
 
-def check_yourself(notebook: str, *, widgets: Optional[bool] = None) -> None:
+def check_yourself(notebook: str, *, widgets: bool | None = None) -> None:
     """Show the knowledge check at the end of ``notebook``; its answers are in labkit, not in the cell."""
     quiz(*questions_for(notebook), widgets=widgets, name=f'quiz.questions_for("{notebook}")')
 
 
-def quiz(*questions: Question, widgets: Optional[bool] = None, name: str = "questions") -> None:
+def quiz(*questions: Question, widgets: bool | None = None, name: str = "questions") -> None:
     """Show a self-check quiz in the notebook.
 
     With ipywidgets available (and ``widgets`` not ``False``) each question gets radio

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from labkit import costs, ui
 from labkit.polling import poll
 

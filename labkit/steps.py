@@ -8,7 +8,8 @@ with the step's ``doing`` text, formatted with ``c`` = the lab's config), shows 
 from __future__ import annotations
 
 import functools
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from labkit import ui
 from labkit.errors import LabError

@@ -19,13 +19,13 @@ from labkit.costs.pricing import aci_hour, cluster_hour_of, plain, table
 
 def now(lab: Any) -> dt.datetime:
     """The current time, through labkit's boundary: recorded in record mode, the recorded time in replay."""
-    stamp = lab.result_of("clock.now", lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    stamp = lab.result_of("clock.now", lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     return parse_time(stamp)
 
 
 def parse_time(value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     return parse_time(dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")))
 
 

@@ -61,7 +61,7 @@ class Policy:
     clock: RealClock | VirtualClock = field(compare=False)
 
     @classmethod
-    def of(cls, mode: str | Mode) -> "Policy":
+    def of(cls, mode: str | Mode) -> Policy:
         mode = Mode(mode)
         return cls(mode, VirtualClock() if mode is Mode.REPLAY else RealClock())
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from labkit import paths
 from labkit.errors import LabError, NoRecordingError
 from labkit.recording import scrub
-from labkit.recording.mode import Mode, Policy
+from labkit.recording.mode import Policy
 from labkit.recording.stepfile import RecordRun, StepFile, dump, write_atomic
 
 LAB_KEYS = ("prefix", "suffix", "region")  # what a recording's names derive from

@@ -48,7 +48,7 @@ class StepFile:
         self.used: set[tuple] = set()
 
     @classmethod
-    def load(cls, path: Path) -> "StepFile | None":
+    def load(cls, path: Path) -> StepFile | None:
         return cls(path, json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
 
     def take(self, kind: str, match) -> dict | None:
