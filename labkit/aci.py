@@ -50,8 +50,9 @@ def spec(config, username: str, password: str):
 
     return ContainerGroup(
         location=config.region, tags=config.tags(), os_type="Linux", restart_policy="Always",
-        containers=[Container(name=CONTAINER, image=config.app_image, ports=[ContainerPort(port=PORT)],
-                              resources=ResourceRequirements(requests=ResourceRequests(cpu=CPU, memory_in_gb=MEMORY_GB)))],
+        containers=[Container(
+            name=CONTAINER, image=config.app_image, ports=[ContainerPort(port=PORT)],
+            resources=ResourceRequirements(requests=ResourceRequests(cpu=CPU, memory_in_gb=MEMORY_GB)))],
         image_registry_credentials=[ImageRegistryCredential(server=config.login_server, username=username,
                                                             password=password)],
         ip_address=IpAddress(type="Public", dns_name_label=config.dns_label, ports=[Port(protocol="TCP", port=PORT)]))

@@ -126,7 +126,8 @@ def sign_in_failure(err: Exception, *, cli: bool) -> SignInError:
         return SignInError(f"Signing in failed: Microsoft Entra ID does not know this tenant "
                            f"({tenant or 'your default'}) for your account.",
                            "set AZURE_TENANT_ID to your organisation's Directory (tenant) ID (portal: Microsoft "
-                           "Entra ID → Overview), or unset it; or run `az login --tenant <tenant id> --use-device-code`.")
+                           "Entra ID → Overview), or unset it; or run "
+                           "`az login --tenant <tenant id> --use-device-code`.")
     if "timed out waiting for user" in lower:
         return SignInError(f"Signing in failed: the code was not entered within {DEVICE_CODE_TIMEOUT // 60} minutes.",
                            f"run this cell again and enter the new code, or sign in with {AZ_LOGIN}.")

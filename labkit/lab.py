@@ -164,7 +164,7 @@ def open_lab(notebook: str, *, prefix: str | None = None, region: str | None = N
             notes.append(f"Replay shows the recorded lab's {recorded_config.vm_size} nodes; "
                          f"your vm_size {config.vm_size} is used in live mode.")
             config = dataclasses.replace(config, vm_size=recorded_config.vm_size)
-        names = dict(zip(config.names().values(), recorded_config.names().values()))
+        names = dict(zip(config.names().values(), recorded_config.names().values(), strict=True))
         recorder = Recorder(policy, notebook, root=recordings, names=names, learner=config.names(),
                             names_of=lambda lab: dataclasses.replace(config, **lab).names())
         return Lab(notebook, config, recorder, _replay_credential(), scrub.SUBSCRIPTION, tuple(notes))
@@ -188,8 +188,9 @@ def sdk_versions() -> dict:
     """The versions that shape the recorded requests (api-versions come with the SDK release)."""
     from importlib.metadata import version
 
-    return {p: version(p) for p in ("azure-core", "azure-identity", "azure-mgmt-resource", "azure-mgmt-containerservice",
-                                    "azure-mgmt-containerregistry", "azure-mgmt-containerinstance", "docker",
+    return {p: version(p) for p in ("azure-core", "azure-identity", "azure-mgmt-resource",
+                                    "azure-mgmt-containerservice", "azure-mgmt-containerregistry",
+                                    "azure-mgmt-containerinstance", "docker",
                                     "kubernetes")}
 
 

@@ -16,7 +16,8 @@ _UNREAD = object()
 
 
 def poll(read: Callable[[], T], done: Callable[[T], bool], *, every: float, timeout: float, clock,
-         progress: Callable[[T], None] | None = None, first=_UNREAD, wait: Callable[[float], object] | None = None) -> T:
+         progress: Callable[[T], None] | None = None, first=_UNREAD,
+         wait: Callable[[float], object] | None = None) -> T:
     """``read()`` every ``every`` seconds until ``done(value)``, or until ``timeout`` seconds have passed.
 
     Returns the last value read (the caller tells done from timed out with ``done``). ``progress`` sees each

@@ -41,7 +41,7 @@ from __future__ import annotations
 import html
 import string
 from collections.abc import Sequence
-from typing import Any, Union
+from typing import Any
 
 __all__ = ["Question", "QuizText", "QuizView", "build_quiz", "check_yourself", "questions_for", "quiz", "quiz_html",
            "quiz_text"]
@@ -53,7 +53,7 @@ RUN_TO_ANSWER = "Run this cell to answer: each question gets its choices and a C
 
 _LETTERS = string.ascii_lowercase
 _WRAP = "white-space:normal;word-break:normal;overflow-wrap:break-word"  # feedback wraps at spaces, beside Check
-Choice = Union[int, str, None]
+Choice = int | str | None
 
 
 def _short(text: str, width: int = 50) -> str:

@@ -107,7 +107,8 @@ BANK = {
              explain="The only node pool is a system pool; use a current-generation, non-burstable 2-vCPU size."),
         dict(prompt="AKS lists 1.35, 1.36 and 1.37, with 1.36 as the default. Your cluster runs 1.35.9. Where can "
                     "one upgrade take it?",
-             choices=["Straight to 1.37.3, the newest", "To 1.36 (a newer 1.35 patch also works); 1.37 comes after that",
+             choices=["Straight to 1.37.3, the newest",
+                      "To 1.36 (a newer 1.35 patch also works); 1.37 comes after that",
                       "Nowhere: 1.35 is already unsupported", "Only to the default, whatever the cluster runs"],
              answer=1,
              why=["Supported versions move one minor at a time: 1.35 → 1.37 is refused.",

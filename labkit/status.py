@@ -69,7 +69,8 @@ def _cluster(lab, group: str, name: str) -> tuple[str, float, bool]:
     return f"{name}: running, {nodes} node{'s' if nodes != 1 else ''}", costs.cluster_hour_of(cluster), True
 
 
-def lab_status(lab, group: dict, node_groups: list[dict], now: dt.datetime, *, idle_hours: float = IDLE_HOURS) -> LabStatus:
+def lab_status(lab, group: dict, node_groups: list[dict], now: dt.datetime, *,
+               idle_hours: float = IDLE_HOURS) -> LabStatus:
     """One lab's status, read from its group (and its cluster's node group, for a Service's load balancer)."""
     resources = list(lab.resources.resources.list_by_resource_group(group["name"], expand="createdTime,changedTime"))
     status = LabStatus(group["name"], group["owner"], group["expires"])
@@ -87,7 +88,8 @@ def lab_status(lab, group: dict, node_groups: list[dict], now: dt.datetime, *, i
             cost += _charge(r, now, per_hour=costs.aci_hour())
     status.registry = ", ".join(_names(resources, REGISTRY)) or "none"
     status.containers = ", ".join(_names(resources, CONTAINERS)) or "none"
-    ips = [r for g in node_groups for r in lab.resources.resources.list_by_resource_group(g["name"], expand="createdTime")
+    listed = lab.resources.resources.list_by_resource_group
+    ips = [r for g in node_groups for r in listed(g["name"], expand="createdTime")
            if (r.type or "").lower() == PUBLIC_IP and r.name.startswith(SERVICE_IP)]
     if ips:
         status.load_balancer = f"{len(ips)} Service public IP{'s' if len(ips) > 1 else ''}"
@@ -125,7 +127,7 @@ def show_lab_status(lab, *, idle_hours: float = IDLE_HOURS) -> list[LabStatus]:
         mine = [lab_status(lab, g, [n for n in groups if n["node_of"] and _parent(n) == g["name"].lower()], now,
                            idle_hours=idle_hours) for g in groups if not g["node_of"]]
     for status in mine:
-        ui.show(list(zip(HEADINGS[1:], status.cells()[1:])), f"Your lab in Azure now ({status.group})")
+        ui.show(list(zip(HEADINGS[1:], status.cells()[1:], strict=True)), f"Your lab in Azure now ({status.group})")
         if status.forgotten:
             ui.status(False, f"{status.group} looks forgotten: {'; '.join(status.forgotten)}.",
                       "stop the cluster (`aks.stop_cluster(lab)`, notebook 02) or delete the lab (99-cleanup) if "

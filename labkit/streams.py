@@ -92,7 +92,8 @@ class Log:
 
     def __repr__(self):
         earlier = len(self.lines) - LOG_TAIL
-        lines = ([f"   … {earlier} earlier lines"] if earlier > 0 else []) + [f"   {l}" for l in self.lines[-LOG_TAIL:]]
+        last = [f"   {line}" for line in self.lines[-LOG_TAIL:]]
+        lines = ([f"   … {earlier} earlier lines"] if earlier > 0 else []) + last
         tail = f"; the last {LOG_TAIL}" if earlier > 0 else ""
         return "\n".join([f"{self.title} ({len(self.lines)} lines{tail}):"] + lines)
 

@@ -44,7 +44,8 @@ def pull_secret(server: str, username: str, password: str) -> dict:
     """A ``kubernetes.io/dockerconfigjson`` Secret holding the registry's admin credentials."""
     auth = base64.b64encode(f"{username}:{password}".encode()).decode()
     config = {"auths": {server: {"username": username, "password": password, "auth": auth}}}
-    return {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": SECRET}, "type": "kubernetes.io/dockerconfigjson",
+    return {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": SECRET},
+            "type": "kubernetes.io/dockerconfigjson",
             "data": {".dockerconfigjson": base64.b64encode(json.dumps(config).encode()).decode()}}
 
 
@@ -206,7 +207,7 @@ def call(lab, ip: str, times: int = 3) -> list[dict]:
     answers = [lab.result_of("http.get", lambda: aci.fetch(url)) for _ in range(times)]
     said = [aci.app_answer(a["body"]) for a in answers]
     ui.show([(f"call {i + 1}", f"HTTP {a['status']} · {s['app']} {s['version']} · answered by pod {s['host']}")
-             for i, (a, s) in enumerate(zip(answers, said))], f"GET {url} × {times} (curl)")
+             for i, (a, s) in enumerate(zip(answers, said, strict=True))], f"GET {url} × {times} (curl)")
     return said
 
 

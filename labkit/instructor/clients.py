@@ -32,7 +32,8 @@ def graph_user_id(lab, upn: str) -> str:
 
     client = PipelineClient(GRAPH, policies=[
         policies.HeadersPolicy(), network.retry_policy(),
-        policies.BearerTokenCredentialPolicy(lab.credential, f"{GRAPH}/.default")], transport=make_transport(lab.recorder))
+        policies.BearerTokenCredentialPolicy(lab.credential, f"{GRAPH}/.default")],
+        transport=make_transport(lab.recorder))
     answer = client.send_request(HttpRequest("GET", f"{GRAPH}/v1.0/users/{quote(upn)}?$select=id"))
     answer.raise_for_status()
     return answer.json()["id"]

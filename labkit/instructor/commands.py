@@ -93,8 +93,8 @@ def preflight(args) -> int:
     print(f"The class fits in: {', '.join(fit)}." if fit else
           f"The class fits in none of {', '.join(r for r in others if r != c.region) or 'the other regions'} either.")
     ok = all(check.ok for check in found)
-    print("✅ Ready." if ok else "⛔ Not ready: apply each fix above" + (f" or move the class to {fit[0]}" if fit else "")
-          + ", then run preflight again.")
+    move = f" or move the class to {fit[0]}" if fit else ""
+    print("✅ Ready." if ok else f"⛔ Not ready: apply each fix above{move}, then run preflight again.")
     return 0 if ok else 1
 
 
@@ -130,7 +130,8 @@ def deprovision(args) -> int:
     groups, outcomes = run(lab, args.class_name, yes=args.yes)
     print(f"{len(groups)} resource group(s) tagged course=aks-workbook and class={shown(args.class_name)}:")
     for g in groups:
-        print(f"  {shown(g['name'], 90):<30} owner {shown(g['owner'], 24):<12} expires {shown(g['expires'], 16) or '?'}")
+        expires = shown(g["expires"], 16) or "?"
+        print(f"  {shown(g['name'], 90):<30} owner {shown(g['owner'], 24):<12} expires {expires}")
     if not args.yes or not groups:
         print("Dry run: nothing was deleted." + (" Add --yes to delete these." if groups else ""))
         return 0

@@ -69,7 +69,8 @@ def read_region(lab, region: str) -> Region:
 def restriction(sku, region: str) -> str:
     """Why the subscription may not use ``sku`` in ``region`` ('' when it may): Azure's reason code."""
     for r in sku.restrictions or []:
-        if str(getattr(r.type, "value", r.type)) == "Location" and region in [v.lower() for v in r.values_property or []]:
+        where = [v.lower() for v in r.values_property or []]
+        if str(getattr(r.type, "value", r.type)) == "Location" and region in where:
             return str(getattr(r.reason_code, "value", r.reason_code) or "restricted")
     return ""
 
@@ -175,7 +176,7 @@ def cost_check(learners: int, vm_size: str, hours: float) -> Check:
 
 def preflight(lab, learners: int, *, hours: float = SESSION_HOURS,
               others: tuple[str, ...] = OTHER_REGIONS) -> tuple[list[Check], list[str]]:
-    """Every check for ``learners`` in the lab's region with its node size, and the other regions where the class fits."""
+    """Every check for ``learners`` in the lab's region with its node size, and the other regions the class fits in."""
     region, vm_size = check_region(lab.config.region), lab.config.vm_size
     candidates = [check_region(r) for r in others if r != region]
     with lab.step("providers"):

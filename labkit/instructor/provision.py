@@ -152,7 +152,7 @@ def write_settings(out: Path, class_name: str, taken: list[Seat]) -> list[Path]:
 
 
 def class_groups(lab, class_name: str) -> list[dict]:
-    """The groups tagged for this class (course, class and lab tags), as :func:`labkit.cleanup.course_groups` lists them."""
+    """The groups tagged for this class (course, class and lab tags), as :func:`labkit.groups.course_groups` lists."""
     from labkit.cleanup import course_groups
 
     check_class(class_name)

@@ -35,14 +35,16 @@ def read_roster(path: Path) -> list[Learner]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
         raise LabError(f"Cannot read the roster {path}: {err.strerror or err}.",
-                       "give a CSV file with one line per learner: prefix,user (Entra ID object id or sign-in name).")
+                       "give a CSV file with one line per learner: prefix,user (Entra ID object id or sign-in name).",
+                       ) from err
     learners, seen = [], set()
     for number, row in enumerate(csv.reader(text.splitlines()), start=1):
         cells = [c.strip() for c in row]
         if not any(cells) or cells[0].startswith("#") or (number == 1 and cells[0].lower() == "prefix"):
             continue
         if len(cells) not in (2, 3):
-            raise LabError(f"Roster line {number} has {len(cells)} columns.", "write prefix,user or prefix,user,suffix.")
+            raise LabError(f"Roster line {number} has {len(cells)} columns.",
+                           "write prefix,user or prefix,user,suffix.")
         prefix, user, suffix = (cells + [""])[:3]
         try:
             check_name("prefix", prefix)

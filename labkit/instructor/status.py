@@ -32,7 +32,7 @@ def table(rows: list[LabStatus]) -> str:
     lines = []
     for n, row in enumerate(cells):
         mark = "  " if n == 0 or not rows[n - 1].forgotten else "⚠ "
-        lines.append(mark + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        lines.append(mark + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines)
 
 
@@ -40,8 +40,8 @@ def html_page(rows: list[LabStatus], title: str) -> str:
     """A page the instructor can open: one row per learner, forgotten ones standing out."""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in HEADINGS)
     body = "".join(
-        f"<tr class='{'forgotten' if r.forgotten else 'ok'}'>" + "".join(f"<td>{html.escape(c)}</td>" for c in r.cells())
-        + "</tr>" for r in rows)
+        f"<tr class='{'forgotten' if r.forgotten else 'ok'}'>"
+        + "".join(f"<td>{html.escape(c)}</td>" for c in r.cells()) + "</tr>" for r in rows)
     total = sum(r.cost for r in rows)
     lost = sum(bool(r.forgotten) for r in rows)
     return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"

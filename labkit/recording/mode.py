@@ -12,15 +12,12 @@ import time
 from dataclasses import dataclass, field
 
 
-class Mode(str, enum.Enum):
+class Mode(enum.StrEnum):
     """The three modes; a ``str`` so settings, environment variables and JSON carry it as its word."""
 
     REPLAY = "replay"
     LIVE = "live"
     RECORD = "record"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class RealClock:

@@ -2,8 +2,8 @@
 
 Replay mounts a ``requests`` adapter that answers from the step recording (no socket is opened)
 and a transport whose ``sleep`` only moves the session's virtual clock on, so long-running operations
-and 429 retries finish at once while ``Retry-After`` stays as Azure sent it. Record wraps the real adapter and writes each
-exchange, scrubbed. Live is the SDK's own transport. In every mode the transport has labkit's
+and 429 retries finish at once while ``Retry-After`` stays as Azure sent it. Record wraps the real adapter
+and writes each exchange, scrubbed. Live is the SDK's own transport. In every mode the transport has labkit's
 timeouts and the client labkit's retry policy (see :mod:`labkit.network`).
 """
 
