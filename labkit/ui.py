@@ -40,7 +40,7 @@ def shown(doing: str):
         raise
     except AzureError as err:  # answers with an error, and no answer at all (errors.transient_error)
         friendly = explain(err, doing=doing)
-        if friendly is err:
+        if not isinstance(friendly, LabError):  # explain gives back an error it does not know unchanged
             raise
         status(False, friendly.problem, friendly.fix)
         friendly.shown = True
@@ -124,7 +124,7 @@ def status_html(text: str, css_class: str = "labkit-status") -> str:
 
 def table_html(rows, title: str = "", css_class: str = "labkit-table") -> str:
     """Rows of (label, value) as an HTML table, the title above it (a <caption> would be squeezed to its width)."""
-    body = "".join(f"<tr><th style='text-align:left;vertical-align:top;{WRAP}'>{html.escape(k)}</th>"
+    body = "".join(f"<tr><th style='text-align:left;vertical-align:top;{WRAP}'>{words_html(k)}</th>"
                    f"<td style='text-align:left;{WRAP}'>{code_html(v)}</td></tr>" for k, v in rows)
     heading = f"<div class='labkit-table-title' style='{WRAP}'><b>{words_html(title)}</b></div>" if title else ""
     mode, style = mode_mark()
