@@ -30,6 +30,7 @@ from pathlib import Path
 MIN_PYTHON = (3, 11)
 ROOT = Path(__file__).resolve().parent
 LOCK = ROOT / "requirements.lock"
+AZURE_CLI = ROOT / "tests" / "azure-cli.txt"  # test tools installed without their dependencies
 NOTEBOOKS = ROOT / "notebooks"
 EXTRAS = {"lab": "", "test": "[test,hub]"}  # what each kind of install adds to labkit
 OTHER_PYTHONS_MARKERS = "unit or notebooks"
@@ -43,22 +44,29 @@ class Venv:
         bindir = folder / ("Scripts" if os.name == "nt" else "bin")
         self.python = bindir / ("python.exe" if os.name == "nt" else "python")
 
-    def ensure(self, kind: str) -> None:
-        """Create the venv when missing; install ``kind`` (lab or test) when the pins changed since last time."""
+    def ensure(self, kind: str, *, relock: bool = False) -> None:
+        """Create the venv when missing; install ``kind`` (lab or test) when the pins changed since last time.
+
+        ``relock``: install what pyproject.toml asks for without the lock's constraints (a pin it moved
+        would clash with them); packages already installed stay as they are unless a requirement moves them.
+        """
         if not self.python.exists():
             print(f"Creating {self.folder.name} …", flush=True)
             subprocess.run([self.base, "-m", "venv", str(self.folder)], check=True)
-        wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + LOCK.read_bytes()).hexdigest()
-        if self.installed(kind) == wanted or (kind == "lab" and self.installed("test") == wanted):
+        pins = b"".join(p.read_bytes() for p in (ROOT / "pyproject.toml", LOCK, AZURE_CLI))
+        wanted = hashlib.sha256(pins).hexdigest()
+        if not relock and (self.installed(kind) == wanted or (kind == "lab" and self.installed("test") == wanted)):
             return
         what = "labkit and the lab's packages" if kind == "lab" else "the test tools"
         print(f"Installing {what} into {self.folder.name} (a few minutes the first time) …", flush=True)
-        pip = [str(self.python), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-c", str(LOCK)]
+        pip = [str(self.python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+        pip += [] if relock else ["-c", str(LOCK)]
         subprocess.run(pip + ["pip"], check=True)  # the locked pip
         subprocess.run(pip + ["-e", f"{ROOT}{EXTRAS[kind]}"], check=True, env=quiet_build())
         if kind == "test":  # the Azure CLI's command table, without the older SDKs it pins (see the file)
-            subprocess.run(pip + ["--no-deps", "-r", str(ROOT / "tests" / "azure-cli.txt")], check=True)
-        (self.folder / f".labkit-{kind}").write_text(wanted, encoding="utf-8")
+            subprocess.run(pip + ["--no-deps", "-r", str(AZURE_CLI)], check=True)
+        if not relock:
+            (self.folder / f".labkit-{kind}").write_text(wanted, encoding="utf-8")
 
     def installed(self, kind: str) -> str:
         """The pins (a hash) that ``kind`` was last installed with here, or ''."""
@@ -149,7 +157,7 @@ def bench(args) -> int:
 
 
 def lock(args) -> int:
-    MAIN.ensure("test")
+    MAIN.ensure("test", relock=not {"--check", "-h", "--help"} & set(args))
     return MAIN.run("tools/lock.py", *args)
 
 

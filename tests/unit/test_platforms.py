@@ -565,7 +565,8 @@ def tasks_installs(monkeypatch):
     done = []
     for name in ("LABKIT_TEST_PYTHONS", "LABKIT_TEST_REQUIRE_PYTHONS"):  # CI sets these for the real run
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(tasks.Venv, "ensure", lambda self, kind: done.append((self.folder.name, kind)))
+    monkeypatch.setattr(tasks.Venv, "ensure",
+                        lambda self, kind, relock=False: done.append((self.folder.name, kind + " relock" * relock)))
     monkeypatch.setattr(tasks.Venv, "run", lambda self, *args, env=None: 0)
     monkeypatch.setattr(tasks.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0))
     return tasks, done
@@ -584,6 +585,13 @@ def test_test_runs_under_every_other_python(tasks_installs, monkeypatch):
     monkeypatch.setattr(tasks, "other_pythons", lambda: {"3.12": "python3.12", "3.13": "python3.13"})
     assert tasks.test(["-q"]) == 0
     assert done == [(".venv", "test"), (".venv-3.12", "test"), (".venv-3.13", "test")]
+
+
+def test_lock_installs_what_pyproject_asks_then_freezes(tasks_installs):
+    tasks, done = tasks_installs
+    tasks.lock([])
+    tasks.lock(["--check"])
+    assert done == [(".venv", "test relock"), (".venv", "test")]
 
 
 def test_other_pythons_are_311_or_newer_and_not_this_one():
