@@ -101,25 +101,29 @@ def lab(args) -> int:
     return MAIN.run("-m", "jupyter", "lab", "notebooks/00-setup.ipynb", *as_root, *args, env=env)
 
 
+def this_python() -> str:
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
 def other_pythons() -> dict[str, str]:
     """{"3.X": interpreter} for every Python 3.11+ on this machine other than the running one."""
     found: dict[str, str] = {}
     candidates = [shutil.which(f"python3.{minor}") for minor in range(MIN_PYTHON[1], 30)]
     pyenv = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
     candidates += sorted(glob.glob(os.path.join(pyenv, "versions", "3.*", "bin", "python3")))
-    probe = "import sys, venv, ensurepip; print('%d.%d' % sys.version_info[:2])"
+    probe = "import sys, venv, ensurepip; print(f'{sys.version_info.major}.{sys.version_info.minor}')"
     for exe in filter(None, candidates):
         done = subprocess.run([exe, "-c", probe], capture_output=True, text=True, encoding="utf-8")
         version = done.stdout.strip()
         if done.returncode == 0 and version not in found and tuple(map(int, version.split("."))) >= MIN_PYTHON:
             found[version] = exe
-    found.pop("%d.%d" % sys.version_info[:2], None)
+    found.pop(this_python(), None)
     chosen = os.environ.get("LABKIT_TEST_PYTHONS")
     return {v: exe for v, exe in found.items() if chosen is None or v in chosen.split()}
 
 
 def test(args) -> int:
-    here = "%d.%d" % sys.version_info[:2]
+    here = this_python()
     others = other_pythons()
     missing = set(os.environ.get("LABKIT_TEST_REQUIRE_PYTHONS", "").split()) - set(others) - {here}
     if missing:  # CI names the Pythons it must prove: one not found is a failure, not a quiet skip

@@ -28,8 +28,10 @@ def is_workbook(folder: Path) -> bool:
 
 def workbook_root() -> Path:
     """The workbook folder (see the module's docstring for the order it is looked for in)."""
-    fix = (f"run labkit from inside the workbook (a clone of the repository), or set {ENV} to that folder, "
-           f"e.g. `export {ENV}=$HOME/aks-workbook`.")
+    fix = (
+        f"run labkit from inside the workbook (a clone of the repository), or set {ENV} to that folder, "
+        f"e.g. `export {ENV}=$HOME/aks-workbook`."
+    )
     explicit = os.environ.get(ENV)
     if explicit:
         root = Path(explicit).expanduser().resolve()
@@ -41,8 +43,11 @@ def workbook_root() -> Path:
     for folder in (here, *here.parents, installed_from):
         if is_workbook(folder):
             return folder
-    raise WorkbookNotFound(f"labkit cannot find the workbook's notebooks/ and recordings/ folders "
-                           f"(looked in {here}, its parents, and {installed_from}).", fix)
+    raise WorkbookNotFound(
+        f"labkit cannot find the workbook's notebooks/ and recordings/ folders "
+        f"(looked in {here}, its parents, and {installed_from}).",
+        fix,
+    )
 
 
 def recordings() -> Path:

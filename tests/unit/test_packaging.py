@@ -268,12 +268,13 @@ def unnamed_encoding(call: ast.Call) -> bool:
         return _text_mode(call, 1)
     if name == "open":  # Path.open(mode): only when the mode is written out, so that opener.open(url) is left alone
         first = call.args[0] if call.args else None
-        return first is None or (isinstance(first, ast.Constant) and isinstance(first.value, str) and _text_mode(call, 0))
+        written = isinstance(first, ast.Constant) and isinstance(first.value, str)
+        return first is None or (written and _text_mode(call, 0))
     if name == "fdopen":
         return _text_mode(call, 1)
     if name in ("run", "Popen", "check_output", "check_call"):
-        return any(k.arg in ("text", "universal_newlines") and not (isinstance(k.value, ast.Constant) and not k.value.value)
-                   for k in call.keywords)
+        return any(k.arg in ("text", "universal_newlines")
+                   and not (isinstance(k.value, ast.Constant) and not k.value.value) for k in call.keywords)
     return False
 
 
@@ -296,7 +297,7 @@ def test_every_text_read_and_write_names_utf8():
 
 
 def test_the_unit_tests_name_utf8_in_every_read_and_write():
-    """The unit tests again, with Python's EncodingWarning on: one from our code fails (Windows would not read UTF-8)."""
+    """The unit tests again, with Python's EncodingWarning on: one from our code fails (Windows reads cp1252)."""
     if os.environ.get("LABKIT_ENCODING_RUN"):
         pytest.skip("already inside the EncodingWarning run")
     command = [sys.executable, "-X", "warn_default_encoding", "-m", "pytest", "-q", "-m", "unit", "tests/unit",

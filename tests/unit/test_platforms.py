@@ -171,14 +171,14 @@ def tasks_subcommands(source: str) -> set[str]:
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values):
+            for key, value in zip(node.keys, node.values, strict=True):
                 if key is not None and isinstance(value, (ast.Name, ast.Lambda, ast.Attribute)):
                     names.update(strings(key))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if node.func.attr == "add_parser" and node.args:
                 names.update(strings(node.args[0]))
         elif isinstance(node, ast.Compare):
-            for op, right in zip(node.ops, node.comparators):
+            for op, right in zip(node.ops, node.comparators, strict=True):
                 if isinstance(op, (ast.Eq, ast.In)):
                     names.update(strings(right))
         elif isinstance(node, ast.MatchValue):
@@ -301,7 +301,8 @@ def _stub_bin(tmp_path: Path, pip_rc: int) -> tuple[Path, Path]:
         "fi\n"
         f'exec {real} "$@"\n', encoding="utf-8"
     )
-    (bindir / "pip").write_text(f'#!/bin/bash\necho "pip $*" >> {shlex.quote(str(log))}\nexit {pip_rc}\n', encoding="utf-8")
+    (bindir / "pip").write_text(f'#!/bin/bash\necho "pip $*" >> {shlex.quote(str(log))}\nexit {pip_rc}\n',
+                                encoding="utf-8")
     for name in ("python", "pip"):
         (bindir / name).chmod(0o755)
     (bindir / "python3").symlink_to(bindir / "python")
@@ -312,7 +313,8 @@ def _run_postbuild(tmp_path: Path, pip_rc: int) -> tuple[subprocess.CompletedPro
     bindir, log = _stub_bin(tmp_path, pip_rc)
     prefix = tmp_path / "prefix"
     env = dict(os.environ, PATH=f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}", NB_PYTHON_PREFIX=str(prefix))
-    result = subprocess.run([str(POSTBUILD)], cwd=REPO, env=env, capture_output=True, text=True, timeout=60, encoding="utf-8")
+    result = subprocess.run([str(POSTBUILD)], cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
+                            encoding="utf-8")
     return result, log, prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
 
 
@@ -331,7 +333,8 @@ def test_postbuild_installs_labkit_and_turns_off_news(tmp_path: Path):
 def test_postbuild_keeps_existing_overrides(tmp_path: Path):
     overrides = tmp_path / "prefix" / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     overrides.parent.mkdir(parents=True)
-    overrides.write_text(json.dumps({"@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"}}), encoding="utf-8")
+    themes = {"@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"}}
+    overrides.write_text(json.dumps(themes), encoding="utf-8")
     result, _, overrides = _run_postbuild(tmp_path, pip_rc=0)
     assert result.returncode == 0, result.stderr
     settings = json.loads(overrides.read_text(encoding="utf-8"))
@@ -598,7 +601,7 @@ def test_other_pythons_are_311_or_newer_and_not_this_one():
     import tasks
 
     found = tasks.other_pythons()
-    here = "%d.%d" % sys.version_info[:2]
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
     assert here not in found
     for version, exe in found.items():
         assert tuple(map(int, version.split("."))) >= tasks.MIN_PYTHON
