@@ -13,6 +13,7 @@ from labkit import azcli, costs, kube, ui
 from labkit.errors import AZURE_HINTS, LabError
 from labkit.given_group import check_given_group
 from labkit.polling import DONE_STATES, poll
+from labkit.steps import shown, step
 
 SYSTEM_POOL = "nodepool1"
 USER_POOL = "userpool"
@@ -66,8 +67,12 @@ def az_create(config, version: str) -> str:
 
 def cluster_spec(config, version: str):
     """The cluster to create: Free tier, one system node of ``config.vm_size``, system-assigned identity."""
-    from azure.mgmt.containerservice.models import (ManagedCluster, ManagedClusterAgentPoolProfile,
-                                                    ManagedClusterIdentity, ManagedClusterSKU)
+    from azure.mgmt.containerservice.models import (
+        ManagedCluster,
+        ManagedClusterAgentPoolProfile,
+        ManagedClusterIdentity,
+        ManagedClusterSKU,
+    )
 
     return ManagedCluster(
         location=config.region, tags=config.tags(), dns_prefix=config.dns_prefix, kubernetes_version=version,
@@ -101,25 +106,24 @@ def _failed(cluster) -> LabError:
 
 
 # -- 00-setup: start early -----------------------------------------------------------------------------
+@step("Creating cluster {c.cluster_name}")
 def start_cluster(lab) -> None:
     """Begin creating the cluster and return at once, so it provisions while you read notebook 01.
 
     Safe to run again: an existing cluster (creating or ready) is left alone.
     """
     rg, name = _names(lab)
-    with lab.step("start_cluster"):
-        found = _find(lab)
-        if found is not None:
-            ui.status(True, f"Cluster {name} already exists (provisioning state {found.provisioning_state}): "
-                            "notebook 02 uses it; nothing new was started.")
-            return
-        _ensure_group(lab)
-        version = pick_version(lab)
-        spec = cluster_spec(lab.config, version)
-        azcli.show_sdk_call("lab.aks.managed_clusters.begin_create_or_update(resource_group, name, spec)", spec,
-                            cluster_spec, SDK_REFERENCE)
-        cluster = ui.azure(f"Creating cluster {name}", lambda: lab.aks.managed_clusters.begin_create_or_update(
-            rg, name, spec, polling=False).result())
+    found = _find(lab)
+    if found is not None:
+        ui.status(True, f"Cluster {name} already exists (provisioning state {found.provisioning_state}): "
+                        "notebook 02 uses it; nothing new was started.")
+        return
+    _ensure_group(lab)
+    version = pick_version(lab)
+    spec = cluster_spec(lab.config, version)
+    azcli.show_sdk_call("lab.aks.managed_clusters.begin_create_or_update(resource_group, name, spec)", spec,
+                        cluster_spec, SDK_REFERENCE)
+    cluster = lab.aks.managed_clusters.begin_create_or_update(rg, name, spec, polling=False).result()
     ui.status(True, f"{'Recorded lab: creation' if lab.policy.replaying else 'Creation'} of {name} started "
                     f"({az_create(lab.config, version)} --no-wait): "
                     f"provisioning state {cluster.provisioning_state}.",
@@ -127,11 +131,10 @@ def start_cluster(lab) -> None:
 
 
 # -- 02: deploy ------------------------------------------------------------------------------------------
+@step("Listing Kubernetes versions")
 def show_versions(lab) -> None:
     """The Kubernetes versions AKS offers in the lab's region today, the default marked."""
-    with lab.step("kubernetes_versions"):
-        listed = ui.azure("Listing Kubernetes versions",
-                        lambda: lab.aks.managed_clusters.list_kubernetes_versions(lab.config.region)).values_property
+    listed = lab.aks.managed_clusters.list_kubernetes_versions(lab.config.region).values_property
     rows = []
     for v in sorted(listed, key=lambda v: [int(p) for p in v.version.split(".")]):
         patches = sorted(v.patch_versions or {}, key=lambda p: [int(x) for x in p.split(".")])
@@ -140,27 +143,25 @@ def show_versions(lab) -> None:
     ui.show(rows, f"Kubernetes versions AKS offers in {lab.config.region} (az aks get-versions -l {lab.config.region})")
 
 
+@step("Creating cluster {c.cluster_name}")
 def create_cluster(lab):
     """Create the cluster, join a create already running, or reuse the cluster that exists."""
     rg, name = _names(lab)
-    with lab.step("create_cluster"):
-        found = _find(lab)
-        if found is None:
-            cluster = _create(lab)
-        elif found.provisioning_state in ("Failed", "Canceled"):
-            error = _failed(found)
-            ui.status(False, error.problem, error.fix)
-            raise error
-        elif found.provisioning_state not in DONE_STATES:
-            cluster = _join(lab, found)
-        elif found.power_state and ui.plain(found.power_state.code) == "Stopped":
-            cluster = _start(lab)
-        else:
-            cluster = found
-            ui.status(True, f"Recorded lab: cluster {name} already existed and was running, so it was reused (live: "
-                            "yours is reused if it runs, started if stopped, created if missing)."
-                      if lab.policy.replaying else
-                      f"Cluster {name} already exists and is ready: reusing it (nothing created, no wait).")
+    found = _find(lab)
+    if found is None:
+        cluster = _create(lab)
+    elif found.provisioning_state in ("Failed", "Canceled"):
+        raise _failed(found)
+    elif found.provisioning_state not in DONE_STATES:
+        cluster = _join(lab, found)
+    elif found.power_state and ui.plain(found.power_state.code) == "Stopped":
+        cluster = _start(lab)
+    else:
+        cluster = found
+        ui.status(True, f"Recorded lab: cluster {name} already existed and was running, so it was reused (live: "
+                        "yours is reused if it runs, started if stopped, created if missing)."
+                  if lab.policy.replaying else
+                  f"Cluster {name} already exists and is ready: reusing it (nothing created, no wait).")
     _show_cluster(cluster)
     return cluster
 
@@ -187,7 +188,7 @@ def _join(lab, cluster, *, poll_seconds: float = 15):
                            f"Cluster {name} is {cluster.provisioning_state}: joining the operation already "
                            "running (not starting another)",
                            f"az aks wait --created --resource-group {rg} --name {name}")
-    cluster = poll(lambda: ui.azure(f"Checking cluster {name}", lambda: lab.aks.managed_clusters.get(rg, name)),
+    cluster = poll(lambda: lab.aks.managed_clusters.get(rg, name),
                    lambda found: found.provisioning_state in DONE_STATES, every=poll_seconds, timeout=JOIN_TIMEOUT,
                    clock=lab.policy.clock, progress=lambda found: progress.update(found.provisioning_state),
                    first=cluster)
@@ -197,12 +198,9 @@ def _join(lab, cluster, *, poll_seconds: float = 15):
                               f"Cluster {name} is ready — you waited only for what was left of its creation")
         return cluster
     if cluster.provisioning_state not in DONE_STATES:
-        progress.finish(False, f"Cluster {name} is still {cluster.provisioning_state}",
-                        "run this cell again: it joins the same operation.")
-        raise LabError(f"Cluster {name} is still {cluster.provisioning_state}.", "run this cell again.")
-    error = _failed(cluster)
-    progress.finish(False, error.problem, error.fix)
-    raise error
+        raise shown(LabError(f"Cluster {name} is still {cluster.provisioning_state}",
+                             "run this cell again: it joins the same operation."), progress)
+    raise shown(_failed(cluster), progress)
 
 
 def _start(lab):
@@ -210,7 +208,7 @@ def _start(lab):
     ui.track(lambda: lab.aks.managed_clusters.begin_start(rg, name), title=f"Start stopped cluster {name}",
              az=f"az aks start --resource-group {rg} --name {name}", done=f"Cluster {name} started",
              doing=f"Starting cluster {name}")
-    return ui.azure(f"Reading cluster {name}", lambda: lab.aks.managed_clusters.get(rg, name))
+    return lab.aks.managed_clusters.get(rg, name)
 
 
 def _show_cluster(cluster) -> None:
@@ -223,12 +221,11 @@ def _show_cluster(cluster) -> None:
              ("Provisioning state", cluster.provisioning_state)], f"Cluster {cluster.name} in {cluster.location}")
 
 
+@step("Fetching the kubeconfig of {c.cluster_name}")
 def fetch_kubeconfig(lab):
     """Save the cluster's user kubeconfig in the lab folder, readable only by you; never print it."""
     rg, name = _names(lab)
-    with lab.step("kubeconfig"):
-        result = ui.azure(f"Fetching the kubeconfig of {name}",
-                        lambda: lab.aks.managed_clusters.list_cluster_user_credentials(rg, name))
+    result = lab.aks.managed_clusters.list_cluster_user_credentials(rg, name)
     path = kube.kubeconfig_path(lab)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -242,10 +239,10 @@ def fetch_kubeconfig(lab):
 
 
 # -- 02: see the architecture ------------------------------------------------------------------------------
+@step("Asking the API server of {c.cluster_name}")
 def show_api_server(lab) -> None:
     """The control plane answering: its version, and its health checks with etcd's."""
-    with lab.step("api_server"):
-        info, checks = kube.version(lab), kube.readyz(lab)
+    info, checks = kube.version(lab), kube.readyz(lab)
     ui.show([("Kubernetes", info.get("gitVersion", "")), ("Platform", info.get("platform", "")),
              ("Built with", info.get("goVersion", ""))], "kube-apiserver: GET /version")
     etcd = [line for line in checks if "etcd" in line]
@@ -258,10 +255,10 @@ def show_api_server(lab) -> None:
               "out of your reach" if not failed else f"failing checks: {', '.join(failed)}")
 
 
+@step("Listing the kube-system pods of {c.cluster_name}")
 def show_system_pods(lab) -> None:
     """The kube-system pods, grouped by the component they belong to."""
-    with lab.step("system_pods"):
-        found = kube.pods(lab)
+    found = kube.pods(lab)
     groups: dict = {}
     for pod in found:
         groups.setdefault(pod["component"], []).append(pod)
@@ -271,10 +268,10 @@ def show_system_pods(lab) -> None:
     ui.show(rows, f"kube-system: {len(found)} pods in {len(groups)} components (kubectl get pods -n kube-system)")
 
 
+@step("Listing the nodes of {c.cluster_name}")
 def show_nodes(lab) -> None:
     """Each node's kubelet, kube-proxy, container runtime and OS, as the node reports them."""
-    with lab.step("nodes"):
-        found, system = kube.nodes(lab), kube.pods(lab)
+    found, system = kube.nodes(lab), kube.pods(lab)
     for node in found:
         ui.show(_node_rows(node, system), f"Node {node['name']} (kubectl describe node)")
     runtimes = {n["containerRuntimeVersion"].split(":")[0] for n in found}
@@ -294,16 +291,17 @@ def _node_rows(node: dict, system_pods: list) -> list:
 
 
 # -- 02: node pools and upgrades --------------------------------------------------------------------------------
+@step("Listing node pools")
 def show_node_pools(lab) -> None:
     """The cluster's node pools: mode, size, count, version and state."""
     rg, name = _names(lab)
-    with lab.step("node_pools"):
-        pools = ui.azure("Listing node pools", lambda: list(lab.aks.agent_pools.list(rg, name)))
+    pools = list(lab.aks.agent_pools.list(rg, name))
     ui.show([(p.name, f"{ui.plain(p.mode)} · {p.count} × {p.vm_size} · {ui.plain(p.os_type)} ({ui.plain(p.os_sku)}) · "
                       f"Kubernetes {p.current_orchestrator_version} · {p.provisioning_state}") for p in pools],
             f"Node pools of {name} (az aks nodepool list --resource-group {rg} --cluster-name {name})")
 
 
+@step("Adding a node pool to {c.cluster_name}")
 def add_user_pool(lab, pool: str = USER_POOL, *, vm_size: str | None = None) -> None:
     """Add a one-node user pool, then show that its node joined the cluster."""
     from azure.mgmt.containerservice.models import AgentPool
@@ -311,31 +309,30 @@ def add_user_pool(lab, pool: str = USER_POOL, *, vm_size: str | None = None) -> 
     rg, name = _names(lab)
     size = vm_size or lab.config.vm_size
     spec = AgentPool(mode="User", count=1, vm_size=size, os_type="Linux")
-    with lab.step("add_user_pool"):
-        ui.track(lambda: lab.aks.agent_pools.begin_create_or_update(rg, name, pool, spec),
-                 title=f"Add user node pool {pool} (about 3 minutes live; +${costs.node_hour(size):.3f}/h)",
-                 az=f"az aks nodepool add --resource-group {rg} --cluster-name {name} --name {pool} "
-                    f"--mode User --node-count 1 --node-vm-size {size}",
-                 done=f"Node pool {pool} added", doing=f"Adding node pool {pool}")
-        found = kube.nodes(lab)
+    ui.track(lambda: lab.aks.agent_pools.begin_create_or_update(rg, name, pool, spec),
+             title=f"Add user node pool {pool} (about 3 minutes live; +${costs.node_hour(size):.3f}/h)",
+             az=f"az aks nodepool add --resource-group {rg} --cluster-name {name} --name {pool} "
+                f"--mode User --node-count 1 --node-vm-size {size}",
+             done=f"Node pool {pool} added", doing=f"Adding node pool {pool}")
+    found = kube.nodes(lab)
     ui.show([(n["name"], f"pool {n['pool']} · {'Ready' if n['ready'] else 'not ready'} · {n['kubeletVersion']}")
              for n in found], "Nodes now (kubectl get nodes)")
 
 
+@step("Deleting a node pool of {c.cluster_name}")
 def remove_user_pool(lab, pool: str = USER_POOL) -> None:
     """Delete the user pool again: its VM stops costing money."""
     rg, name = _names(lab)
-    with lab.step("remove_user_pool"):
-        ui.track(lambda: lab.aks.agent_pools.begin_delete(rg, name, pool), title=f"Delete node pool {pool}",
-                 az=f"az aks nodepool delete --resource-group {rg} --cluster-name {name} --name {pool}",
-                 done=f"Node pool {pool} deleted", doing=f"Deleting node pool {pool}")
+    ui.track(lambda: lab.aks.agent_pools.begin_delete(rg, name, pool), title=f"Delete node pool {pool}",
+             az=f"az aks nodepool delete --resource-group {rg} --cluster-name {name} --name {pool}",
+             done=f"Node pool {pool} deleted", doing=f"Deleting node pool {pool}")
 
 
+@step("Reading the upgrade profile")
 def show_upgrades(lab) -> None:
     """The upgrade profile: the version of the control plane and each pool, and what each can move to."""
     rg, name = _names(lab)
-    with lab.step("upgrade_profile"):
-        profile = ui.azure("Reading the upgrade profile", lambda: lab.aks.managed_clusters.get_upgrade_profile(rg, name))
+    profile = lab.aks.managed_clusters.get_upgrade_profile(rg, name)
 
     def targets(upgrades):
         return ", ".join(u.kubernetes_version + (" (preview)" if u.is_preview else "")
@@ -353,11 +350,11 @@ def show_upgrades(lab) -> None:
 
 
 # -- 02: leaving it running ----------------------------------------------------------------------------------------
+@step("Reading cluster {c.cluster_name}")
 def show_running(lab) -> None:
     """What is still running, what it costs per hour and per day, and how to stop or delete it."""
     rg, name = _names(lab)
-    with lab.step("still_running"):
-        cluster = ui.azure(f"Reading cluster {name}", lambda: lab.aks.managed_clusters.get(rg, name))
+    cluster = lab.aks.managed_clusters.get(rg, name)
     tier = ui.plain(cluster.sku.tier) if cluster.sku else "Free"
     pools = cluster.agent_pool_profiles or []
     hourly = costs.cluster_hour_of(cluster)  # node VMs, their OS disks, the load balancer and its IP, the tier
@@ -373,22 +370,22 @@ def show_running(lab) -> None:
             "Still running after this notebook")
 
 
+@step("Stopping cluster {c.cluster_name}")
 def stop_cluster(lab) -> None:
     """Stop the cluster (control plane and nodes): no node charges until it is started again."""
     rg, name = _names(lab)
-    with lab.step("stop_cluster"):
-        ui.track(lambda: lab.aks.managed_clusters.begin_stop(rg, name), title=f"Stop cluster {name}",
-                 az=f"az aks stop --resource-group {rg} --name {name}", done=f"Cluster {name} stopped",
-                 next_step="05-run-on-aks starts it again in its first cell (2–5 minutes live), as does "
-                           "aks.create_cluster(lab) or az aks start. While stopped, its OS disks, load balancer "
-                           "and public IP are still billed.",
-                 doing=f"Stopping cluster {name}")
+    ui.track(lambda: lab.aks.managed_clusters.begin_stop(rg, name), title=f"Stop cluster {name}",
+             az=f"az aks stop --resource-group {rg} --name {name}", done=f"Cluster {name} stopped",
+             next_step="05-run-on-aks starts it again in its first cell (2–5 minutes live), as does "
+                       "aks.create_cluster(lab) or az aks start. While stopped, its OS disks, load balancer "
+                       "and public IP are still billed.",
+             doing=f"Stopping cluster {name}")
 
 
+@step("Deleting cluster {c.cluster_name}")
 def delete_cluster(lab) -> None:
     """Delete the cluster and its node resource group (the resource group and registry stay)."""
     rg, name = _names(lab)
-    with lab.step("delete_cluster"):
-        ui.track(lambda: lab.aks.managed_clusters.begin_delete(rg, name), title=f"Delete cluster {name}",
-                 az=f"az aks delete --resource-group {rg} --name {name} --yes", done=f"Cluster {name} deleted",
-                 next_step="99-cleanup removes everything else the lab made.", doing=f"Deleting cluster {name}")
+    ui.track(lambda: lab.aks.managed_clusters.begin_delete(rg, name), title=f"Delete cluster {name}",
+             az=f"az aks delete --resource-group {rg} --name {name} --yes", done=f"Cluster {name} deleted",
+             next_step="99-cleanup removes everything else the lab made.", doing=f"Deleting cluster {name}")

@@ -44,7 +44,7 @@ def test_cluster_spec_is_small_free_and_has_its_own_identity():
 
 def test_version_is_the_regions_default_asked_at_run_time():
     lab = labkit.open_lab("02-deploy-aks")
-    with lab.step("kubernetes_versions"):
+    with lab.step("show_versions"):
         assert aks.pick_version(lab) == "1.36"  # N-1 on the recording date: the calendar's default
 
 

@@ -333,7 +333,7 @@ def test_kubeconfig_is_saved_private_and_never_shown(tmp_path, capsys, slept, mo
     assert path.read_bytes() == b"credentialValue1" and path.stat().st_mode & 0o777 == 0o600
     path, out, _ = roundtrip(aks.fetch_kubeconfig, ["aks/user_credentials"], tmp_path, capsys)
     assert "credentialValue1" not in out and "Y3JlZGVudGlhbFZhbHVlMQ" not in out
-    recorded = (tmp_path / "recordings" / "corpus" / "kubeconfig.json").read_text(encoding="utf-8")
+    recorded = (tmp_path / "recordings" / "corpus" / "fetch_kubeconfig.json").read_text(encoding="utf-8")
     assert "Y3JlZGVudGlhbFZhbHVlMQ" not in recorded  # the credential is not kept, even a synthetic one
     assert "Kubeconfig saved as kubeconfig-aks-student-k7q2" in out
 

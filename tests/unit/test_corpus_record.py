@@ -29,11 +29,11 @@ RECORDED = {  # notebook -> step file -> (labkit step, the corpus cases it is se
         "delete": (aci.delete, ["aci/show", "aci/delete_sync", "aci/get_after_delete"]),
     },
     "02-deploy-aks": {
-        "kubernetes_versions": (aks.show_versions, ["aks/kubernetes_versions"]),
+        "show_versions": (aks.show_versions, ["aks/kubernetes_versions"]),
         "create_cluster": (aks.create_cluster, CREATE_CLUSTER),
-        "node_pools": (aks.show_node_pools, ["aks/agent_pools_list"]),
-        "upgrade_profile": (aks.show_upgrades, ["aks/upgrade_profile_pools_null"]),
-        "still_running": (aks.show_running, ["aks/get"]),
+        "show_node_pools": (aks.show_node_pools, ["aks/agent_pools_list"]),
+        "show_upgrades": (aks.show_upgrades, ["aks/upgrade_profile_pools_null"]),
+        "show_running": (aks.show_running, ["aks/get"]),
     },
 }
 # What only the corpus's answers show, so the replay must have read the new recordings.

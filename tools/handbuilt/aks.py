@@ -237,13 +237,13 @@ def build_notebook() -> None:
           follows=["aks/cluster_not_found", "resources/group_create", "aks/kubernetes_versions", "aks/create_started",
                    "aks/get"],
           note="The create is started without waiting (no polls): notebook 02 joins it.")
-    write(nb, "kubernetes_versions", [list_versions()], follows=["aks/kubernetes_versions"])
+    write(nb, "show_versions", [list_versions()], follows=["aks/kubernetes_versions"])
     write(nb, "create_cluster", [get_cluster("Creating"), get_cluster("Creating"), get_cluster("Succeeded")],
           follows=["aks/get_creating_then_ready", "aks/get"],
           note="The cluster is still Creating (started in 00-setup): notebook 02 joins it.")
-    write(nb, "kubeconfig", [credentials()], follows=["aks/user_credentials"],
+    write(nb, "fetch_kubeconfig", [credentials()], follows=["aks/user_credentials"],
           note="The kubeconfig is the synthetic one a labkit recording keeps: no certificate, key or token.")
-    write(nb, "node_pools", [answer("GET", f"{CLUSTER}/agentPools?api-version={API}", 200, pools(),
+    write(nb, "show_node_pools", [answer("GET", f"{CLUSTER}/agentPools?api-version={API}", 200, pools(),
                                     "aks/agent_pools_list")], follows=["aks/agent_pools_list"])
     user = {"properties": {"count": 1, "vmSize": "Standard_D2s_v5", "osType": "Linux", "mode": "User"}}
     write(nb, "add_user_pool",
@@ -254,10 +254,10 @@ def build_notebook() -> None:
           note=NOT_IN_CORPUS + "agentPools create (its operation follows the cluster create's). " + kubernetes.NOTE)
     write(nb, "remove_user_pool", lro_202("DELETE", f"{CLUSTER}/agentPools/userpool"), follows=["aks/delete_lro"],
           note="Not in the corpus: an agentPools delete; it is answered here as the corpus's cluster delete.")
-    write(nb, "upgrade_profile", [answer("GET", f"{CLUSTER}/upgradeProfiles/default?api-version={API}", 200,
+    write(nb, "show_upgrades", [answer("GET", f"{CLUSTER}/upgradeProfiles/default?api-version={API}", 200,
                                          upgrade_profile(), "aks/upgrade_profile_pools_null")],
           follows=["aks/upgrade_profile_pools_null"])
-    write(nb, "still_running", [get_cluster()], follows=["aks/get"])
+    write(nb, "show_running", [get_cluster()], follows=["aks/get"])
     write("05-run-on-aks", "create_cluster", [get_cluster()], follows=["aks/get"],
           note="Notebook 05 finds the cluster of notebook 02 running.")
     write(nb, "stop_cluster", lro_202("POST", f"{CLUSTER}/stop"), follows=["aks/stop_lro"])

@@ -183,7 +183,7 @@ def system_pods_call() -> dict:
 
 def build() -> None:
     nb = "02-deploy-aks"
-    write(nb, "api_server", [], calls=[call("GET", "/version", 200, VERSION),
+    write(nb, "show_api_server", [], calls=[call("GET", "/version", 200, VERSION),
                                        call("GET", "/readyz?verbose=true", 200, READYZ)], examples=SOURCES, note=NOTE)
-    write(nb, "system_pods", [], calls=[system_pods_call()], examples=SOURCES, note=NOTE)
-    write(nb, "nodes", [], calls=[nodes_call("nodepool1"), system_pods_call()], examples=SOURCES, note=NOTE)
+    write(nb, "show_system_pods", [], calls=[system_pods_call()], examples=SOURCES, note=NOTE)
+    write(nb, "show_nodes", [], calls=[nodes_call("nodepool1"), system_pods_call()], examples=SOURCES, note=NOTE)

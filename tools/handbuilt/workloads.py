@@ -157,7 +157,7 @@ def created(path: str, body: dict) -> dict:
 
 def build_notebook() -> None:
     nb = "05-run-on-aks"
-    write(nb, "kubeconfig", [kubeconfig()], follows=["aks/get"], note=NOTE + " " + AKS_EXAMPLE)
+    write(nb, "fetch_kubeconfig", [kubeconfig()], follows=["aks/get"], note=NOTE + " " + AKS_EXAMPLE)
     write(nb, "grant_pull", [credentials()], calls=[created(SECRETS, secret())], follows=["acr/credentials"],
           examples=[KUBE],
           note=NOTE)
