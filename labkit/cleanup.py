@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from labkit import costs, ui
@@ -149,7 +150,7 @@ def _ended(group: dict, err, *, started: bool) -> Outcome:
     return Outcome(group["name"], REFUSED if refused else FAILED, why, fix)
 
 
-def _line(lab, outcome: Outcome, went_with: list[str] = ()) -> str:
+def _line(lab, outcome: Outcome, went_with: Sequence[str] = ()) -> str:
     """The status line of one outcome; in replay it says that nothing was deleted."""
     name = shown(outcome.name, 90)
     text = {DELETED: f"{name} deleted" + "".join(f"; node resource group {shown(n, 90)} went with its cluster"

@@ -3,9 +3,13 @@
 Introduced in notebook 00-setup; every later section raises these instead of raw SDK errors.
 """
 
+from typing import Any
+
 
 class LabError(Exception):
     """A problem with a fix. ``str(err)`` reads as two lines: what happened, then what to do."""
+
+    shown = False  # its ⛔ line is on screen already, so the kernel's handler (labkit.kernel) does not repeat it
 
     def __init__(self, problem: str, fix: str):
         super().__init__(f"{problem}\n→ What to do: {fix}")
@@ -145,8 +149,9 @@ def _operation_status(err: Exception) -> str:
     """The status of a long-running operation whose last poll answered with this error, if it did."""
     import json
 
+    response: Any = getattr(err, "response", None)  # None has no .text: AttributeError
     try:
-        body = json.loads(err.response.text())
+        body = json.loads(response.text())
     except (AttributeError, TypeError, ValueError):
         return ""
     return body.get("status", "") if isinstance(body, dict) else ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -81,7 +82,7 @@ def locked(path: Path, timeout: float = 30.0):
 
 
 def _lock(fd: int, timeout: float) -> None:
-    if os.name != "nt":
+    if sys.platform != "win32":
         import fcntl
 
         fcntl.flock(fd, fcntl.LOCK_EX)  # waits its turn
@@ -100,7 +101,7 @@ def _lock(fd: int, timeout: float) -> None:
 
 
 def _unlock(fd: int) -> None:
-    if os.name != "nt":
+    if sys.platform != "win32":
         import fcntl
 
         fcntl.flock(fd, fcntl.LOCK_UN)

@@ -146,7 +146,7 @@ def open_lab(notebook: str, *, prefix: str | None = None, region: str | None = N
     """
     recordings = recordings or paths.recordings()
     recorded = recorded_lab(recordings)
-    said = []  # where the settings came from (the lab chosen in 00-setup), as (ok, line)
+    said: list[tuple[bool, str]] = []  # where the settings came from (the lab chosen in 00-setup), as (ok, line)
     config = LabConfig.resolve(recorded=recorded["config"], notebook=notebook, notes=said, prefix=prefix,
                                region=region, vm_size=vm_size, owner=owner, days=days, mode=mode, suffix=suffix)
     policy = Policy.of(config.mode)

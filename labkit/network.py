@@ -68,7 +68,7 @@ def why(err: BaseException | None) -> str:
     return type(err).__name__
 
 
-def error_text(err: BaseException) -> str:
+def error_text(err: BaseException | None) -> str:
     """Every message along the error's cause chain, for :func:`why` to read."""
     parts, seen = [], set()
     while err is not None and id(err) not in seen:

@@ -130,8 +130,9 @@ def failure_shown(executed: Path) -> str:
 
 def error_line(err: Exception) -> str:
     """One line for an execution error: the cell's error name and message (papermill keeps them)."""
-    if getattr(err, "ename", None) and getattr(err, "evalue", None):
-        return f"{err.ename}: {err.evalue}".strip().splitlines()[0]
+    name, value = getattr(err, "ename", None), getattr(err, "evalue", None)
+    if name and value:
+        return f"{name}: {value}".strip().splitlines()[0]
     return (str(err).strip().splitlines() or [type(err).__name__])[-1]
 
 

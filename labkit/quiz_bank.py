@@ -4,7 +4,9 @@ Kept here, not in the notebooks, so that a learner does not see the answers in t
 (``quiz.check_yourself("02-deploy-aks")``). Each entry takes the arguments of :class:`labkit.quiz.Question`.
 """
 
-BANK = {
+from typing import Any
+
+BANK: dict[str, list[dict[str, Any]]] = {
     "01-architecture": [
         dict(prompt="Which container runtime runs the containers on AKS Linux nodes today?",
              choices=["Docker Engine, through dockershim", "containerd", "CRI-O", "rkt"], answer=1,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from labkit import costs, ui
 from labkit.polling import poll
 
@@ -35,13 +37,17 @@ def register_providers(lab, namespaces=PROVIDERS, *, poll_seconds: float = 10, t
             state = lab.resources.providers.get(ns).registration_state
             if state != "Registered":
                 lab.resources.providers.register(ns)
-            state = poll(lambda ns=ns: lab.resources.providers.get(ns).registration_state,
+            state = poll(functools.partial(_registration_state, lab, ns),
                          lambda now: now == "Registered", every=poll_seconds, timeout=timeout,
                          clock=lab.policy.clock, progress=progress.update, first=state)
             progress.finish(state == "Registered", f"{ns}: {state}",
                             "" if state == "Registered" else "wait a minute and run this cell again.")
             states[ns] = state
     return states
+
+
+def _registration_state(lab, namespace: str) -> str:
+    return lab.resources.providers.get(namespace).registration_state
 
 
 def read_providers(lab, namespaces=PROVIDERS) -> dict:

@@ -85,7 +85,7 @@ class Log:
     """A build log: all of it in HTML (scrolled to the end), the last lines in text."""
 
     def __init__(self, title: str):
-        self.title, self.lines = title, []
+        self.title, self.lines = title, list[str]()
 
     def add(self, line: str) -> None:
         self.lines.append(line)
@@ -110,7 +110,7 @@ class Layers:
     """Per-layer push progress: the last status of each layer and its size."""
 
     def __init__(self, title: str):
-        self.title, self.layers = title, {}
+        self.title, self.layers = title, dict[str, dict]()
 
     def add(self, event: dict) -> None:
         layer = self.layers.setdefault(event["layer"], {"current": None, "total": None})

@@ -276,7 +276,7 @@ def track(start, *, title: str, az: str = "", done: str, next_step: str = "", do
     """
     from azure.core.exceptions import AzureError
 
-    from labkit.errors import explain
+    from labkit.errors import LabError, explain
 
     progress = Progress(title, az)
     try:
@@ -288,7 +288,8 @@ def track(start, *, title: str, az: str = "", done: str, next_step: str = "", do
     except AzureError as err:
         friendly = explain(err, doing=doing or title)
         progress.finish(False, getattr(friendly, "problem", str(err)), getattr(friendly, "fix", ""))
-        friendly.shown = True
+        if isinstance(friendly, LabError):  # the kernel's handler then does not show it again
+            friendly.shown = True
         raise friendly from err
     state = getattr(result, "provisioning_state", None)
     state = getattr(state, "value", state)  # some SDKs return an enum

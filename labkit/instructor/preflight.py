@@ -48,7 +48,9 @@ class Region:
 
 
 def vcpus_of(vm_size: str) -> int:
-    return int(VM_SIZE.fullmatch(check_vm_size(vm_size))["cpus"])
+    size = VM_SIZE.fullmatch(check_vm_size(vm_size))
+    assert size is not None  # check_vm_size refuses a size the pattern does not match
+    return int(size["cpus"])
 
 
 def vcpus_needed(learners: int, vm_size: str) -> int:

@@ -84,11 +84,12 @@ class Recorder:
             self.step, self.step_name = None, None
 
     def _keep(self, name: str, path: Path, error: BaseException | None) -> None:
-        lab = self._lab(self.step.data["provenance"])
+        step = self._require()
+        lab = self._lab(step.data["provenance"])
         if self.run:
-            self.run.stage(name, self.step.data, error, lab)
+            self.run.stage(name, step.data, error, lab)
             return
-        write_atomic(path, dump(self.step.data))
+        write_atomic(path, dump(step.data))
         if lab:
             write_atomic(self.root / "lab.json", dump(lab))
 
@@ -133,12 +134,12 @@ class Recorder:
 
     def replay_http(self, method: str, uri: str) -> dict:
         wanted = self.sanitize_uri(uri)
-        entry = self._require().take(
-            "Entries", lambda e: e["RequestMethod"] == method and e["RequestUri"] == wanted)
+        step = self._require()
+        entry = step.take("Entries", lambda e: e["RequestMethod"] == method and e["RequestUri"] == wanted)
         if entry is None:
             raise NoRecordingError(
                 f"Replay has no recorded answer for {method} {wanted} in step '{self.step_name}' "
-                f"of notebook {self.notebook} ({self.step.path.name}).", rerecord_hint(self.notebook))
+                f"of notebook {self.notebook} ({step.path.name}).", rerecord_hint(self.notebook))
         return entry
 
     def record_http(self, entry: dict) -> None:
@@ -228,7 +229,8 @@ class Recorder:
 
 def error_class(name: str) -> type[LabError]:
     """The LabError subclass called ``name`` among those defined so far (the module that raised it is imported)."""
-    found, todo = {}, [LabError]
+    found: dict[str, type[LabError]] = {}
+    todo = [LabError]
     while todo:
         cls = todo.pop()
         found.setdefault(cls.__name__, cls)

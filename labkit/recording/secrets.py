@@ -13,6 +13,7 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
 
@@ -52,7 +53,7 @@ class Rule:
 
     kind: str
     pattern: re.Pattern
-    replace: object  # str template for re.sub, or a function of the match
+    replace: str | Callable[[re.Match[str]], str]  # str template for re.sub, or a function of the match
 
     def sub(self, text: str) -> str:
         return self.pattern.sub(self.replace, text)
