@@ -714,3 +714,12 @@ def test_ci_requires_the_services_and_every_claimed_python():
     required = re.search(r'^export LABKIT_TEST_REQUIRE_PYTHONS="([\d. ]+)"$', ci, re.M)
     assert required and required.group(1).split() == ["3.11", "3.12", "3.13"]
     assert re.search(r"^exec python3 tasks\.py test\b", ci, re.M), "CI runs the README's test command"
+
+
+def test_no_test_selected_under_another_python_is_not_a_failure(tasks_installs, monkeypatch):
+    tasks, _ = tasks_installs
+    monkeypatch.setattr(tasks, "other_pythons", lambda: {"3.12": "python3.12"})
+    monkeypatch.setattr(tasks.Venv, "run", lambda self, *args, env=None: 5)
+    assert tasks.test(["tests/browser"]) == 5  # this Python: nothing ran, a failure
+    monkeypatch.setattr(tasks.Venv, "run", lambda self, *args, env=None: 5 if self.folder.name != ".venv" else 0)
+    assert tasks.test(["tests/browser"]) == 0
