@@ -723,3 +723,15 @@ def test_no_test_selected_under_another_python_is_not_a_failure(tasks_installs, 
     assert tasks.test(["tests/browser"]) == 5  # this Python: nothing ran, a failure
     monkeypatch.setattr(tasks.Venv, "run", lambda self, *args, env=None: 5 if self.folder.name != ".venv" else 0)
     assert tasks.test(["tests/browser"]) == 0
+
+
+def test_tasks_py_on_an_older_python_says_what_it_needs():
+    import glob
+
+    older = sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.10.*/bin/python3")))
+    if not older:
+        pytest.skip("no Python 3.10 on this machine")
+    shown = subprocess.run([older[0], str(TASKS), "lab"], capture_output=True, text=True, encoding="utf-8",
+                           timeout=60)
+    assert shown.returncode == 1 and "needs Python 3.11 or newer" in shown.stderr, shown
+    assert not (REPO / ".venv-3.10").exists()
