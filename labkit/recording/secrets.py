@@ -100,7 +100,8 @@ RULES = [
     # password: ..., "token": "..." (YAML, JSON fragments, header dumps): a key at a line's or a value's start,
     # or quoted; not a word in a sentence ("refused the user name or password: Get ...")
     Rule("secret given as key: value", re.compile(
-        rf"((?:^|[\n{{,\[=?&;])[ \t-]*\\?[\"']?|\\?[\"'])({TEXT_KEYS})(\\?[\"']?\s*:\s*\\?[\"']?)((?:Bearer|Basic)\s+)?"
+        rf"((?:^|[\n{{,\[=?&;])[ \t-]*\\?[\"']?|\\?[\"'])({TEXT_KEYS})"
+        rf"(\\?[\"']?\s*:\s*\\?[\"']?)((?:Bearer|Basic)\s+)?"
         rf"(?!REDACTED(?:[\s\"',;&}}\\]|$)|(?:Bearer|Basic)\s)([^\s\"',;&}}\\]+)", re.I), rf"\1\2\3\4{REDACTED}"),
     Rule("authorization token", re.compile(r"\b(Bearer|Basic|Digest)\s+([A-Za-z0-9._~+/][A-Za-z0-9._~+/=-]{7,})"),
          _auth_scheme),
