@@ -1,13 +1,17 @@
-"""Shared test set-up: replay by default, a private LABKIT_HOME, and a guard against the network.
+"""Shared test set-up: replay by default, a private LABKIT_HOME, a guard against the network, scenario labs.
 
 Tests talk only to 127.0.0.1 (and local unix sockets, for the Docker engine): any other
 connection fails the test that made it.
 """
 
 import ipaddress
+import shutil
 import socket
+from pathlib import Path
 
 import pytest
+
+RECORDINGS = Path(__file__).resolve().parents[1] / "recordings"
 
 _connect = socket.socket.connect
 
@@ -37,3 +41,28 @@ def lab_home(tmp_path, monkeypatch):
     for key in ("LABKIT_PREFIX", "LABKIT_REGION", "LABKIT_SUFFIX", "LABKIT_OWNER", "LABKIT_VM_SIZE"):
         monkeypatch.delenv(key, raising=False)
     return tmp_path / "labkit-home"
+
+
+@pytest.fixture
+def scenario_lab(tmp_path):
+    """Open a replay lab on a private recordings folder whose steps replay the scenarios given.
+
+    ``scenario_lab({"create": "errors-aci/pull_failed"})`` opens notebook "scenario", whose step ``create`` is
+    recordings/errors-aci/pull_failed.json; ``notebook=`` names a shipped notebook to start from (its own
+    recordings copied first), and the other keywords go to :func:`labkit.open_lab`.
+    """
+    import labkit
+
+    root = tmp_path / "recordings"
+
+    def open_scenario(steps: dict[str, str], *, notebook: str = "scenario", **params):
+        folder = root / notebook
+        if (RECORDINGS / notebook).is_dir() and not folder.exists():
+            shutil.copytree(RECORDINGS / notebook, folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(RECORDINGS / "lab.json", root / "lab.json")
+        for step, case in steps.items():
+            shutil.copy(RECORDINGS / f"{case}.json", folder / f"{step}.json")
+        return labkit.open_lab(notebook, recordings=root, **params)
+
+    return open_scenario

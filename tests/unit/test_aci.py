@@ -3,7 +3,6 @@
 import http.server
 import json
 import re
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -17,15 +16,6 @@ from tools.handbuilt.aci import page
 
 ROOT = Path(__file__).resolve().parents[2]
 RECORDINGS = ROOT / "recordings"
-
-
-def scenario_lab(tmp_path, scenario: str, step: str = "create", folder: str = "errors-aci", **params):
-    """A lab whose step ``step`` replays ``recordings/<folder>/<scenario>.json``."""
-    root = tmp_path / "recordings"
-    (root / "scenario").mkdir(parents=True, exist_ok=True)
-    shutil.copy(RECORDINGS / "lab.json", root / "lab.json")
-    shutil.copy(RECORDINGS / folder / f"{scenario}.json", root / "scenario" / f"{step}.json")
-    return labkit.open_lab("scenario", recordings=root, **params)
 
 
 @pytest.mark.unit
@@ -96,17 +86,17 @@ def test_another_learner_sees_their_own_names(capsys):
     ("capacity", "ServiceUnavailable", "another region"),
     ("dns_label_taken", "DnsNameLabelAlreadyTaken", "change `prefix`"),
 ])
-def test_azure_refusals_come_with_a_fix(tmp_path, capsys, scenario, code, fix):
+def test_azure_refusals_come_with_a_fix(scenario_lab, capsys, scenario, code, fix):
     with pytest.raises(LabError) as err:
-        aci.create(scenario_lab(tmp_path, scenario))
+        aci.create(scenario_lab({"create": f"errors-aci/{scenario}"}))
     assert code in err.value.problem and fix in err.value.fix
     assert f"⛔ Creating container group aci-student-k7q2 failed: {code}" in capsys.readouterr().out
 
 
 @pytest.mark.unit
-def test_a_pull_that_fails_after_the_create_shows_the_event_and_what_to_do(tmp_path, capsys):
+def test_a_pull_that_fails_after_the_create_shows_the_event_and_what_to_do(scenario_lab, capsys):
     with pytest.raises(LabError) as err:
-        aci.create(scenario_lab(tmp_path, "pull_failed"))
+        aci.create(scenario_lab({"create": "errors-aci/pull_failed"}))
     out = capsys.readouterr().out
     assert re.search(r"⛔ Failed +Failed to pull image", out) and "manifest unknown" in out
     assert "is Failed" in err.value.problem and "aci.delete(lab)" in err.value.fix

@@ -2,7 +2,6 @@
 
 import json
 import re
-import shutil
 import stat
 import subprocess
 import sys
@@ -22,15 +21,6 @@ RECORDINGS = recordings()
 SCENARIOS = RECORDINGS / "errors-aks"
 
 
-def scenario_lab(tmp_path, scenario: str, step: str = "create_cluster"):
-    """A lab whose step ``step`` replays ``recordings/errors-aks/<scenario>.json``."""
-    root = tmp_path / "recordings"
-    (root / "scenario").mkdir(parents=True)
-    shutil.copy(RECORDINGS / "lab.json", root / "lab.json")
-    shutil.copy(SCENARIOS / f"{scenario}.json", root / "scenario" / f"{step}.json")
-    return labkit.open_lab("scenario", recordings=root)
-
-
 def test_cluster_spec_is_small_free_and_has_its_own_identity():
     spec = aks.cluster_spec(LabConfig(vm_size="Standard_D2s_v3"), "1.35").as_dict()
     assert spec["sku"] == {"name": "Base", "tier": "Free"}
@@ -48,8 +38,8 @@ def test_version_is_the_regions_default_asked_at_run_time():
         assert aks.pick_version(lab) == "1.36"  # N-1 on the recording date: the calendar's default
 
 
-def test_fresh_create_shows_az_and_progress(tmp_path, capsys):
-    cluster = aks.create_cluster(scenario_lab(tmp_path, "create_fresh"))
+def test_fresh_create_shows_az_and_progress(scenario_lab, capsys):
+    cluster = aks.create_cluster(scenario_lab({"create_cluster": "errors-aks/create_fresh"}))
     out = capsys.readouterr().out
     assert cluster.provisioning_state == "Succeeded"
     assert "az aks create --resource-group rg-student-k7q2 --name aks-student-k7q2" in out
@@ -78,14 +68,14 @@ def test_live_the_learner_joins_their_own_create(monkeypatch, capsys):
     assert "Recorded lab" not in out
 
 
-def test_existing_cluster_is_reused(tmp_path, capsys):
-    aks.create_cluster(scenario_lab(tmp_path, "reuse_existing"))
+def test_existing_cluster_is_reused(scenario_lab, capsys):
+    aks.create_cluster(scenario_lab({"create_cluster": "errors-aks/reuse_existing"}))
     assert "Recorded lab: cluster aks-student-k7q2 already existed and was running, so it was reused" in (
         capsys.readouterr().out)
 
 
-def test_stopped_cluster_is_started(tmp_path, capsys):
-    cluster = aks.create_cluster(scenario_lab(tmp_path, "stopped_cluster"))
+def test_stopped_cluster_is_started(scenario_lab, capsys):
+    cluster = aks.create_cluster(scenario_lab({"create_cluster": "errors-aks/stopped_cluster"}))
     assert "az aks start" in capsys.readouterr().out and cluster.power_state.code == "Running"
 
 
@@ -95,8 +85,8 @@ def test_start_cluster_begins_the_create_without_waiting(capsys):
     assert "provisioning state Creating" in out and "--no-wait" in out and "notebook 02" in out
 
 
-def test_start_cluster_again_leaves_the_running_create_alone(tmp_path, capsys):
-    aks.start_cluster(scenario_lab(tmp_path, "start_existing", step="start_cluster"))
+def test_start_cluster_again_leaves_the_running_create_alone(scenario_lab, capsys):
+    aks.start_cluster(scenario_lab({"start_cluster": "errors-aks/start_existing"}))
     out = capsys.readouterr().out
     assert "(provisioning state Creating)" in out and "nothing new was started" in out
 
@@ -113,9 +103,9 @@ def test_start_cluster_again_leaves_the_running_create_alone(tmp_path, capsys):
     ("create_failed", "OutboundConnFailVMExtensionError", "aks.delete_cluster(lab)"),
     ("found_failed", "provisioning state Failed", "aks.delete_cluster(lab)"),
 ])
-def test_azure_refusals_say_what_to_do(tmp_path, capsys, scenario, code, fix):
+def test_azure_refusals_say_what_to_do(scenario_lab, capsys, scenario, code, fix):
     with pytest.raises(LabError) as raised:
-        aks.create_cluster(scenario_lab(tmp_path, scenario))
+        aks.create_cluster(scenario_lab({"create_cluster": f"errors-aks/{scenario}"}))
     assert code in raised.value.problem and fix in raised.value.fix
     assert "⛔" in capsys.readouterr().out
 

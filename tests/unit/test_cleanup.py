@@ -6,7 +6,6 @@ provenance names them).
 """
 
 import dataclasses
-import shutil
 
 import pytest
 
@@ -15,32 +14,25 @@ from labkit import cleanup, costs
 from labkit.config import lab_home
 from labkit.errors import LabError
 from labkit.recording.mode import Mode, Policy, VirtualClock
-from tests.unit.test_aci import RECORDINGS, scenario_lab
 
 NODE_GROUP = "MC_rg-student-k7q2_aks-student-k7q2_eastus"
 
 
-def shared_prefix_lab(tmp_path, **params):
+def shared_prefix_lab(scenario_lab, **params):
     """Learner student-bbbb in a class where student-aaaa shares the prefix (so the owner tag)."""
     params = params or {"prefix": "student", "suffix": "bbbb"}
-    return scenario_lab(tmp_path, "plan_shared_prefix", "plan", "errors-cleanup", **params)
+    return scenario_lab({"plan": "errors-cleanup/plan_shared_prefix"}, **params)
 
 
-def blocked_lab(tmp_path):
+def blocked_lab(scenario_lab):
     """The recorded lab, whose delete is blocked halfway (recordings/errors-cleanup)."""
-    lab = scenario_lab(tmp_path, "plan_shared_prefix", "plan", "errors-cleanup")
-    for step, scenario in (("delete", "delete_blocked"), ("verify", "verify_left")):
-        shutil.copy(RECORDINGS / "errors-cleanup" / f"{scenario}.json", lab.recorder.root / "scenario" / f"{step}.json")
-    return lab
+    return scenario_lab({"plan": "errors-cleanup/plan_shared_prefix", "delete": "errors-cleanup/delete_blocked",
+                         "verify": "errors-cleanup/verify_left"})
 
 
-def sweep_lab(tmp_path):
+def sweep_lab(scenario_lab):
     """An instructor's class whose sweep meets refusals, failures and malformed tags (steps find, delete, verify)."""
-    lab = scenario_lab(tmp_path, "sweep_find", "find", "errors-cleanup")
-    for step in ("delete", "verify"):
-        shutil.copy(RECORDINGS / "errors-cleanup" / f"sweep_{step}.json",
-                    lab.recorder.root / "scenario" / f"{step}.json")
-    return lab
+    return scenario_lab({step: f"errors-cleanup/sweep_{step}" for step in ("find", "delete", "verify")})
 
 
 def live(lab):
@@ -60,8 +52,8 @@ def refuse_every_delete(monkeypatch, lab):
 
 # -- whose groups --------------------------------------------------------------------------------------------------
 @pytest.mark.unit
-def test_a_learner_never_selects_another_learner_with_the_same_prefix(tmp_path, capsys):
-    groups = cleanup.plan(shared_prefix_lab(tmp_path))
+def test_a_learner_never_selects_another_learner_with_the_same_prefix(scenario_lab, capsys):
+    groups = cleanup.plan(shared_prefix_lab(scenario_lab))
     names = [g["name"] for g in groups]
     assert names == ["rg-student-bbbb", "MC_rg-student-bbbb_aks-student-bbbb_eastus"]
     out = capsys.readouterr().out
@@ -69,16 +61,16 @@ def test_a_learner_never_selects_another_learner_with_the_same_prefix(tmp_path, 
 
 
 @pytest.mark.unit
-def test_the_course_tag_is_checked_again_whatever_the_server_filter_returned(tmp_path, capsys):
-    groups = cleanup.plan(shared_prefix_lab(tmp_path))
+def test_the_course_tag_is_checked_again_whatever_the_server_filter_returned(scenario_lab, capsys):
+    groups = cleanup.plan(shared_prefix_lab(scenario_lab))
     assert "rg-notes-k7q2" not in [g["name"] for g in groups]  # this lab's tag, another course's
     assert "rg-notes-k7q2" not in capsys.readouterr().out
 
 
 @pytest.mark.unit
-def test_a_fresh_session_finds_the_lab_by_its_lab_tag(tmp_path):
+def test_a_fresh_session_finds_the_lab_by_its_lab_tag(scenario_lab):
     assert not lab_home().exists()  # nothing remembered: a new machine, or a restarted kernel with a new home
-    groups = cleanup.plan(shared_prefix_lab(tmp_path, prefix="student"))
+    groups = cleanup.plan(shared_prefix_lab(scenario_lab, prefix="student"))
     assert [g["name"] for g in groups] == ["rg-student-k7q2", NODE_GROUP]
     assert groups[-1]["node_of"] == "aks-student-k7q2" and not groups[0]["node_of"]
 
@@ -152,8 +144,8 @@ def test_delete_and_verify_leave_nothing_and_the_meter_stops(capsys):
 
 
 @pytest.mark.unit
-def test_a_delete_that_fails_halfway_says_what_is_left(tmp_path, capsys):
-    lab = blocked_lab(tmp_path)
+def test_a_delete_that_fails_halfway_says_what_is_left(scenario_lab, capsys):
+    lab = blocked_lab(scenario_lab)
     groups = cleanup.plan(lab)
     with pytest.raises(LabError) as err:
         cleanup.delete(lab, groups, confirm="rg-student-k7q2")
@@ -192,8 +184,8 @@ def test_an_empty_owner_selects_nobody_it_is_refused():
 
 
 @pytest.mark.unit
-def test_a_malformed_date_tag_is_reported_for_its_group_and_the_selection_goes_on(tmp_path):
-    lab = sweep_lab(tmp_path)
+def test_a_malformed_date_tag_is_reported_for_its_group_and_the_selection_goes_on(scenario_lab):
+    lab = sweep_lab(scenario_lab)
     with lab.step("find"):
         now = costs.now(lab)
         expired, unreadable = cleanup.class_groups(lab, expired=True, now=now)
@@ -208,8 +200,8 @@ def test_a_malformed_date_tag_is_reported_for_its_group_and_the_selection_goes_o
 
 
 @pytest.mark.unit
-def test_every_group_of_a_sweep_is_tried_and_ends_one_of_four_ways(tmp_path, capsys):
-    lab = sweep_lab(tmp_path)
+def test_every_group_of_a_sweep_is_tried_and_ends_one_of_four_ways(scenario_lab, capsys):
+    lab = sweep_lab(scenario_lab)
     expired = ("rg-alice-a1b2", "MC_rg-alice-a1b2_aks-alice-a1b2_westeurope", "rg-bob-3f9a", "rg-dave-d5e6",
                "rg-erin-e7f8", "rg-frank-f9g0", "rg-gina-g1h2", "rg-jo-j7k8")
     with lab.step("find"):
@@ -237,8 +229,8 @@ def test_values_from_azure_are_printed_escaped_and_short(value, shown):
 
 
 @pytest.mark.unit
-def test_a_group_not_tagged_for_the_course_is_never_deleted_whoever_chose_it(tmp_path, monkeypatch):
-    lab = sweep_lab(tmp_path)
+def test_a_group_not_tagged_for_the_course_is_never_deleted_whoever_chose_it(scenario_lab, monkeypatch):
+    lab = sweep_lab(scenario_lab)
     with lab.step("find"):
         other_course = [g for g in cleanup.course_groups(lab) if g["name"] == "rg-kim-k9l0"]
     refuse_every_delete(monkeypatch, lab)

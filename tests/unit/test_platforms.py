@@ -17,7 +17,6 @@ import shlex
 import stat
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -184,53 +183,6 @@ def tasks_subcommands(source: str) -> set[str]:
         elif isinstance(node, ast.MatchValue):
             names.update(strings(node.value))
     return names
-
-
-# --------------------------------------------------------------------------- helper self-tests
-
-
-def test_strip_jsonc_keeps_urls_and_removes_comments():
-    text = textwrap.dedent(
-        """\
-        // leading comment
-        {
-          "url": "https://example.org/a//b", // trailing comment
-          /* block
-             comment */
-          "quote": "say \\"hi\\" // not a comment",
-          "list": [1, 2,],
-        }
-        """
-    )
-    assert json.loads(strip_jsonc(text)) == {
-        "url": "https://example.org/a//b",
-        "quote": 'say "hi" // not a comment',
-        "list": [1, 2],
-    }
-
-
-def test_tasks_subcommands_finds_dispatch_names_only():
-    source = textwrap.dedent(
-        """\
-        import argparse, subprocess, sys
-        def lab(a): pass
-        COMMANDS = {"lab": lab, "test": lambda a: 0}
-        sub = argparse.ArgumentParser().add_subparsers()
-        sub.add_parser("outputs")
-        if sys.argv[1] == "bench":
-            subprocess.run(["pip", "install", "-e", "."])
-        """
-    )
-    found = tasks_subcommands(source)
-    assert {"lab", "test", "outputs", "bench"} <= found
-    assert "install" not in found  # an argument to pip is not a task
-
-
-def test_memory_quantities():
-    assert to_bytes("1G") < to_bytes("2G")
-    assert to_bytes("1Gi") == 2**30
-    with pytest.raises(AssertionError):
-        to_bytes("lots")
 
 
 # --------------------------------------------------------------------------- Binder (repo2docker)

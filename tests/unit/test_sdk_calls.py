@@ -1,12 +1,9 @@
 """Each create shows the SDK call it makes, with the very model it sends (never a copy), collapsed, secrets hidden."""
 
-import shutil
-
 import pytest
 
 import labkit
 from labkit import aci, acr, aks, azcli
-from labkit.paths import recordings
 
 pytestmark = pytest.mark.unit
 
@@ -58,12 +55,8 @@ def test_the_container_group_shown_is_the_one_sent_and_its_password_is_hidden(mo
     assert password and password not in html and password not in shown[0][2].text and azcli.HIDDEN in shown[0][2].body
 
 
-def test_a_fresh_cluster_shows_its_managed_cluster(tmp_path, monkeypatch, shown):
-    root = tmp_path / "recordings"
-    (root / "fresh").mkdir(parents=True)
-    shutil.copy(recordings() / "lab.json", root / "lab.json")
-    shutil.copy(recordings() / "errors-aks" / "create_fresh.json", root / "fresh" / "create_cluster.json")
-    lab = labkit.open_lab("fresh", recordings=root)
+def test_a_fresh_cluster_shows_its_managed_cluster(scenario_lab, monkeypatch, shown):
+    lab = scenario_lab({"create_cluster": "errors-aks/create_fresh"})
     received = sent_by(monkeypatch, lab.aks.managed_clusters, "begin_create_or_update")
     aks.create_cluster(lab)
     assert shown[0][1] is received[0]

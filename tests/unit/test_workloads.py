@@ -19,7 +19,6 @@ from labkit.errors import LabError
 from labkit.lab import Lab
 from labkit.recording.recorder import Recorder
 from tests.kube_server import EXTERNAL_IP, Cluster, KubeStandIn, kubeconfig
-from tests.unit.test_aci import scenario_lab
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,8 +86,8 @@ def test_replay_never_imports_the_kubernetes_package():
 
 
 @pytest.mark.unit
-def test_an_ip_that_never_comes_times_out_with_the_last_event_and_a_hint(tmp_path, capsys):
-    lab = scenario_lab(tmp_path, "no_external_ip", "external_ip", "errors-workloads")
+def test_an_ip_that_never_comes_times_out_with_the_last_event_and_a_hint(scenario_lab, capsys):
+    lab = scenario_lab({"external_ip": "errors-workloads/no_external_ip"})
     with pytest.raises(LabError) as err:
         workloads.external_ip(lab, timeout=30, poll_seconds=10)
     assert "got no external IP within 30 s" in err.value.problem
@@ -100,8 +99,8 @@ def test_an_ip_that_never_comes_times_out_with_the_last_event_and_a_hint(tmp_pat
 
 
 @pytest.mark.unit
-def test_an_image_the_nodes_cannot_pull_says_how_to_grant_access(tmp_path):
-    lab = scenario_lab(tmp_path, "image_pull_backoff", "deploy", "errors-workloads")
+def test_an_image_the_nodes_cannot_pull_says_how_to_grant_access(scenario_lab):
+    lab = scenario_lab({"deploy": "errors-workloads/image_pull_backoff"})
     with pytest.raises(LabError) as err:
         workloads.deploy(lab, replicas=1)
     assert "ImagePullBackOff" in err.value.problem
@@ -114,12 +113,12 @@ def test_compare_prices_both_from_the_table(capsys):
     out = capsys.readouterr().out
     assert f"ACI: ≈ ${0.5 * costs.aci_hour():.3f}" in out
     assert f"AKS: ≈ ${costs.cluster_hour('Standard_D2s_v5') + costs.LOAD_BALANCER_PER_HOUR:.3f}" in out
-    assert costs.PRICES_DATE in out
+    assert costs.table().date in out
 
 
 @pytest.mark.unit
-def test_a_second_deploy_patches_what_exists_in_replay(tmp_path, capsys):
-    lab = scenario_lab(tmp_path, "apply_existing", "deploy", "errors-workloads")
+def test_a_second_deploy_patches_what_exists_in_replay(scenario_lab, capsys):
+    lab = scenario_lab({"deploy": "errors-workloads/apply_existing"})
     assert [p["ready"] for p in workloads.deploy(lab, replicas=2)] == [True, True]
     out = capsys.readouterr().out
     assert "deployment/aks-workbook-app configured" in out and "service/aks-workbook-app configured" in out
