@@ -16,6 +16,7 @@ from labkit.config import APP_REPOSITORY, APP_TAG, new_suffix
 from labkit.config import check_name as check_rule
 from labkit.errors import LabError
 from labkit.given_group import check_given_group
+from labkit.steps import shown, step
 
 SAMPLE_REGISTRY, SAMPLE_IMAGE = "mcr.microsoft.com", "azuredocs/aci-helloworld:latest"  # Microsoft's hello-world
 SAMPLE_TARGET = "samples/aci-helloworld:latest"
@@ -59,27 +60,27 @@ def _suggest(lab, tries: int = 3) -> str | None:
 
 
 # -- the registry ----------------------------------------------------------------------------------------
+@step("Checking the registry name {c.registry_name}")
 def check_name(lab, name: str | None = None) -> str:
     """Ask Azure whether the registry name (the lab's, by default) is free; suggest one if it is taken.
 
     A name taken by the lab's own registry (an earlier run) is fine: the next step reuses it.
     """
     name = check_rule("ACR registry", name or lab.config.registry_name)  # before any Azure call
-    with lab.step("check_name"), ui.shown(f"Checking the registry name {name}"):
-        answer = _available(lab, name)
-        if answer.name_available:
-            ui.status(True, f"{name} is free: registry names are global, and {name}.azurecr.io will be yours "
-                            f"(az acr check-name --name {name}).")
-            return name
-        if answer.reason == "AlreadyExists" and _find(lab, name) is not None:
-            ui.status(True, f"{name} is taken — by you: it is already in {lab.config.resource_group}, "
-                            "so the next step reuses it.")
-            return name
-        suggestion = _suggest(lab) if answer.reason == "AlreadyExists" else None
-        fix = ("choose another `prefix` in the parameters cell and run the notebooks again from the top"
-               + (f"; or keep yours with the suffix of {suggestion}, which is free: set the environment variable "
-                  f"LABKIT_SUFFIX={suggestion[-4:]} before opening the lab" if suggestion else "") + ".")
-        raise LabError(f"The registry name {name} is not available ({answer.reason}): {answer.message}", fix)
+    answer = _available(lab, name)
+    if answer.name_available:
+        ui.status(True, f"{name} is free: registry names are global, and {name}.azurecr.io will be yours "
+                        f"(az acr check-name --name {name}).")
+        return name
+    if answer.reason == "AlreadyExists" and _find(lab, name) is not None:
+        ui.status(True, f"{name} is taken — by you: it is already in {lab.config.resource_group}, "
+                        "so the next step reuses it.")
+        return name
+    suggestion = _suggest(lab) if answer.reason == "AlreadyExists" else None
+    fix = ("choose another `prefix` in the parameters cell and run the notebooks again from the top"
+           + (f"; or keep yours with the suffix of {suggestion}, which is free: set the environment variable "
+              f"LABKIT_SUFFIX={suggestion[-4:]} before opening the lab" if suggestion else "") + ".")
+    raise LabError(f"The registry name {name} is not available ({answer.reason}): {answer.message}", fix)
 
 
 def registry_spec(config):
@@ -94,35 +95,31 @@ def az_create(config) -> str:
             f"--location {config.region} --sku Basic --admin-enabled true {azcli.tags(config)}")
 
 
+@step("Creating registry {c.registry_name}")
 def create_registry(lab):
     """Create the lab's Basic registry with the admin user, or reuse it when it exists in the lab's group."""
     c = lab.config
-    with lab.step("create_registry"):
-        with ui.shown(f"Creating registry {c.registry_name}"):
-            found = _find(lab, c.registry_name)
-            if found is None and not c.provisioned:  # a provisioned lab's group is the instructor's: not written
-                lab.resources.resource_groups.create_or_update(c.resource_group,
-                                                              {"location": c.region, "tags": c.tags()})
-        if found is None and c.provisioned:
-            check_given_group(lab)
-        if found is None:
-            spec = registry_spec(c)
-            azcli.show_sdk_call("lab.acr.registries.begin_create(resource_group, name, spec)", spec, registry_spec,
-                                "https://learn.microsoft.com/python/api/azure-mgmt-containerregistry/"
-                                "azure.mgmt.containerregistry.operations.registriesoperations")
-            registry = ui.track(lambda: lab.acr.registries.begin_create(c.resource_group, c.registry_name, spec),
-                                title=f"Create container registry {c.registry_name} (about a minute live)",
-                                az=az_create(c), done=f"Registry {c.registry_name} created",
-                                doing=f"Creating registry {c.registry_name}")
-        elif not found.admin_user_enabled:
-            error = LabError(f"Registry {c.registry_name} exists but its admin user is disabled.",
-                             f"enable it: `az acr update --name {c.registry_name} --admin-enabled true`, "
-                             "then run this cell again.")
-            ui.status(False, error.problem, error.fix)
-            raise error
-        else:
-            registry = found
-            ui.status(True, f"Registry {c.registry_name} already exists in {c.resource_group}: reusing it.")
+    found = _find(lab, c.registry_name)
+    if found is None and not c.provisioned:  # a provisioned lab's group is the instructor's: not written
+        lab.resources.resource_groups.create_or_update(c.resource_group, {"location": c.region, "tags": c.tags()})
+    if found is None and c.provisioned:
+        check_given_group(lab)
+    if found is None:
+        spec = registry_spec(c)
+        azcli.show_sdk_call("lab.acr.registries.begin_create(resource_group, name, spec)", spec, registry_spec,
+                            "https://learn.microsoft.com/python/api/azure-mgmt-containerregistry/"
+                            "azure.mgmt.containerregistry.operations.registriesoperations")
+        registry = ui.track(lambda: lab.acr.registries.begin_create(c.resource_group, c.registry_name, spec),
+                            title=f"Create container registry {c.registry_name} (about a minute live)",
+                            az=az_create(c), done=f"Registry {c.registry_name} created",
+                            doing=f"Creating registry {c.registry_name}")
+    elif not found.admin_user_enabled:
+        raise LabError(f"Registry {c.registry_name} exists but its admin user is disabled.",
+                       f"enable it: `az acr update --name {c.registry_name} --admin-enabled true`, "
+                       "then run this cell again.")
+    else:
+        registry = found
+        ui.status(True, f"Registry {c.registry_name} already exists in {c.resource_group}: reusing it.")
     ui.show([("Login server", registry.login_server), ("SKU", ui.plain(registry.sku.name)),
              ("Admin user", "enabled" if registry.admin_user_enabled else "disabled"),
              ("Location", registry.location), ("Provisioning state", ui.plain(registry.provisioning_state))],
@@ -152,11 +149,11 @@ def pull_credentials(lab):
                            "again.") from err
 
 
+@step("Reading the credentials of {c.registry_name}")
 def credentials(lab) -> RegistryLogin:
     """The admin user's name and first password, to log Docker in. The password is never displayed."""
     c = lab.config
-    with lab.step("credentials"), ui.shown(f"Reading the credentials of {c.registry_name}"):
-        found = lab.acr.registries.list_credentials(c.resource_group, c.registry_name)
+    found = lab.acr.registries.list_credentials(c.resource_group, c.registry_name)
     ui.show([("Login server", c.login_server), ("User name", found.username),
              ("Password", f"hidden: {len(found.passwords)} passwords, either works; kept in the `login` variable, "
                           "never printed")],
@@ -165,10 +162,10 @@ def credentials(lab) -> RegistryLogin:
 
 
 # -- Docker: build and push --------------------------------------------------------------------------------
+@step("Asking the Docker engine")
 def find_engine(lab) -> dict:
     """Whether a Docker engine answers here (its raw ``/version``, recorded); in replay, the recorded answer."""
-    with lab.step("docker_engine"):
-        return images.read_engine(lab.result_of("docker.version", images.engine_version))
+    return images.read_engine(lab.result_of("docker.version", images.engine_version))
 
 
 def _with_client(work):
@@ -189,6 +186,7 @@ def _client_stream(work):
         client.close()
 
 
+@step("Building the app's image")
 def build(lab, *, server: str | None = None, context: Path | None = None, dockerfile: str | None = None,
           repository: str = APP_REPOSITORY, tag: str = APP_TAG) -> dict:
     """Build the app for linux/amd64 as ``<login server>/<repository>:<tag>``, the log streaming into the cell."""
@@ -200,27 +198,26 @@ def build(lab, *, server: str | None = None, context: Path | None = None, docker
     def work(client):
         return images.build_stream(client, context, image, buildargs={"APP_VERSION": tag}, dockerfile=dockerfile)
 
-    with lab.step("build"):
-        live, log = streams.Live(f"Build {image}", [command]), streams.Log("docker build")
-        result = {"image": image}
-        try:
-            for event in images.read_build(lab.events_of("docker.build", lambda: _client_stream(work)), image):
-                if "stream" in event:
-                    log.add(event["stream"])
-                    live.update(log)
-                else:
-                    result["image_id"] = event["image_id"]
-        except LabError as err:
-            live.settle()
-            streams.display(log)
-            ui.status(False, err.problem, err.fix)
-            raise
+    live, log = streams.Live(f"Build {image}", [command]), streams.Log("docker build")
+    result = {"image": image}
+    try:
+        for event in images.read_build(lab.events_of("docker.build", lambda: _client_stream(work)), image):
+            if "stream" in event:
+                log.add(event["stream"])
+                live.update(log)
+            else:
+                result["image_id"] = event["image_id"]
+    except LabError as err:
         live.settle()
+        streams.display(log)  # the log first, then its ⛔
+        raise shown(err)
+    live.settle()
     streams.display(log)
     ui.status(True, f"Built {image} for {images.DEFAULT_PLATFORM} (image id {result['image_id'][7:19]})")
     return result
 
 
+@step("Pushing the app's image")
 def push(lab, login: RegistryLogin, *, repository: str = APP_REPOSITORY, tag: str = APP_TAG) -> dict:
     """Log Docker in with the admin user and push ``repository:tag``, showing each layer's progress."""
     image = f"{login.server}/{repository}:{tag}"
@@ -235,42 +232,48 @@ def push(lab, login: RegistryLogin, *, repository: str = APP_REPOSITORY, tag: st
     def signed_in():
         return _with_client(lambda client: images.login_answer(client, login.server, login.username, login.password))
 
-    with lab.step("push"):
-        live, layers = streams.Live(f"Push {image}", commands), streams.Layers("docker push")
-        result = {"image": image}
-        try:
-            images.check_login(lab.result_of("docker.login", signed_in), login.server)
-            for event in images.read_push(lab.events_of("docker.push", lambda: _client_stream(work)),
-                                          f"{login.server}/{repository}", tag):
-                if "layer" in event:
-                    layers.add(event)
-                    live.update(layers)
-                else:
-                    result["digest"] = event["digest"]
-        except LabError as err:
-            live.settle()
-            ui.status(False, err.problem, err.fix)
-            raise
-        live.settle()
+    live, layers = streams.Live(f"Push {image}", commands), streams.Layers("docker push")
+    result = {"image": image}
+    try:
+        images.check_login(lab.result_of("docker.login", signed_in), login.server)
+        for event in images.read_push(lab.events_of("docker.push", lambda: _client_stream(work)),
+                                      f"{login.server}/{repository}", tag):
+            if "layer" in event:
+                layers.add(event)
+                live.update(layers)
+            else:
+                result["digest"] = event["digest"]
+    finally:
+        live.settle()  # the progress box stops before any ⛔
     streams.display(layers)
     ui.status(True, f"Pushed {image}: digest {result['digest']}")
     return result
 
 
 # -- without Docker: import ----------------------------------------------------------------------------------
-def import_image(lab, target: str = SAMPLE_TARGET, *, step: str = "import_sample") -> dict:
+@step("Importing the sample image into {c.registry_name}")
+def import_image(lab, target: str = SAMPLE_TARGET) -> dict:
     """Copy Microsoft's public hello-world image into the registry as ``target``: no Docker, no ACR Tasks."""
+    return _import(lab, target)
+
+
+@step("Importing the sample image into {c.registry_name}")
+def import_app(lab) -> dict:
+    """Without Docker: Microsoft's hello-world image imported under the app's name, so later notebooks run it."""
+    return _import(lab, f"{APP_REPOSITORY}:{APP_TAG}")
+
+
+def _import(lab, target: str) -> dict:
     from azure.mgmt.containerregistry.models import ImportImageParameters, ImportSource
 
     c = lab.config
     source = f"{SAMPLE_REGISTRY}/{SAMPLE_IMAGE}"
     params = ImportImageParameters(source=ImportSource(registry_uri=SAMPLE_REGISTRY, source_image=SAMPLE_IMAGE),
                                    target_tags=[target], mode="Force")
-    with lab.step(step):
-        ui.track(lambda: lab.acr.registries.begin_import_image(c.resource_group, c.registry_name, params),
-                 title=f"Import {source} into {c.registry_name} as {target}",
-                 az=f"az acr import --name {c.registry_name} --source {source} --image {target} --force",
-                 done=f"Imported {source} as {c.login_server}/{target}", doing=f"Importing {source}")
+    ui.track(lambda: lab.acr.registries.begin_import_image(c.resource_group, c.registry_name, params),
+             title=f"Import {source} into {c.registry_name} as {target}",
+             az=f"az acr import --name {c.registry_name} --source {source} --image {target} --force",
+             done=f"Imported {source} as {c.login_server}/{target}", doing=f"Importing {source}")
     return {"image": f"{c.login_server}/{target}", "source": source}
 
 
@@ -285,7 +288,7 @@ def publish(lab, login: RegistryLogin) -> dict:
         return {**built, **push(lab, login), "how": "docker"}
     streams.note(f"{engine['problem']} So the app's image cannot be built here: importing Microsoft's hello-world "
                  f"image as {APP_REPOSITORY}:{APP_TAG} instead (see the note above this cell).")
-    return {**import_image(lab, f"{APP_REPOSITORY}:{APP_TAG}", step="import_app"), "how": "import"}
+    return {**import_app(lab), "how": "import"}
 
 
 # -- what the registry holds --------------------------------------------------------------------------------
@@ -300,11 +303,11 @@ def _inventory(lab, login: RegistryLogin, repository: str, tag: str) -> dict:
     return {"repositories": tags, "digest": digest}
 
 
+@step("Listing the repositories of {c.login_server}")
 def show_repositories(lab, login: RegistryLogin, published: dict | None = None, *,
                       repository: str = APP_REPOSITORY, tag: str = APP_TAG) -> dict:
     """List the registry's repositories and tags through its /v2/ API, and the digest of ``repository:tag``."""
-    with lab.step("repositories"), ui.shown(f"Listing the repositories of {login.server}"):
-        found = _inventory(lab, login, repository, tag)
+    found = _inventory(lab, login, repository, tag)
     name = login.server.split(".", 1)[0]
     ui.show([(repo, ", ".join(tags)) for repo, tags in found["repositories"].items()],
             f"Repositories and tags in {login.server} (az acr repository list --name {name}; "

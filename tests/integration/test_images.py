@@ -286,7 +286,7 @@ def test_acr_record_path_builds_pushes_and_lists_for_real(services, recorded_run
 
 def test_acr_recordings_hold_the_raw_answers_and_no_password(recorded_run):
     files = {p.stem: p for p in (recorded_run.root / "03-publish-acr").glob("*.json")}
-    assert sorted(files) == ["build", "push", "repositories"]
+    assert sorted(files) == ["build", "push", "show_repositories"]
     for path in files.values():
         text = path.read_text(encoding="utf-8")
         assert PASSWORD not in text and find_leaks(text) == []
@@ -301,7 +301,7 @@ def test_acr_recordings_hold_the_raw_answers_and_no_password(recorded_run):
     assert push[0]["result"]["status"] == 200 and push[0]["result"]["body"]["Status"] == "Login Succeeded"
     assert push[1]["events"][0]["status"].startswith("The push refers to repository")
     assert push[1]["events"][-1]["aux"]["Digest"] == recorded_run.result[1]["digest"]
-    listing = json.loads(files["repositories"].read_text(encoding="utf-8"))["Calls"]
+    listing = json.loads(files["show_repositories"].read_text(encoding="utf-8"))["Calls"]
     assert listing[0]["call"] == "registry GET /v2/_catalog" and REPO_NAME in listing[0]["result"]["body"]["repositories"]
     head = [c for c in listing if c["call"] == f"registry HEAD /v2/{REPO_NAME}/manifests/{recorded_run.tag}"]
     assert head[0]["result"]["headers"]["Docker-Content-Digest"] == recorded_run.result[1]["digest"]

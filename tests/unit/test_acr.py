@@ -124,7 +124,7 @@ def test_already_in_use_at_create_is_explained(tmp_path):
 
 
 def test_without_a_docker_engine_the_app_name_gets_the_imported_sample(tmp_path, capsys):
-    lab = scenario_lab(tmp_path, docker_engine="no_engine", import_app="import_app")
+    lab = scenario_lab(tmp_path, find_engine="no_engine", import_app="import_app")
     published = acr.publish(lab, acr.RegistryLogin("unused", "unused", "unused"))
     assert published == {"image": lab.config.app_image, "source": "mcr.microsoft.com/azuredocs/aci-helloworld:latest",
                          "how": "import"}

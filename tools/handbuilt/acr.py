@@ -111,7 +111,7 @@ def build_notebook() -> None:
           note="The registry's 404 follows the corpus's 404 (aks/cluster_not_found) with ACR's names.")
     write(nb, "credentials", [credentials()], follows=["acr/credentials"],
           note="Passwords are REDACTED, as the scrubber writes them in record mode.")
-    write(nb, "import_sample", import_lro("samples/aci-helloworld:latest"), follows=["acr/import_accepted"],
+    write(nb, "import_image", import_lro("samples/aci-helloworld:latest"), follows=["acr/import_accepted"],
           note=NOT_IN_CORPUS + "the import's polls (202 while it copies, then 200).")
 
 

@@ -111,13 +111,13 @@ def registry(method: str, path: str, body, headers: dict | None = None, status: 
 
 def build() -> None:
     nb = "03-publish-acr"
-    write(nb, "docker_engine", [], calls=[{"call": "docker.version", "result": VERSION}], examples=SOURCES["engine"],
+    write(nb, "find_engine", [], calls=[{"call": "docker.version", "result": VERSION}], examples=SOURCES["engine"],
           note=NOTE)
     write(nb, "build", [], calls=[{"call": "docker.build", "events": build_chunks()}], examples=SOURCES["build"],
           note=NOTE)
     write(nb, "push", [], calls=[LOGGED_IN, {"call": "docker.push", "events": push_chunks()}],
           examples=SOURCES["push"], note=NOTE)
-    write(nb, "repositories", [], calls=[
+    write(nb, "show_repositories", [], calls=[
         registry("GET", "/v2/_catalog", {"repositories": [APP, "samples/aci-helloworld"]}),
         registry("GET", f"/v2/{APP}/tags/list", {"name": APP, "tags": ["v1"]}),
         registry("GET", "/v2/samples/aci-helloworld/tags/list", {"name": "samples/aci-helloworld", "tags": ["latest"]}),
