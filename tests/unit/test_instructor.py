@@ -72,7 +72,6 @@ def test_a_size_restricted_for_the_subscription_shows_the_reason_and_a_size_that
 
 @pytest.mark.unit
 def test_vcpus_needed_count_every_peak_node():
-    assert preflight.NODES_PER_LEARNER == 3
     assert preflight.vcpus_needed(30, "Standard_D2s_v5") == 180
     assert preflight.vcpus_needed(1, "Standard_D4s_v5") == 12
 
