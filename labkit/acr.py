@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from labkit import azcli, images, paths, streams, ui
-from labkit.config import APP_REPOSITORY, APP_TAG, new_suffix
-from labkit.config import check_name as check_rule
+from labkit.config import APP_REPOSITORY, APP_TAG, check_name_format, new_suffix
 from labkit.errors import LabError
 from labkit.given_group import check_given_group
 from labkit.steps import shown, step
@@ -66,7 +65,7 @@ def check_name(lab, name: str | None = None) -> str:
 
     A name taken by the lab's own registry (an earlier run) is fine: the next step reuses it.
     """
-    name = check_rule("ACR registry", name or lab.config.registry_name)  # before any Azure call
+    name = check_name_format("ACR registry", name or lab.config.registry_name)  # before any Azure call
     answer = _available(lab, name)
     if answer.name_available:
         ui.status(True, f"{name} is free: registry names are global, and {name}.azurecr.io will be yours "
@@ -210,7 +209,8 @@ def build(lab, *, server: str | None = None, context: Path | None = None, docker
     except LabError as err:
         live.settle()
         streams.display(log)  # the log first, then its ⛔
-        raise shown(err)
+        shown(err)
+        raise
     live.settle()
     streams.display(log)
     ui.status(True, f"Built {image} for {images.DEFAULT_PLATFORM} (image id {result['image_id'][7:19]})")

@@ -99,7 +99,7 @@ def _need_text(what: str, value, example: str) -> None:
                           f"write it in quotes, e.g. {what} = {example!r}.")
 
 
-def check_name(kind: str, value: str) -> str:
+def check_name_format(kind: str, value: str) -> str:
     """Return ``value`` if it follows Azure's rule for ``kind``; otherwise raise ConfigError."""
     pattern, rule, example = RULES[kind]
     _need_text(kind, value, example)
@@ -171,8 +171,8 @@ def check_owner(owner: str) -> str:
     return owner
 
 
-CHECKS = {"mode": check_mode, "region": check_region, "prefix": lambda v: check_name("prefix", v),
-          "suffix": lambda v: check_name("suffix", v), "owner": check_owner, "vm_size": check_vm_size,
+CHECKS = {"mode": check_mode, "region": check_region, "prefix": lambda v: check_name_format("prefix", v),
+          "suffix": lambda v: check_name_format("suffix", v), "owner": check_owner, "vm_size": check_vm_size,
           "days": check_days}
 
 
@@ -188,7 +188,7 @@ class Provisioned:
     class_name: str
 
     def __post_init__(self):
-        check_name("resource group", self.resource_group)
+        check_name_format("resource group", self.resource_group)
         pattern, rule, example = CLASS_NAME
         _need_text("class", self.class_name, example)
         if not re.fullmatch(pattern, self.class_name):
@@ -234,7 +234,7 @@ def _valid_settings(data: dict) -> dict:
         raise DamagedSettings("not the shape labkit writes")
     try:
         for prefix, suffix in suffixes.items():
-            check_name("prefix", prefix), check_name("suffix", suffix)
+            check_name_format("prefix", prefix), check_name_format("suffix", suffix)
         for key, value in chosen.items():
             CHECKS[key](value)
         valid = {"suffixes": dict(suffixes), "lab": dict(chosen)}
@@ -285,7 +285,7 @@ def _update(change) -> dict:
 
 def remembered_suffix(prefix: str, notes: list | None = None) -> str:
     """The suffix this learner got the first time, so every notebook (and every process) uses the same names."""
-    check_name("prefix", prefix)
+    check_name_format("prefix", prefix)
     known = _load(notes)["suffixes"]
     if prefix in known:
         return known[prefix]
@@ -330,7 +330,7 @@ class LabConfig:
         for key in SETTINGS_KEYS:
             object.__setattr__(self, key, CHECKS[key](getattr(self, key)))
         for kind, name in self.names().items():
-            check_name(kind, name)
+            check_name_format(kind, name)
         if not isinstance(self.today, dt.date):
             raise ConfigError(f"today={_shown(self.today)} is not a date.", "leave it out (it defaults to today).")
         given = self.provisioned

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from labkit.config import check_name
+from labkit.config import check_name_format
 from labkit.errors import ConfigError, LabError
 
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -47,9 +47,9 @@ def read_roster(path: Path) -> list[Learner]:
                            "write prefix,user or prefix,user,suffix.")
         prefix, user, suffix = (cells + [""])[:3]
         try:
-            check_name("prefix", prefix)
+            check_name_format("prefix", prefix)
             if suffix:
-                check_name("suffix", suffix)
+                check_name_format("suffix", suffix)
         except ConfigError as err:
             raise LabError(f"Roster line {number}: {err.problem}", err.fix) from None
         if not (GUID.fullmatch(user) or UPN.fullmatch(user)):

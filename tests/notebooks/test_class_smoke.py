@@ -8,10 +8,10 @@ from labkit.notebooks import class_smoke, learner_prefixes, workbook
 
 @pytest.mark.notebooks
 def test_generated_learners_have_valid_distinct_prefixes():
-    from labkit.config import check_name
+    from labkit.config import check_name_format
 
     prefixes = learner_prefixes(200)
-    assert len(set(prefixes)) == 200 and all(check_name("prefix", p) for p in prefixes)
+    assert len(set(prefixes)) == 200 and all(check_name_format("prefix", p) for p in prefixes)
 
 
 @pytest.mark.notebooks

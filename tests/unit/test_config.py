@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from labkit.config import LabConfig, check_name, check_region
+from labkit.config import LabConfig, check_name_format, check_region
 from labkit.errors import ConfigError
 
 
@@ -26,7 +26,7 @@ def test_names_derive_from_prefix_and_suffix():
 ])
 def test_bad_names_are_refused_with_rule_and_example(kind, bad):
     with pytest.raises(ConfigError) as err:
-        check_name(kind, bad)
+        check_name_format(kind, bad)
     assert kind in err.value.problem and "use a name like" in err.value.fix
 
 
@@ -34,7 +34,7 @@ def test_bad_names_are_refused_with_rule_and_example(kind, bad):
 @pytest.mark.parametrize("kind,good", [("ACR registry", "acrstudentk7q2"), ("AKS cluster", "aks-student-k7q2"),
                                        ("ACI DNS label", "student-k7q2-app"), ("resource group", "rg-student-k7q2")])
 def test_good_names_pass(kind, good):
-    assert check_name(kind, good) == good
+    assert check_name_format(kind, good) == good
 
 
 @pytest.mark.unit
