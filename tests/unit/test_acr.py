@@ -5,7 +5,6 @@ private recordings folder under the name of the step they stand for.
 """
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,19 +23,9 @@ RECORDINGS = ROOT / "recordings"
 NOTEBOOK = "03-publish-acr"
 
 
-def scenario_lab(tmp_path, prefix=None, region=None, **steps):
-    """A replay lab whose step files are the notebook's, with ``step=scenario`` replacements."""
-    root = tmp_path / "recordings"
-    shutil.copytree(RECORDINGS / NOTEBOOK, root / NOTEBOOK)
-    shutil.copy(RECORDINGS / "lab.json", root / "lab.json")
-    for step, scenario in steps.items():
-        shutil.copy(RECORDINGS / "errors-acr" / f"{scenario}.json", root / NOTEBOOK / f"{step}.json")
-    return open_lab(NOTEBOOK, recordings=root, prefix=prefix, region=region)
-
-
 @pytest.fixture
-def lab(tmp_path):
-    return scenario_lab(tmp_path)
+def lab(scenario_lab):
+    return scenario_lab({}, notebook=NOTEBOOK)
 
 
 def test_the_notebook_replays_end_to_end(lab, capsys):
@@ -66,8 +55,8 @@ def test_the_password_is_never_shown(lab, capsys):
     assert "REDACTED" not in capsys.readouterr().out
 
 
-def test_another_learner_sees_their_own_names(tmp_path, capsys):
-    lab = scenario_lab(tmp_path, prefix="papermill", region="westeurope")
+def test_another_learner_sees_their_own_names(scenario_lab, capsys):
+    lab = scenario_lab({}, notebook=NOTEBOOK, prefix="papermill", region="westeurope")
     login = acr.credentials(lab)
     published = acr.publish(lab, login)
     server = lab.config.login_server
@@ -76,8 +65,8 @@ def test_another_learner_sees_their_own_names(tmp_path, capsys):
     assert f"Successfully tagged {server}/aks-workbook-app:v1" in capsys.readouterr().out
 
 
-def test_a_name_taken_by_someone_else_comes_with_a_free_suggestion(tmp_path, capsys):
-    lab = scenario_lab(tmp_path, check_name="name_taken")
+def test_a_name_taken_by_someone_else_comes_with_a_free_suggestion(scenario_lab, capsys):
+    lab = scenario_lab({"check_name": "errors-acr/name_taken"}, notebook=NOTEBOOK)
     with pytest.raises(LabError) as caught:
         acr.check_name(lab)
     assert "acrstudentk7q2 is not available (AlreadyExists)" in caught.value.problem
@@ -86,8 +75,8 @@ def test_a_name_taken_by_someone_else_comes_with_a_free_suggestion(tmp_path, cap
     assert "⛔" in capsys.readouterr().out
 
 
-def test_a_name_taken_by_the_lab_itself_is_reused(tmp_path, capsys):
-    lab = scenario_lab(tmp_path, check_name="name_ours")
+def test_a_name_taken_by_the_lab_itself_is_reused(scenario_lab, capsys):
+    lab = scenario_lab({"check_name": "errors-acr/name_ours"}, notebook=NOTEBOOK)
     assert acr.check_name(lab) == "acrstudentk7q2"
     assert "taken — by you" in capsys.readouterr().out
 
@@ -100,31 +89,32 @@ def test_an_invalid_name_is_refused_before_any_azure_call(lab, name):
     assert caught.value.fix
 
 
-def test_an_existing_registry_is_reused(tmp_path, capsys):
-    lab = scenario_lab(tmp_path, create_registry="registry_exists")
+def test_an_existing_registry_is_reused(scenario_lab, capsys):
+    lab = scenario_lab({"create_registry": "errors-acr/registry_exists"}, notebook=NOTEBOOK)
     registry = acr.create_registry(lab)  # the scenario holds no PUT: a create would find no recording
     assert registry.provisioning_state == "Succeeded"
     assert "already exists" in capsys.readouterr().out
 
 
-def test_a_registry_without_admin_user_says_how_to_enable_it(tmp_path):
-    lab = scenario_lab(tmp_path, create_registry="admin_disabled")
+def test_a_registry_without_admin_user_says_how_to_enable_it(scenario_lab):
+    lab = scenario_lab({"create_registry": "errors-acr/admin_disabled"}, notebook=NOTEBOOK)
     with pytest.raises(LabError) as caught:
         acr.create_registry(lab)
     assert "admin user is disabled" in caught.value.problem
     assert "az acr update --name acrstudentk7q2 --admin-enabled true" in caught.value.fix
 
 
-def test_already_in_use_at_create_is_explained(tmp_path):
-    lab = scenario_lab(tmp_path, create_registry="already_in_use")
+def test_already_in_use_at_create_is_explained(scenario_lab):
+    lab = scenario_lab({"create_registry": "errors-acr/already_in_use"}, notebook=NOTEBOOK)
     with pytest.raises(LabError) as caught:
         acr.create_registry(lab)
     assert "RegistryNameAlreadyInUse" in caught.value.problem and "acrstudentk7q2" in caught.value.problem
     assert caught.value.fix == AZURE_HINTS["RegistryNameAlreadyInUse"]
 
 
-def test_without_a_docker_engine_the_app_name_gets_the_imported_sample(tmp_path, capsys):
-    lab = scenario_lab(tmp_path, find_engine="no_engine", import_app="import_app")
+def test_without_a_docker_engine_the_app_name_gets_the_imported_sample(scenario_lab, capsys):
+    lab = scenario_lab({"find_engine": "errors-acr/no_engine", "import_app": "errors-acr/import_app"},
+                       notebook=NOTEBOOK)
     published = acr.publish(lab, acr.RegistryLogin("unused", "unused", "unused"))
     assert published == {"image": lab.config.app_image, "source": "mcr.microsoft.com/azuredocs/aci-helloworld:latest",
                          "how": "import"}
@@ -142,8 +132,8 @@ def test_no_docker_engine_error_says_what_to_do(monkeypatch):
     assert "begin_import_image" in caught.value.fix and "Docker Desktop" in caught.value.fix
 
 
-def test_a_refused_login_is_replayed_with_its_fix(tmp_path, capsys):
-    lab = scenario_lab(tmp_path, push="login_refused")
+def test_a_refused_login_is_replayed_with_its_fix(scenario_lab, capsys):
+    lab = scenario_lab({"push": "errors-acr/login_refused"}, notebook=NOTEBOOK)
     with pytest.raises(LabError) as caught:
         acr.push(lab, acr.RegistryLogin(lab.config.login_server, "acrstudentk7q2", "not-the-password"))
     assert "refused the user name or password" in caught.value.problem
@@ -151,21 +141,21 @@ def test_a_refused_login_is_replayed_with_its_fix(tmp_path, capsys):
     assert "not-the-password" not in capsys.readouterr().out + str(caught.value)
 
 
-def test_a_denied_push_is_replayed_with_its_fix(tmp_path):
-    lab = scenario_lab(tmp_path, push="push_denied")
+def test_a_denied_push_is_replayed_with_its_fix(scenario_lab):
+    lab = scenario_lab({"push": "errors-acr/push_denied"}, notebook=NOTEBOOK)
     with pytest.raises(LabError) as caught:
         acr.push(lab, acr.RegistryLogin(lab.config.login_server, "acrstudentk7q2", "x"))
     assert "refused the push" in caught.value.problem and "denied" in caught.value.problem
     assert caught.value.fix == images.PUSH_DENIED_FIX
 
 
-def test_tasks_operations_not_allowed_is_explained(tmp_path):
+def test_tasks_operations_not_allowed_is_explained(scenario_lab):
     """What `az acr build` meets on free credits, replayed through the lab's own transport."""
     from azure.core.exceptions import HttpResponseError
     from azure.core.rest import HttpRequest
     from azure.mgmt.core.exceptions import ARMErrorFormat
 
-    lab = scenario_lab(tmp_path, acr_build="tasks_not_allowed")
+    lab = scenario_lab({"acr_build": "errors-acr/tasks_not_allowed"}, notebook=NOTEBOOK)
     c = lab.config
     url = (f"https://management.azure.com/subscriptions/{lab.subscription_id}/resourceGroups/{c.resource_group}/"
            f"providers/Microsoft.ContainerRegistry/registries/{c.registry_name}/scheduleRun"
