@@ -41,7 +41,7 @@ class Ledger:
 
     @classmethod
     def of(cls, lab: Any) -> Ledger:
-        if lab.mode == "replay":
+        if not lab.policy.keeps_ledger_file:
             return _REPLAY_LEDGERS.setdefault(lab, cls(None, {}))
         from labkit.home import lab_home
 
@@ -134,5 +134,5 @@ def show_running_total(lab: Any) -> None:
     since = f" since the lab began ({began:%Y-%m-%d %H:%M} UTC)" if began else ""
     ui.show(rows + [("Total so far", f"≈ ${total:.2f}{since}"), ("Prices", table().label)],
             "Cost meter: what this lab has cost so far (estimate)")
-    if lab.mode == "replay":
+    if lab.policy.replaying:
         ui.status(True, f"Replay: {lab.replay_source()}")

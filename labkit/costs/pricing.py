@@ -235,6 +235,6 @@ def refresh(region: str, vm_size: str, fetch: Callable[[str], dict] = _fetch_jso
 def prices_for(lab: Any) -> None:
     """In live mode, refresh the table once per session; replay and record keep the dated table."""
     global _asked_live
-    if lab.mode == "live" and not _asked_live:
+    if lab.policy.reads_live_prices and not _asked_live:
         _asked_live = True
         use(refresh(lab.config.region, lab.config.vm_size))

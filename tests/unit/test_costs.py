@@ -10,6 +10,7 @@ import labkit
 from labkit import aci, costs
 from labkit.costs import pricing
 from labkit.config import LabConfig
+from labkit.recording.mode import Policy
 
 UTC = dt.timezone.utc
 
@@ -119,7 +120,7 @@ def test_live_asks_for_prices_once_per_session_and_replay_never(monkeypatch):
     monkeypatch.setattr(pricing, "refresh", lambda *a, **k: asked.append(a) or pricing.DATED)
     costs.prices_for(labkit.open_lab("04-run-aci"))
     assert asked == []
-    live = SimpleNamespace(mode="live", config=LabConfig(mode="live", region="westeurope"))
+    live = SimpleNamespace(policy=Policy.of("live"), config=LabConfig(mode="live", region="westeurope"))
     costs.prices_for(live)
     costs.prices_for(live)
     assert asked == [("westeurope", "Standard_D2s_v5")]
@@ -134,10 +135,10 @@ def test_the_clock_is_the_recorded_one_in_replay():
 
 @pytest.mark.unit
 def test_ledger_survives_a_kernel_restart_in_live_mode():
-    lab = SimpleNamespace(mode="live", config=LabConfig(mode="live", prefix="alice", suffix="ab12"))
+    lab = SimpleNamespace(policy=Policy.of("live"), config=LabConfig(mode="live", prefix="alice", suffix="ab12"))
     costs.Ledger.of(lab).opened("/x/containergroups/aci", "ACI", "2026-11-29T10:00:00Z", per_hour=0.05)
     costs.Ledger.of(lab).closed("/X/containerGroups/aci", "2026-11-29T12:00:00Z")
-    again = costs.Ledger.of(SimpleNamespace(mode="live", config=lab.config))  # a new session reads the file
+    again = costs.Ledger.of(SimpleNamespace(policy=lab.policy, config=lab.config))  # a new session reads the file
     assert costs.charge(again.entries["/x/containergroups/aci"], None)[1] == pytest.approx(0.1)
 
 
