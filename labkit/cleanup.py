@@ -21,6 +21,9 @@ from labkit.config import COURSE_TAG
 from labkit.errors import AZURE_HINTS, LabError
 from labkit.groups import course_groups, lab_groups, of_the_course, with_node_groups
 from labkit.groups import parent_group as _parent
+from labkit.polling import poll
+from labkit.steps import shown as failed
+from labkit.steps import step
 
 DELETED, GONE, REFUSED, FAILED = "deleted", "already gone", "refused", "failed"  # how each group's delete ends
 REPLAY_NOTE = " (replay: a recorded answer, nothing was deleted)"
@@ -105,13 +108,13 @@ def show_plan(groups: list[dict], holds: dict, title: str, *, others: int = 0) -
     ui.show(rows, title)
 
 
+@step("Listing the lab's resource groups")
 def plan(lab) -> list[dict]:
     """Find this learner's groups by tag and show everything that will be deleted (nothing is deleted yet)."""
-    with lab.step("plan"):
-        every = course_groups(lab)
-        groups = lab_groups(lab, every)
-        holds = inventory(lab, groups)
-        priced = [(r.id, costs.priced(lab, r)) for listed in holds.values() for r in listed]
+    every = course_groups(lab)
+    groups = lab_groups(lab, every)
+    holds = inventory(lab, groups)
+    priced = [(r.id, costs.priced(lab, r)) for listed in holds.values() for r in listed]
     others = sum(not g["node_of"] for g in every) - sum(not g["node_of"] for g in groups)
     show_plan(groups, holds, f"What cleanup will delete: this lab's groups (tags course={COURSE_TAG} and "
                              f"lab={lab.config.resource_group})", others=others)
@@ -161,7 +164,8 @@ def _line(lab, outcome: Outcome, went_with: Sequence[str] = ()) -> str:
     return text + (REPLAY_NOTE if lab.policy.replaying else "")
 
 
-def delete_groups(lab, groups: list[dict], *, step: str = "delete", meter: bool = False) -> list[Outcome]:
+@step("Deleting resource groups")
+def delete_groups(lab, groups: list[dict], *, meter: bool = False) -> list[Outcome]:
     """Start every delete, then wait for each started one; each group ends DELETED, GONE, REFUSED or FAILED.
 
     A refusal or failure of one group never stops the others. With ``meter``, what went is closed in the
@@ -170,21 +174,20 @@ def delete_groups(lab, groups: list[dict], *, step: str = "delete", meter: bool 
     from azure.core.exceptions import AzureError
 
     outcomes, started = {}, []
-    with lab.step(step):
-        for group in (g for g in groups if not g["node_of"]):
-            if not of_the_course(group):  # whoever chose it: labkit deletes only the course's groups
-                outcomes[group["name"]] = outcome = Outcome(
-                    group["name"], REFUSED, f"not tagged course={COURSE_TAG}: labkit deletes only the course's groups")
-                ui.status(False, _line(lab, outcome))
-                continue
-            try:
-                started.append((group, lab.resources.resource_groups.begin_delete(group["name"])))
-            except AzureError as err:
-                outcomes[group["name"]] = outcome = _ended(group, err, started=False)
-                ui.status(outcome.went, _line(lab, outcome), outcome.fix)
-        for group, poller in started:
-            outcomes[group["name"]] = _wait(lab, group, poller, groups)
-        ended = costs.now(lab) if meter else None
+    for group in (g for g in groups if not g["node_of"]):
+        if not of_the_course(group):  # whoever chose it: labkit deletes only the course's groups
+            outcomes[group["name"]] = outcome = Outcome(
+                group["name"], REFUSED, f"not tagged course={COURSE_TAG}: labkit deletes only the course's groups")
+            ui.status(False, _line(lab, outcome))
+            continue
+        try:
+            started.append((group, lab.resources.resource_groups.begin_delete(group["name"])))
+        except AzureError as err:
+            outcomes[group["name"]] = outcome = _ended(group, err, started=False)
+            ui.status(outcome.went, _line(lab, outcome), outcome.fix)
+    for group, poller in started:
+        outcomes[group["name"]] = _wait(lab, group, poller, groups)
+    ended = costs.now(lab) if meter else None
     if meter:
         ledger = costs.Ledger.of(lab)
         gone = [f"/resourcegroups/{name.lower()}/" for name, o in outcomes.items() if o.went]
@@ -200,9 +203,8 @@ def _wait(lab, group: dict, poller, groups: list[dict]) -> Outcome:
     name = shown(group["name"], 90)
     progress = ui.Progress(f"Delete resource group {name} and everything in it", f"az group delete --name {name} --yes")
     try:
-        while not poller.done():
-            progress.update(poller.status())
-            poller.wait(5)
+        poll(poller.status, lambda _: poller.done(), every=5, timeout=float("inf"), clock=lab.policy.clock,
+             progress=progress.update, wait=poller.wait)  # the poller's wait ends early when the delete does
         poller.result()
     except AzureError as err:
         outcome = _ended(group, err, started=True)
@@ -233,8 +235,7 @@ def delete(lab, groups: list[dict], *, confirm: str | None = None) -> None:
     elif not confirmed:
         problem = ("Nothing was deleted: cleanup waits for your go-ahead." if confirm in (None, "") else
                    f"Nothing was deleted: confirm={shown(confirm)!r} is not this lab's resource group ({wanted}).")
-        ui.status(False, problem, f"check the plan above, then {ask}.")
-        raise LabError(problem, f"check the plan above, then {ask}.")
+        raise failed(LabError(problem, f"check the plan above, then {ask}."))
     outcomes = delete_groups(lab, groups, meter=True)
     left = [o for o in outcomes if not o.went]
     if left:
@@ -245,12 +246,12 @@ def delete(lab, groups: list[dict], *, confirm: str | None = None) -> None:
                        "resource in the portal first, then run the cell again.")
 
 
-def leftovers(lab, groups: list[dict], *, step: str = "verify") -> list[str]:
+@step("Listing the lab's resource groups")
+def leftovers(lab, groups: list[dict]) -> list[str]:
     """The planned groups that still exist: asked by tag again, and by name for each (node groups too)."""
-    with lab.step(step):
-        tagged = {g["name"].lower() for g in course_groups(lab)}
-        return [g["name"] for g in groups
-                if g["name"].lower() in tagged or lab.resources.resource_groups.check_existence(g["name"])]
+    tagged = {g["name"].lower() for g in course_groups(lab)}
+    return [g["name"] for g in groups
+            if g["name"].lower() in tagged or lab.resources.resource_groups.check_existence(g["name"])]
 
 
 def verify(lab, groups: list[dict]) -> None:

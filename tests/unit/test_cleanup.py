@@ -26,13 +26,15 @@ def shared_prefix_lab(scenario_lab, **params):
 
 def blocked_lab(scenario_lab):
     """The recorded lab, whose delete is blocked halfway (recordings/errors-cleanup)."""
-    return scenario_lab({"plan": "errors-cleanup/plan_shared_prefix", "delete": "errors-cleanup/delete_blocked",
-                         "verify": "errors-cleanup/verify_left"})
+    return scenario_lab({"plan": "errors-cleanup/plan_shared_prefix", "delete_groups": "errors-cleanup/delete_blocked",
+                         "leftovers": "errors-cleanup/verify_left"})
 
 
 def sweep_lab(scenario_lab):
-    """An instructor's class whose sweep meets refusals, failures and malformed tags (steps find, delete, verify)."""
-    return scenario_lab({step: f"errors-cleanup/sweep_{step}" for step in ("find", "delete", "verify")})
+    """An instructor's class whose sweep meets refusals, failures and malformed tags (steps find, delete_groups,
+    leftovers)."""
+    return scenario_lab({"find": "errors-cleanup/sweep_find", "delete_groups": "errors-cleanup/sweep_delete",
+                         "leftovers": "errors-cleanup/sweep_verify"})
 
 
 def live(lab):

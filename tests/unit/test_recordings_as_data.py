@@ -247,7 +247,7 @@ SCENARIOS = [
     ("errors-aks/create_fresh", "create_cluster", aks.create_cluster),
     ("03-publish-acr/create_registry", "create_registry", acr.create_registry),
     ("02-deploy-aks/stop_cluster", "stop_cluster", aks.stop_cluster),
-    ("99-cleanup/delete", "delete", lambda lab: [o.state for o in cleanup.delete_groups(lab, [GROUP])]),
+    ("99-cleanup/delete_groups", "delete_groups", lambda lab: [o.state for o in cleanup.delete_groups(lab, [GROUP])]),
 ]
 
 

@@ -175,10 +175,10 @@ def build_notebook() -> None:
     nb = "99-cleanup"
     write(nb, "plan", [list_groups(*CLASS_OF_ONE), list_resources(RG, LAB_RESOURCES), get_cluster()],
           follows=[LIST, "aks/get"], note=NOTE + RESOURCES_NOTE)
-    write(nb, "delete", delete_group(RG, polls=3), calls=[clock("2026-11-29T12:06:30+00:00")],
+    write(nb, "delete_groups", delete_group(RG, polls=3), calls=[clock("2026-11-29T12:06:30+00:00")],
           follows=[DELETE], note=NOTE + CLOCK_NOTE)
     others = [g for g in CLASS_OF_ONE if g["tags"]["owner"] != "student"]
-    write(nb, "verify", [list_groups(*others), head(RG), head(CLASS_OF_ONE[1]["name"])], follows=[LIST, GONE],
+    write(nb, "leftovers", [list_groups(*others), head(RG), head(CLASS_OF_ONE[1]["name"])], follows=[LIST, GONE],
           note=NOTE)
     cost_so_far(nb, "2026-11-29T12:07:00+00:00", groups=others)
 
@@ -195,9 +195,9 @@ def build_cli() -> None:
     note = NOTE + " The class and its dates are illustrative."
     write("cli-cleanup", "find", [list_groups(*class_list)], calls=[clock("2026-11-29T21:00:00+00:00")],
           follows=[LIST], note=note + CLOCK_NOTE)
-    write("cli-cleanup", "delete", delete_group(alice[0], polls=1) + delete_group(bob[0], polls=1),
+    write("cli-cleanup", "delete_groups", delete_group(alice[0], polls=1) + delete_group(bob[0], polls=1),
           follows=[DELETE], note=note)
-    write("cli-cleanup", "verify", [list_groups(*student, group(*carol)), head(alice[0]), head(bob[0]),
+    write("cli-cleanup", "leftovers", [list_groups(*student, group(*carol)), head(alice[0]), head(bob[0]),
                                     head(alice_nodes["name"])], follows=[LIST, GONE], note=note)
 
 
@@ -227,9 +227,9 @@ def build_scenarios() -> None:
                           f"'Microsoft.ContainerService/managedClusters/{CLUSTER_NAME}' could not be deleted. The "
                           "provisioning state of the resource group will be rolled back. Please check audit logs "
                           "for more details."}
-    scenario("delete_blocked", "delete", delete_group(RG, polls=1, failure=blocked),
+    scenario("delete_blocked", "delete_groups", delete_group(RG, polls=1, failure=blocked),
              "the lab's delete starts, then fails halfway", calls=[clock("2026-11-29T12:06:30+00:00")])
-    scenario("verify_left", "verify", [list_groups(group(RG), node_group(RG, CLUSTER_NAME), OTHER_LEARNER)],
+    scenario("verify_left", "leftovers", [list_groups(group(RG), node_group(RG, CLUSTER_NAME), OTHER_LEARNER)],
              "after the blocked delete: the lab's group and its node group are still there")
     build_class_sweep()
 
@@ -276,7 +276,7 @@ def build_class_sweep() -> None:
                           "'Microsoft.ContainerInstance/containerGroups/aci-frank-f9g0' could not be deleted. The "
                           "provisioning state of the resource group will be rolled back. Please check audit logs "
                           "for more details."}
-    scenario("sweep_delete", "delete",
+    scenario("sweep_delete", "delete_groups",
              delete_group("rg-alice-a1b2", polls=1)
              + refuse_delete("rg-bob-3f9a", 403, "AuthorizationFailed", forbidden,
                              headers={"x-ms-failure-cause": "gateway"})
@@ -290,7 +290,7 @@ def build_class_sweep() -> None:
              "the deletes of the expired groups, in the order of the list", typed=REFUSALS)
     left = [group(RG), node_group(RG, CLUSTER_NAME), refused, locked, blocked, broken, bad_expiry, bad_created,
             not_course, current]
-    scenario("sweep_verify", "verify",
+    scenario("sweep_verify", "leftovers",
              [list_groups(*left), head("rg-alice-a1b2"), head("rg-dave-d5e6"), head("rg-jo-j7k8"),
               head(deleted_nodes["name"])],
              "after the sweep: what was refused or failed is still there", typed=REFUSALS)
