@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from labkit import costs, ui
+from labkit.steps import step
 
 IDLE_HOURS = 3.0
 CLUSTER = "microsoft.containerservice/managedclusters"
@@ -116,16 +117,16 @@ def forgotten(expires: str, resources: list, running: list[str], last_change, no
     return why
 
 
+@step("Listing the lab's resource groups")
 def show_lab_status(lab, *, idle_hours: float = IDLE_HOURS) -> list[LabStatus]:
     """A notebook's cost cell: this learner's own lab as it is in Azure now (the rows an instructor's class view
     shows, by the same rules)."""
     from labkit.cleanup import _parent, course_groups, lab_groups
 
-    with lab.step("lab_status"):
-        groups = lab_groups(lab, course_groups(lab))
-        now = costs.now(lab)
-        mine = [lab_status(lab, g, [n for n in groups if n["node_of"] and _parent(n) == g["name"].lower()], now,
-                           idle_hours=idle_hours) for g in groups if not g["node_of"]]
+    groups = lab_groups(lab, course_groups(lab))
+    now = costs.now(lab)
+    mine = [lab_status(lab, g, [n for n in groups if n["node_of"] and _parent(n) == g["name"].lower()], now,
+                       idle_hours=idle_hours) for g in groups if not g["node_of"]]
     for status in mine:
         ui.show(list(zip(HEADINGS[1:], status.cells()[1:], strict=True)), f"Your lab in Azure now ({status.group})")
         if status.forgotten:

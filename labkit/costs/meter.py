@@ -103,7 +103,7 @@ def running_total(lab: Any) -> tuple[list[tuple[str, str]], float, dt.datetime |
     """What the lab has cost so far: rows, total in USD, and when the lab began (its first resource)."""
     from labkit.groups import lab_groups
 
-    with lab.step("cost_so_far"):
+    with lab.step("running_total"):  # the step is named after its function, like every @step
         # What earlier notebooks made and deleted, whatever kernel ran them: the ledger file (live, record), or
         # the recorded lab's ledger at this point (replay), so the total is cumulative in every mode.
         earlier = lab.result_of("costs.ledger", lambda: dict(Ledger.of(lab).entries))

@@ -530,7 +530,7 @@ def test_a_learners_cost_cell_shows_their_own_lab_as_the_instructor_sees_it(tmp_
 
     root = tmp_path / "recordings"
     (root / "notebook").mkdir(parents=True)
-    shutil.copy(RECORDINGS / "instructor-status" / "status.json", root / "notebook" / "lab_status.json")
+    shutil.copy(RECORDINGS / "instructor-status" / "status.json", root / "notebook" / "show_lab_status.json")
     config = LabConfig(prefix="aks26s01", suffix="a1b2")
     lab = Lab("notebook", config, Recorder("replay", "notebook", root=root), ReplayCredential(),
               "00000000-0000-0000-0000-000000000000")
@@ -565,7 +565,7 @@ def test_every_notebook_with_a_cost_meter_shows_what_runs_now_just_after_it():
         code = _code_cells(notebook)
         meter = next(i for i, c in enumerate(code) if "show_running_total" in c)
         assert "status.show_lab_status(lab)" in code[meter + 1], notebook
-        assert (RECORDINGS / notebook / "lab_status.json").is_file(), notebook
+        assert (RECORDINGS / notebook / "show_lab_status.json").is_file(), notebook
 
 
 @pytest.mark.unit
@@ -579,7 +579,7 @@ def test_the_cost_cell_replays_what_the_recorded_lab_had_then(notebook, registry
     assert (mine.group, mine.cluster, mine.registry, mine.containers) == (
         "rg-student-k7q2", "aks-student-k7q2: running, 1 node", registry, "none")
     assert mine.load_balancer == "none" and not mine.forgotten  # the Service of 05 was removed before its meter
-    clock = json.loads((RECORDINGS / notebook / "lab_status.json").read_text(encoding="utf-8"))["Calls"][0]["result"]
+    clock = json.loads((RECORDINGS / notebook / "show_lab_status.json").read_text(encoding="utf-8"))["Calls"][0]["result"]
     ran = (dt.datetime.fromisoformat(clock) - dt.datetime(2026, 11, 29, 10, 0, 4, tzinfo=dt.timezone.utc))
     expected = CLUSTER_HOUR * ran.total_seconds() / 3600 + (costs.ACR_BASIC_PER_DAY if registry != "none" else 0)
     assert mine.cost == pytest.approx(expected)

@@ -133,7 +133,7 @@ def cost_so_far(notebook: str, stamp: str, *, groups=CLASS_OF_ONE, items=LAB_RES
         if any(i["type"].endswith("managedClusters") for i in items):
             entries.append(get_cluster())
     ledger = {"call": "costs.ledger", "result": LEDGERS.get(notebook, {})}
-    write(notebook, "cost_so_far", entries, calls=[ledger, clock(stamp)], follows=FOLLOWS,
+    write(notebook, "running_total", entries, calls=[ledger, clock(stamp)], follows=FOLLOWS,
           note=NOTE + (RESOURCES_NOTE if len(entries) > 1 else "") + CLOCK_NOTE + LEDGER_NOTE)
 
 

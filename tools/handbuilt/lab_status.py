@@ -51,7 +51,7 @@ def lab_status(notebook: str, stamp: str, *, groups=CLASS_OF_ONE, items=LAB_RESO
             entries.append(get_cluster())
         if any(g["name"] == NODE_GROUP for g in groups):
             entries.append(list_with_times(NODE_GROUP, node_resources("2026-11-29T10:03:10Z"), "createdTime"))
-    write(notebook, "lab_status", entries, calls=[clock(stamp)], follows=[LIST, "aks/get"],
+    write(notebook, "show_lab_status", entries, calls=[clock(stamp)], follows=[LIST, "aks/get"],
           note=NOTE + TYPED + CLOCK)
 
 
