@@ -6,6 +6,7 @@ import functools
 
 from labkit import costs, ui
 from labkit.polling import poll
+from labkit.steps import step
 
 PROVIDERS = ("Microsoft.ContainerService", "Microsoft.ContainerRegistry", "Microsoft.ContainerInstance")
 
@@ -22,27 +23,27 @@ def show_lab(lab) -> None:
         ui.status(True, note)
 
 
+@step("Registering the lab's resource providers")
 def register_providers(lab, namespaces=PROVIDERS, *, poll_seconds: float = 10, timeout: float = 600) -> dict:
     """Register each resource provider the lab needs and wait until Azure says Registered.
 
     A provisioned learner's role is on their resource group only: registering is a subscription write, their
-    instructor's to do, so their lab only reads each provider's state (:func:`read_providers`).
+    instructor's to do, so their lab only reads each provider's state (:func:`_read_providers`).
     """
     if lab.config.provisioned:
-        return read_providers(lab, namespaces)
+        return _read_providers(lab, namespaces)
     states = {}
-    with lab.step("register_providers"):
-        for ns in namespaces:
-            progress = ui.Progress(f"Resource provider {ns}", f"az provider register --namespace {ns} --wait")
-            state = lab.resources.providers.get(ns).registration_state
-            if state != "Registered":
-                lab.resources.providers.register(ns)
-            state = poll(functools.partial(_registration_state, lab, ns),
-                         lambda now: now == "Registered", every=poll_seconds, timeout=timeout,
-                         clock=lab.policy.clock, progress=progress.update, first=state)
-            progress.finish(state == "Registered", f"{ns}: {state}",
-                            "" if state == "Registered" else "wait a minute and run this cell again.")
-            states[ns] = state
+    for ns in namespaces:
+        progress = ui.Progress(f"Resource provider {ns}", f"az provider register --namespace {ns} --wait")
+        state = lab.resources.providers.get(ns).registration_state
+        if state != "Registered":
+            lab.resources.providers.register(ns)
+        state = poll(functools.partial(_registration_state, lab, ns),
+                     lambda now: now == "Registered", every=poll_seconds, timeout=timeout,
+                     clock=lab.policy.clock, progress=progress.update, first=state)
+        progress.finish(state == "Registered", f"{ns}: {state}",
+                        "" if state == "Registered" else "wait a minute and run this cell again.")
+        states[ns] = state
     return states
 
 
@@ -50,19 +51,17 @@ def _registration_state(lab, namespace: str) -> str:
     return lab.resources.providers.get(namespace).registration_state
 
 
-def read_providers(lab, namespaces=PROVIDERS) -> dict:
+def _read_providers(lab, namespaces) -> dict:
     """Each provider's state, read only: ✅ registered by the instructor, or ⛔ ask the instructor to register it."""
     states = {}
-    with lab.step("register_providers"):
-        for ns in namespaces:
-            state = ui.azure(f"Reading resource provider {ns}",
-                             lambda ns=ns: lab.resources.providers.get(ns).registration_state)
-            ui.status(state == "Registered", f"{ns}: {state}" + (
-                      " (registered by your instructor)" if state == "Registered" else ""),
-                      "" if state == "Registered" else
-                      f"ask your instructor to register it: `az provider register --namespace {ns} --wait` needs "
-                      "rights on the whole subscription, and yours are on your resource group.")
-            states[ns] = state
+    for ns in namespaces:
+        state = _registration_state(lab, ns)
+        ui.status(state == "Registered", f"{ns}: {state}" + (
+                  " (registered by your instructor)" if state == "Registered" else ""),
+                  "" if state == "Registered" else
+                  f"ask your instructor to register it: `az provider register --namespace {ns} --wait` needs "
+                  "rights on the whole subscription, and yours are on your resource group.")
+        states[ns] = state
     return states
 
 
