@@ -13,7 +13,7 @@ import time
 
 from labkit import acr, azcli, costs, ui
 from labkit.errors import LabError
-from labkit.polling import DONE_STATES, poll
+from labkit.polling import DONE_STATES, poll, track
 from labkit.steps import shown, step
 
 CONTAINER = "app"
@@ -224,9 +224,9 @@ def browse(lab) -> dict:
 def restart(lab):
     """Restart the container in place (the image is pulled again if its tag moved)."""
     rg, name = _names(lab)
-    ui.track(lambda: lab.aci.container_groups.begin_restart(rg, name), title=f"Restart container group {name}",
-             az=f"az container restart --resource-group {rg} --name {name}", done=f"{name} restarted",
-             doing=f"Restarting {name}")
+    track(lab, lambda: lab.aci.container_groups.begin_restart(rg, name), title=f"Restart container group {name}",
+          az=f"az container restart --resource-group {rg} --name {name}", done=f"{name} restarted",
+          doing=f"Restarting {name}")
     group = lab.aci.container_groups.get(rg, name)
     view = group.containers[0].instance_view
     ui.status(_state(group) == "Running", f"Container {CONTAINER} is {_state(group)} again since "
@@ -242,9 +242,9 @@ def delete(lab) -> None:
 
     rg, name = _names(lab)
     group = lab.aci.container_groups.get(rg, name)
-    ui.track(lambda: lab.aci.container_groups.begin_delete(rg, name), title=f"Delete container group {name}",
-             az=f"az container delete --resource-group {rg} --name {name} --yes", done=f"{name} deleted",
-             doing=f"Deleting {name}")
+    track(lab, lambda: lab.aci.container_groups.begin_delete(rg, name), title=f"Delete container group {name}",
+          az=f"az container delete --resource-group {rg} --name {name} --yes", done=f"{name} deleted",
+          doing=f"Deleting {name}")
     ended = costs.now(lab)
     try:
         lab.aci.container_groups.get(rg, name)

@@ -15,6 +15,7 @@ from labkit import azcli, images, paths, streams, ui
 from labkit.config import APP_REPOSITORY, APP_TAG, check_name_format, new_suffix
 from labkit.errors import LabError
 from labkit.given_group import check_given_group
+from labkit.polling import track
 from labkit.steps import shown, step
 
 SAMPLE_REGISTRY, SAMPLE_IMAGE = "mcr.microsoft.com", "azuredocs/aci-helloworld:latest"  # Microsoft's hello-world
@@ -108,10 +109,10 @@ def create_registry(lab):
         azcli.show_sdk_call("lab.acr.registries.begin_create(resource_group, name, spec)", spec, registry_spec,
                             "https://learn.microsoft.com/python/api/azure-mgmt-containerregistry/"
                             "azure.mgmt.containerregistry.operations.registriesoperations")
-        registry = ui.track(lambda: lab.acr.registries.begin_create(c.resource_group, c.registry_name, spec),
-                            title=f"Create container registry {c.registry_name} (about a minute live)",
-                            az=az_create(c), done=f"Registry {c.registry_name} created",
-                            doing=f"Creating registry {c.registry_name}")
+        registry = track(lab, lambda: lab.acr.registries.begin_create(c.resource_group, c.registry_name, spec),
+                         title=f"Create container registry {c.registry_name} (about a minute live)",
+                         az=az_create(c), done=f"Registry {c.registry_name} created",
+                         doing=f"Creating registry {c.registry_name}")
     elif not found.admin_user_enabled:
         raise LabError(f"Registry {c.registry_name} exists but its admin user is disabled.",
                        f"enable it: `az acr update --name {c.registry_name} --admin-enabled true`, "
@@ -270,10 +271,10 @@ def _import(lab, target: str) -> dict:
     source = f"{SAMPLE_REGISTRY}/{SAMPLE_IMAGE}"
     params = ImportImageParameters(source=ImportSource(registry_uri=SAMPLE_REGISTRY, source_image=SAMPLE_IMAGE),
                                    target_tags=[target], mode="Force")
-    ui.track(lambda: lab.acr.registries.begin_import_image(c.resource_group, c.registry_name, params),
-             title=f"Import {source} into {c.registry_name} as {target}",
-             az=f"az acr import --name {c.registry_name} --source {source} --image {target} --force",
-             done=f"Imported {source} as {c.login_server}/{target}", doing=f"Importing {source}")
+    track(lab, lambda: lab.acr.registries.begin_import_image(c.resource_group, c.registry_name, params),
+          title=f"Import {source} into {c.registry_name} as {target}",
+          az=f"az acr import --name {c.registry_name} --source {source} --image {target} --force",
+          done=f"Imported {source} as {c.login_server}/{target}", doing=f"Importing {source}")
     return {"image": f"{c.login_server}/{target}", "source": source}
 
 

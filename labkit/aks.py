@@ -12,7 +12,7 @@ import os
 from labkit import azcli, costs, kube, ui
 from labkit.errors import AZURE_HINTS, LabError
 from labkit.given_group import check_given_group
-from labkit.polling import DONE_STATES, poll
+from labkit.polling import DONE_STATES, poll, track
 from labkit.steps import shown, step
 
 SYSTEM_POOL = "nodepool1"
@@ -173,9 +173,9 @@ def _create(lab):
     spec = cluster_spec(lab.config, version)
     azcli.show_sdk_call("lab.aks.managed_clusters.begin_create_or_update(resource_group, name, spec)", spec,
                         cluster_spec, SDK_REFERENCE)
-    return ui.track(lambda: lab.aks.managed_clusters.begin_create_or_update(rg, name, spec),
-                    title=f"Create AKS cluster {name} (5–10 minutes live)", az=az_create(lab.config, version),
-                    done=f"Cluster {name} created", doing=f"Creating cluster {name}")
+    return track(lab, lambda: lab.aks.managed_clusters.begin_create_or_update(rg, name, spec),
+                 title=f"Create AKS cluster {name} (5–10 minutes live)", az=az_create(lab.config, version),
+                 done=f"Cluster {name} created", doing=f"Creating cluster {name}")
 
 
 def _join(lab, cluster, *, poll_seconds: float = 15):
@@ -205,9 +205,9 @@ def _join(lab, cluster, *, poll_seconds: float = 15):
 
 def _start(lab):
     rg, name = _names(lab)
-    ui.track(lambda: lab.aks.managed_clusters.begin_start(rg, name), title=f"Start stopped cluster {name}",
-             az=f"az aks start --resource-group {rg} --name {name}", done=f"Cluster {name} started",
-             doing=f"Starting cluster {name}")
+    track(lab, lambda: lab.aks.managed_clusters.begin_start(rg, name), title=f"Start stopped cluster {name}",
+          az=f"az aks start --resource-group {rg} --name {name}", done=f"Cluster {name} started",
+          doing=f"Starting cluster {name}")
     return lab.aks.managed_clusters.get(rg, name)
 
 
@@ -309,11 +309,11 @@ def add_user_pool(lab, pool: str = USER_POOL, *, vm_size: str | None = None) -> 
     rg, name = _names(lab)
     size = vm_size or lab.config.vm_size
     spec = AgentPool(mode="User", count=1, vm_size=size, os_type="Linux")
-    ui.track(lambda: lab.aks.agent_pools.begin_create_or_update(rg, name, pool, spec),
-             title=f"Add user node pool {pool} (about 3 minutes live; +${costs.node_hour(size):.3f}/h)",
-             az=f"az aks nodepool add --resource-group {rg} --cluster-name {name} --name {pool} "
-                f"--mode User --node-count 1 --node-vm-size {size}",
-             done=f"Node pool {pool} added", doing=f"Adding node pool {pool}")
+    track(lab, lambda: lab.aks.agent_pools.begin_create_or_update(rg, name, pool, spec),
+          title=f"Add user node pool {pool} (about 3 minutes live; +${costs.node_hour(size):.3f}/h)",
+          az=f"az aks nodepool add --resource-group {rg} --cluster-name {name} --name {pool} "
+             f"--mode User --node-count 1 --node-vm-size {size}",
+          done=f"Node pool {pool} added", doing=f"Adding node pool {pool}")
     found = kube.nodes(lab)
     ui.show([(n["name"], f"pool {n['pool']} · {'Ready' if n['ready'] else 'not ready'} · {n['kubeletVersion']}")
              for n in found], "Nodes now (kubectl get nodes)")
@@ -323,9 +323,9 @@ def add_user_pool(lab, pool: str = USER_POOL, *, vm_size: str | None = None) -> 
 def remove_user_pool(lab, pool: str = USER_POOL) -> None:
     """Delete the user pool again: its VM stops costing money."""
     rg, name = _names(lab)
-    ui.track(lambda: lab.aks.agent_pools.begin_delete(rg, name, pool), title=f"Delete node pool {pool}",
-             az=f"az aks nodepool delete --resource-group {rg} --cluster-name {name} --name {pool}",
-             done=f"Node pool {pool} deleted", doing=f"Deleting node pool {pool}")
+    track(lab, lambda: lab.aks.agent_pools.begin_delete(rg, name, pool), title=f"Delete node pool {pool}",
+          az=f"az aks nodepool delete --resource-group {rg} --cluster-name {name} --name {pool}",
+          done=f"Node pool {pool} deleted", doing=f"Deleting node pool {pool}")
 
 
 @step("Reading the upgrade profile")
@@ -374,18 +374,18 @@ def show_running(lab) -> None:
 def stop_cluster(lab) -> None:
     """Stop the cluster (control plane and nodes): no node charges until it is started again."""
     rg, name = _names(lab)
-    ui.track(lambda: lab.aks.managed_clusters.begin_stop(rg, name), title=f"Stop cluster {name}",
-             az=f"az aks stop --resource-group {rg} --name {name}", done=f"Cluster {name} stopped",
-             next_step="05-run-on-aks starts it again in its first cell (2–5 minutes live), as does "
-                       "aks.create_cluster(lab) or az aks start. While stopped, its OS disks, load balancer "
-                       "and public IP are still billed.",
-             doing=f"Stopping cluster {name}")
+    track(lab, lambda: lab.aks.managed_clusters.begin_stop(rg, name), title=f"Stop cluster {name}",
+          az=f"az aks stop --resource-group {rg} --name {name}", done=f"Cluster {name} stopped",
+          next_step="05-run-on-aks starts it again in its first cell (2–5 minutes live), as does "
+                    "aks.create_cluster(lab) or az aks start. While stopped, its OS disks, load balancer "
+                    "and public IP are still billed.",
+          doing=f"Stopping cluster {name}")
 
 
 @step("Deleting cluster {c.cluster_name}")
 def delete_cluster(lab) -> None:
     """Delete the cluster and its node resource group (the resource group and registry stay)."""
     rg, name = _names(lab)
-    ui.track(lambda: lab.aks.managed_clusters.begin_delete(rg, name), title=f"Delete cluster {name}",
-             az=f"az aks delete --resource-group {rg} --name {name} --yes", done=f"Cluster {name} deleted",
-             next_step="99-cleanup removes everything else the lab made.", doing=f"Deleting cluster {name}")
+    track(lab, lambda: lab.aks.managed_clusters.begin_delete(rg, name), title=f"Delete cluster {name}",
+          az=f"az aks delete --resource-group {rg} --name {name} --yes", done=f"Cluster {name} deleted",
+          next_step="99-cleanup removes everything else the lab made.", doing=f"Deleting cluster {name}")

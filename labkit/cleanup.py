@@ -21,7 +21,7 @@ from labkit.config import COURSE_TAG
 from labkit.errors import AZURE_HINTS, LabError
 from labkit.groups import course_groups, lab_groups, of_the_course, with_node_groups
 from labkit.groups import parent_group as _parent
-from labkit.polling import poll
+from labkit.polling import wait_for
 from labkit.steps import shown as failed
 from labkit.steps import step
 
@@ -203,8 +203,7 @@ def _wait(lab, group: dict, poller, groups: list[dict]) -> Outcome:
     name = shown(group["name"], 90)
     progress = ui.Progress(f"Delete resource group {name} and everything in it", f"az group delete --name {name} --yes")
     try:
-        poll(poller.status, lambda _: poller.done(), every=5, timeout=float("inf"), clock=lab.policy.clock,
-             progress=progress.update, wait=poller.wait)  # the poller's wait ends early when the delete does
+        wait_for(lab, poller, every=5, progress=progress.update)
         poller.result()
     except AzureError as err:
         outcome = _ended(group, err, started=True)

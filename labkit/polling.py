@@ -32,3 +32,41 @@ def poll(read: Callable[[], T], done: Callable[[T], bool], *, every: float, time
         (wait or clock.sleep)(every)
         value = read()
     return value
+
+
+def wait_for(lab, poller, *, every: float, progress: Callable[[str], None]) -> None:
+    """Until an SDK poller is done, its status to ``progress`` every ``every`` seconds at most (the poller's own
+    wait, which ends early when the operation does)."""
+    def status() -> str:
+        return "" if poller.done() else poller.status()
+
+    poll(status, lambda _: poller.done(), every=every, timeout=float("inf"), clock=lab.policy.clock,
+         progress=progress, wait=poller.wait)
+
+
+def track(lab, start, *, title: str, az: str = "", done: str, next_step: str = "", doing: str = ""):
+    """Run a long-running operation: ``start()`` returns an SDK poller; show its progress box until it ends.
+
+    Returns the poller's result. A known Azure error becomes a LabError with its fix (errors.explain), shown once
+    as the box's ⛔ line.
+    """
+    from azure.core.exceptions import AzureError
+
+    from labkit import ui
+    from labkit.errors import LabError, explain
+
+    progress = ui.Progress(title, az)
+    try:
+        poller = start()
+        wait_for(lab, poller, every=2, progress=progress.update)
+        result = poller.result()
+    except AzureError as err:
+        friendly = explain(err, doing=doing or title)
+        progress.finish(False, getattr(friendly, "problem", str(err)), getattr(friendly, "fix", ""))
+        if isinstance(friendly, LabError):  # the kernel's handler then does not show it again
+            friendly.shown = True
+        raise friendly from err
+    state = getattr(result, "provisioning_state", None)
+    state = getattr(state, "value", state)  # some SDKs return an enum
+    progress.finish(True, done + (f" — provisioning state {state}" if state else ""), next_step)
+    return result

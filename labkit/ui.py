@@ -267,31 +267,3 @@ def _progress_box_class():
             return bundle
 
     return ProgressBox
-
-
-def track(start, *, title: str, az: str = "", done: str, next_step: str = "", doing: str = ""):
-    """Run a long-running operation: ``start()`` returns a poller; show it until it ends.
-
-    Returns the poller's result. Azure errors become LabErrors with a hint (see errors.py).
-    """
-    from azure.core.exceptions import AzureError
-
-    from labkit.errors import LabError, explain
-
-    progress = Progress(title, az)
-    try:
-        poller = start()
-        while not poller.done():
-            progress.update(poller.status())
-            poller.wait(2)
-        result = poller.result()
-    except AzureError as err:
-        friendly = explain(err, doing=doing or title)
-        progress.finish(False, getattr(friendly, "problem", str(err)), getattr(friendly, "fix", ""))
-        if isinstance(friendly, LabError):  # the kernel's handler then does not show it again
-            friendly.shown = True
-        raise friendly from err
-    state = getattr(result, "provisioning_state", None)
-    state = getattr(state, "value", state)  # some SDKs return an enum
-    progress.finish(True, done + (f" — provisioning state {state}" if state else ""), next_step)
-    return result

@@ -5,6 +5,10 @@ from azure.core.exceptions import HttpResponseError
 
 from labkit import ui
 from labkit.errors import AZURE_HINTS, LabError, explain
+from labkit.polling import track
+from labkit.recording.mode import Policy
+
+LAB = type("Lab", (), {"policy": Policy.of("replay")})()  # all track asks of a lab: its clock
 
 
 class Poller:
@@ -37,8 +41,8 @@ def azure_error(code, message):
 @pytest.mark.unit
 def test_track_shows_title_az_command_and_a_tick(capsys):
     result = type("R", (), {"provisioning_state": "Succeeded"})()
-    assert ui.track(lambda: Poller(["InProgress", "InProgress"], result), title="Creating X", az="az x create",
-                    done="X is ready", next_step="open 03") is result
+    assert track(LAB, lambda: Poller(["InProgress", "InProgress"], result), title="Creating X", az="az x create",
+                 done="X is ready", next_step="open 03") is result
     out = capsys.readouterr().out
     assert "⏳ Creating X" in out and "$ az x create" in out
     assert "✅ X is ready — provisioning state Succeeded" in out and "Next: open 03" in out
@@ -49,7 +53,7 @@ def test_track_turns_a_known_azure_error_into_a_hint(capsys):
     failing = Poller([], error=azure_error("QuotaExceeded", "Operation could not be completed as it results in "
                                            "exceeding approved Total Regional Cores quota."))
     with pytest.raises(LabError) as err:
-        ui.track(lambda: failing, title="Creating cluster", done="ready")
+        track(LAB, lambda: failing, title="Creating cluster", done="ready")
     assert "QuotaExceeded" in err.value.problem and err.value.fix == AZURE_HINTS["QuotaExceeded"]
     assert "⛔" in capsys.readouterr().out
 
