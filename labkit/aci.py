@@ -109,11 +109,11 @@ def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
                         ", billed by the second")
     progress = ui.Progress(f"Create container group {name} (about a minute live)", az_create(c))
     creds = acr.pull_credentials(lab)
-    sent = spec(c, creds.username, creds.passwords[0].value)
+    sent = spec(c, creds.username, creds.password)
     azcli.show_sdk_call("lab.aci.container_groups.begin_create_or_update(resource_group, name, spec)", sent, spec,
                         "https://learn.microsoft.com/python/api/azure-mgmt-containerinstance/"
                         "azure.mgmt.containerinstance.operations.containergroupsoperations",
-                        secrets=[creds.passwords[0].value])
+                        secrets=[creds.password])
     seen, events = set(), []
 
     def heard(group):

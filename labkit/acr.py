@@ -32,6 +32,14 @@ class RegistryLogin:
     password: str = field(repr=False)
     scheme: str = "https"  # of the registry's /v2/ API; the tests' local registry speaks http
 
+    @classmethod
+    def admin_of(cls, lab) -> tuple[RegistryLogin, int]:
+        """The lab registry's admin user and first password, and how many passwords it has: the one place
+        labkit reads a registry's credentials (registries.list_credentials)."""
+        c = lab.config
+        found = lab.acr.registries.list_credentials(c.resource_group, c.registry_name)
+        return cls(c.login_server, found.username, found.passwords[0].value), len(found.passwords)
+
 
 # -- helpers -------------------------------------------------------------------------------------------
 def _find(lab, name: str):
@@ -127,7 +135,7 @@ def create_registry(lab):
     return registry
 
 
-def pull_credentials(lab):
+def pull_credentials(lab) -> RegistryLogin:
     """The admin credentials a later notebook (04, 05) pulls the app's image with: what 03-publish-acr made.
 
     Live, a registry that does not exist yet stops with "run 03-publish-acr first". Replay always has the
@@ -139,26 +147,25 @@ def pull_credentials(lab):
     if lab.policy.replaying:
         streams.note(f"This notebook runs the image that 03-publish-acr pushed to {c.registry_name}. Replay shows the "
                      "recorded lab, which had run 03 first; live, run 03-publish-acr before this notebook.")
-    with ui.shown(f"Reading the admin credentials of {c.registry_name}"):
-        try:
-            return lab.acr.registries.list_credentials(c.resource_group, c.registry_name)
-        except ResourceNotFoundError as err:
-            raise LabError(f"Your registry {c.registry_name} does not exist yet: this notebook runs the image that "
-                           "03-publish-acr creates it for and pushes.",
-                           "run 03-publish-acr first (it creates the registry and pushes the image), then this cell "
-                           "again.") from err
+    try:
+        return RegistryLogin.admin_of(lab)[0]
+    except ResourceNotFoundError as err:
+        raise shown(LabError(f"Your registry {c.registry_name} does not exist yet: this notebook runs the image "
+                             "that 03-publish-acr creates it for and pushes.",
+                             "run 03-publish-acr first (it creates the registry and pushes the image), then this "
+                             "cell again.")) from err
 
 
 @step("Reading the credentials of {c.registry_name}")
 def credentials(lab) -> RegistryLogin:
     """The admin user's name and first password, to log Docker in. The password is never displayed."""
     c = lab.config
-    found = lab.acr.registries.list_credentials(c.resource_group, c.registry_name)
-    ui.show([("Login server", c.login_server), ("User name", found.username),
-             ("Password", f"hidden: {len(found.passwords)} passwords, either works; kept in the `login` variable, "
+    login, passwords = RegistryLogin.admin_of(lab)
+    ui.show([("Login server", c.login_server), ("User name", login.username),
+             ("Password", f"hidden: {passwords} passwords, either works; kept in the `login` variable, "
                           "never printed")],
             f"Admin user of {c.registry_name} (az acr credential show --name {c.registry_name})")
-    return RegistryLogin(c.login_server, found.username, found.passwords[0].value)
+    return login
 
 
 # -- Docker: build and push --------------------------------------------------------------------------------

@@ -126,7 +126,7 @@ def grant_pull(lab) -> dict:
     """Let the cluster pull from the registry: an image pull secret from the registry's admin credentials."""
     c = lab.config
     creds = acr.pull_credentials(lab)
-    result = _apply(lab, pull_secret(c.login_server, creds.username, creds.passwords[0].value))
+    result = _apply(lab, pull_secret(c.login_server, creds.username, creds.password))
     ui.status(True, f"Secret {result['name']} {result['action']} in namespace {NAMESPACE}: pods that name it can "
                     f"pull from {c.login_server} (kubectl create secret docker-registry {SECRET} "
                     f"--docker-server {c.login_server} --docker-username {c.registry_name} --docker-password …)")
