@@ -18,8 +18,8 @@ from labkit.steps import shown, step
 
 CONTAINER = "app"
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)  # sorts events Azure sent without a time first
-CPU, MEMORY_GB, PORT = 1.0, 1.5, 80
-SIZE = f"{CPU:g} vCPU / {MEMORY_GB:g} GB"  # what the learner reads of the group's size
+CPU, MEMORY_GB, SIZE = costs.ACI_CPU, costs.ACI_MEMORY_GB, costs.ACI_SIZE  # the size the prices are for
+PORT = 80
 
 
 def _names(lab):

@@ -11,6 +11,9 @@ from typing import Any
 
 from labkit.costs.meter import Ledger, charge, now, parse_time, priced, running_total, show_running_total
 from labkit.costs.pricing import (
+    ACI_CPU,
+    ACI_MEMORY_GB,
+    ACI_SIZE,
     DATED,
     HOURS_PER_MONTH,
     OS_DISK_TIERS,
@@ -34,7 +37,8 @@ from labkit.costs.pricing import (
 )
 
 __all__ = [
-    "DATED", "HOURS_PER_MONTH", "OS_DISK_TIERS", "TIER_SLA", "Ledger", "PriceTable", "aci_hour", "before_create",
+    "ACI_CPU", "ACI_MEMORY_GB", "ACI_SIZE", "DATED", "HOURS_PER_MONTH", "OS_DISK_TIERS", "TIER_SLA", "Ledger",
+    "PriceTable", "aci_hour", "before_create",
     "charge", "cluster_hour", "cluster_hour_of", "egress_hour", "estimate_table", "lab_estimate", "node_hour", "now",
     "os_disk_hour", "parse_time", "priced", "prices_for", "refresh", "retail_price", "running_total",
     "show_running_total", "table", "tier_table", "use",

@@ -14,7 +14,7 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-from labkit.costs.pricing import aci_hour, cluster_hour_of, plain, table
+from labkit.costs.pricing import ACI_SIZE, aci_hour, cluster_hour_of, plain, table
 
 
 def now(lab: Any) -> dt.datetime:
@@ -94,7 +94,7 @@ def priced(lab: Any, resource: Any) -> dict | None:
         return {"item": f"Container registry {resource.name} (Basic, billed daily)",
                 "per_day": table().acr_basic_per_day, "start": start}
     if kind == "microsoft.containerinstance/containergroups":
-        return {"item": f"Container instance {resource.name} (1 vCPU / 1.5 GB)", "per_hour": aci_hour(),
+        return {"item": f"Container instance {resource.name} ({ACI_SIZE})", "per_hour": aci_hour(),
                 "start": start}
     return None
 

@@ -123,7 +123,11 @@ def plain(value: Any) -> str | None:
     return None if value is None else str(getattr(value, "value", value))
 
 
-def aci_hour(cpu: float = 1.0, memory_gb: float = 1.5) -> float:
+ACI_CPU, ACI_MEMORY_GB = 1.0, 1.5  # the lab's container group (notebook 04)
+ACI_SIZE = f"{ACI_CPU:g} vCPU / {ACI_MEMORY_GB:g} GB"
+
+
+def aci_hour(cpu: float = ACI_CPU, memory_gb: float = ACI_MEMORY_GB) -> float:
     return cpu * table().aci_vcpu_per_hour + memory_gb * table().aci_gb_per_hour
 
 
@@ -140,7 +144,7 @@ def lab_estimate(vm_size: str = "Standard_D2s_v5", hours: float = 1.0,
         ("Standard load balancer + outbound public IP (AKS creates them for egress)", span, hours * egress_hour()),
         ("Public IP of the app's Service (notebook 05)", f"{hours / 2:g} h", hours / 2 * prices.load_balancer_per_hour),
         ("Container registry, Basic", "1 day (billed daily)", prices.acr_basic_per_day),
-        ("Container instance, 1 vCPU / 1.5 GB", f"{aci_hours:g} h", aci_hours * aci_hour()),
+        (f"Container instance, {ACI_SIZE}", f"{aci_hours:g} h", aci_hours * aci_hour()),
     ]
 
 
