@@ -19,7 +19,7 @@ from typing import NamedTuple
 from labkit import costs, ui
 from labkit.config import COURSE_TAG
 from labkit.errors import AZURE_HINTS, LabError
-from labkit.groups import course_groups, lab_groups, of_the_course, with_node_groups
+from labkit.groups import Group, course_groups, lab_groups, of_the_course, with_node_groups
 from labkit.groups import parent_group as _parent
 from labkit.polling import wait_for
 from labkit.steps import shown as failed
@@ -41,9 +41,9 @@ def shown(value, limit: int = 64) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _tag_date(group: dict, key: str) -> dt.date | None:
+def _tag_date(group: Group, key: str) -> dt.date | None:
     """The date in a group's ``created`` or ``expires`` tag; None if absent; ValueError if it is not a date."""
-    value = group["tags"].get(key)
+    value = group.tags.get(key)
     if value is None:
         return None
     try:
@@ -55,7 +55,7 @@ def _tag_date(group: dict, key: str) -> dt.date | None:
 
 
 def class_groups(lab, *, owner: str | None = None, expired: bool = False, older_than: float | None = None,
-                 now: dt.datetime | None = None) -> tuple[list[dict], list[tuple[dict, str]]]:
+                 now: dt.datetime | None = None) -> tuple[list[Group], list[tuple[Group, str]]]:
     """An instructor's selection across the class: by owner, expired (``expires`` tag before today) or age.
 
     Returns the selected groups (with their node groups) and the groups left out because a date tag the
@@ -68,7 +68,7 @@ def class_groups(lab, *, owner: str | None = None, expired: bool = False, older_
     today = (now or dt.datetime.now(dt.UTC)).date()
     chosen, unreadable = [], []
     for g in groups:
-        if g["node_of"] or not of_the_course(g) or (owner is not None and g["owner"] != owner):
+        if g.node_of or not of_the_course(g) or (owner is not None and g.owner != owner):
             continue
         try:
             expires = _tag_date(g, "expires") if expired else None
@@ -84,23 +84,23 @@ def class_groups(lab, *, owner: str | None = None, expired: bool = False, older_
     return with_node_groups(groups, chosen), unreadable
 
 
-def inventory(lab, groups: list[dict]) -> dict:
+def inventory(lab, groups: list[Group]) -> dict:
     """What each deletable group holds: ``{group: [resource, ...]}`` (listed with their creation times)."""
-    return {g["name"]: list(lab.resources.resources.list_by_resource_group(g["name"], expand="createdTime"))
-            for g in groups if not g["node_of"]}
+    return {g.name: list(lab.resources.resources.list_by_resource_group(g.name, expand="createdTime"))
+            for g in groups if not g.node_of}
 
 
-def show_plan(groups: list[dict], holds: dict, title: str, *, others: int = 0) -> None:
+def show_plan(groups: list[Group], holds: dict, title: str, *, others: int = 0) -> None:
     """One row a group: owner, region, expiry, and what goes with it (values escaped)."""
     rows = []
     for g in groups:
-        if g["node_of"]:
-            what = f"node resource group of AKS cluster {shown(g['node_of'])}: Azure deletes it with the cluster"
+        if g.node_of:
+            what = f"node resource group of AKS cluster {shown(g.node_of)}: Azure deletes it with the cluster"
         else:
             what = "; ".join(f"{shown(r.type.split('/', 1)[-1])} {shown(r.name)}"
-                             for r in holds.get(g["name"], [])) or "(empty)"
-        rows.append((shown(g["name"], 90), f"owner {shown(g['owner'])} · {shown(g['location'])} · expires "
-                                           f"{shown(g['expires']) or '?'} · {what}"))
+                             for r in holds.get(g.name, [])) or "(empty)"
+        rows.append((shown(g.name, 90), f"owner {shown(g.owner)} · {shown(g.location)} · expires "
+                                           f"{shown(g.expires) or '?'} · {what}"))
     if not rows:
         rows = [("nothing", f"no resource group tagged course={COURSE_TAG} is this lab's")]
     if others:
@@ -109,13 +109,13 @@ def show_plan(groups: list[dict], holds: dict, title: str, *, others: int = 0) -
 
 
 @step("Listing the lab's resource groups")
-def plan(lab) -> list[dict]:
+def plan(lab) -> list[Group]:
     """Find this learner's groups by tag and show everything that will be deleted (nothing is deleted yet)."""
     every = course_groups(lab)
     groups = lab_groups(lab, every)
     holds = inventory(lab, groups)
     priced = [(r.id, costs.priced(lab, r)) for listed in holds.values() for r in listed]
-    others = sum(not g["node_of"] for g in every) - sum(not g["node_of"] for g in groups)
+    others = sum(not g.node_of for g in every) - sum(not g.node_of for g in groups)
     show_plan(groups, holds, f"What cleanup will delete: this lab's groups (tags course={COURSE_TAG} and "
                              f"lab={lab.config.resource_group})", others=others)
     ledger = costs.Ledger.of(lab)
@@ -139,18 +139,18 @@ class Outcome(NamedTuple):
         return self.state in (DELETED, GONE)
 
 
-def _ended(group: dict, err, *, started: bool) -> Outcome:
+def _ended(group: Group, err, *, started: bool) -> Outcome:
     """The outcome of a delete that met an Azure error: before it started (refused) or while it ran (failed)."""
     status = getattr(err, "status_code", None)
     code = getattr(getattr(err, "error", None), "code", None) or ""
     message = getattr(getattr(err, "error", None), "message", None) or str(err).splitlines()[0]
     why = shown(f"{code or type(err).__name__}" + (f" ({status})" if status else "") + f": {message}", 400)
     if status == 404 and (not started or code == "ResourceGroupNotFound"):
-        return Outcome(group["name"], GONE, shown(code or "404 Not Found"))
+        return Outcome(group.name, GONE, shown(code or "404 Not Found"))
     fix = (FIXES.get(code) or AZURE_HINTS.get(code)
            or "run the delete again (a few minutes later if it fails the same way): it resumes with what is left.")
     refused = not started and status is not None and 400 <= status < 500
-    return Outcome(group["name"], REFUSED if refused else FAILED, why, fix)
+    return Outcome(group.name, REFUSED if refused else FAILED, why, fix)
 
 
 def _line(lab, outcome: Outcome, went_with: Sequence[str] = ()) -> str:
@@ -165,7 +165,7 @@ def _line(lab, outcome: Outcome, went_with: Sequence[str] = ()) -> str:
 
 
 @step("Deleting resource groups")
-def delete_groups(lab, groups: list[dict], *, meter: bool = False) -> list[Outcome]:
+def delete_groups(lab, groups: list[Group], *, meter: bool = False) -> list[Outcome]:
     """Start every delete, then wait for each started one; each group ends DELETED, GONE, REFUSED or FAILED.
 
     A refusal or failure of one group never stops the others. With ``meter``, what went is closed in the
@@ -174,33 +174,33 @@ def delete_groups(lab, groups: list[dict], *, meter: bool = False) -> list[Outco
     from azure.core.exceptions import AzureError
 
     outcomes, started = {}, []
-    for group in (g for g in groups if not g["node_of"]):
+    for group in (g for g in groups if not g.node_of):
         if not of_the_course(group):  # whoever chose it: labkit deletes only the course's groups
-            outcomes[group["name"]] = outcome = Outcome(
-                group["name"], REFUSED, f"not tagged course={COURSE_TAG}: labkit deletes only the course's groups")
+            outcomes[group.name] = outcome = Outcome(
+                group.name, REFUSED, f"not tagged course={COURSE_TAG}: labkit deletes only the course's groups")
             ui.status(False, _line(lab, outcome))
             continue
         try:
-            started.append((group, lab.resources.resource_groups.begin_delete(group["name"])))
+            started.append((group, lab.resources.resource_groups.begin_delete(group.name)))
         except AzureError as err:
-            outcomes[group["name"]] = outcome = _ended(group, err, started=False)
+            outcomes[group.name] = outcome = _ended(group, err, started=False)
             ui.status(outcome.went, _line(lab, outcome), outcome.fix)
     for group, poller in started:
-        outcomes[group["name"]] = _wait(lab, group, poller, groups)
+        outcomes[group.name] = _wait(lab, group, poller, groups)
     ended = costs.now(lab) if meter else None
     if meter:
         ledger = costs.Ledger.of(lab)
         gone = [f"/resourcegroups/{name.lower()}/" for name, o in outcomes.items() if o.went]
         for rid in [r for r in ledger.entries if any(part in r for part in gone)]:
             ledger.closed(rid, ended)
-    return [outcomes[g["name"]] for g in groups if g["name"] in outcomes]
+    return [outcomes[g.name] for g in groups if g.name in outcomes]
 
 
-def _wait(lab, group: dict, poller, groups: list[dict]) -> Outcome:
+def _wait(lab, group: Group, poller, groups: list[Group]) -> Outcome:
     """Wait for one started delete, showing its progress; its error ends this group only."""
     from azure.core.exceptions import AzureError
 
-    name = shown(group["name"], 90)
+    name = shown(group.name, 90)
     progress = ui.Progress(f"Delete resource group {name} and everything in it", f"az group delete --name {name} --yes")
     try:
         wait_for(lab, poller, every=5, progress=progress.update)
@@ -209,19 +209,19 @@ def _wait(lab, group: dict, poller, groups: list[dict]) -> Outcome:
         outcome = _ended(group, err, started=True)
         progress.finish(outcome.went, _line(lab, outcome), outcome.fix)
         return outcome
-    outcome = Outcome(group["name"], DELETED)
-    went = [g["name"] for g in groups if g["node_of"] and _parent(g) == group["name"].lower()]
+    outcome = Outcome(group.name, DELETED)
+    went = [g.name for g in groups if g.node_of and _parent(g) == group.name.lower()]
     progress.finish(True, _line(lab, outcome, went))
     return outcome
 
 
-def delete(lab, groups: list[dict], *, confirm: str | None = None) -> None:
+def delete(lab, groups: list[Group], *, confirm: str | None = None) -> None:
     """Delete the planned groups (notebook 99) once the learner confirms with the lab's resource group's name.
 
     Live, nothing is deleted without ``confirm``; in replay nothing is deleted either way, and the cell shows
     the recorded lab's delete. A failure halfway says what is left and how to finish.
     """
-    targets = [g for g in groups if not g["node_of"]]
+    targets = [g for g in groups if not g.node_of]
     if not targets:
         ui.status(True, "Nothing to delete: no resource group of this lab was found.")
         return
@@ -246,14 +246,14 @@ def delete(lab, groups: list[dict], *, confirm: str | None = None) -> None:
 
 
 @step("Listing the lab's resource groups")
-def leftovers(lab, groups: list[dict]) -> list[str]:
+def leftovers(lab, groups: list[Group]) -> list[str]:
     """The planned groups that still exist: asked by tag again, and by name for each (node groups too)."""
-    tagged = {g["name"].lower() for g in course_groups(lab)}
-    return [g["name"] for g in groups
-            if g["name"].lower() in tagged or lab.resources.resource_groups.check_existence(g["name"])]
+    tagged = {g.name.lower() for g in course_groups(lab)}
+    return [g.name for g in groups
+            if g.name.lower() in tagged or lab.resources.resource_groups.check_existence(g.name)]
 
 
-def verify(lab, groups: list[dict]) -> None:
+def verify(lab, groups: list[Group]) -> None:
     """✅ when nothing of the lab is left in Azure, ⛔ with the names otherwise (see :func:`leftovers`)."""
     left = leftovers(lab, groups)
     replay = " (replay: the recorded lab's answer; nothing was deleted)" if lab.policy.replaying else ""

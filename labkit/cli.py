@@ -114,11 +114,11 @@ def cleanup(args) -> int:
     print(f"{len(groups)} {what}resource group(s) tagged course=aks-workbook"
           + (f" and owner={shown(args.owner)}" if args.owner else "") + f" (today {now:%Y-%m-%d}):")
     for g in groups:
-        action = f"node group of cluster {shown(g['node_of'])}: goes with it" if g["node_of"] else "delete"
-        print(f"  {shown(g['name'], 90):<45} owner {shown(g['owner'], 24):<12} created "
-              f"{shown(g['created'], 16) or '?':<10} expires {shown(g['expires'], 16) or '?':<10} {action}")
+        action = f"node group of cluster {shown(g.node_of)}: goes with it" if g.node_of else "delete"
+        print(f"  {shown(g.name, 90):<45} owner {shown(g.owner, 24):<12} created "
+              f"{shown(g.created, 16) or '?':<10} expires {shown(g.expires, 16) or '?':<10} {action}")
     for g, why in unreadable:
-        print(f"  ⚠ {shown(g['name'], 90)}: {why}: left out")
+        print(f"  ⚠ {shown(g.name, 90)}: {why}: left out")
     if not args.yes or not groups:
         print("Dry run: nothing was deleted." + (" Add --yes to delete these." if groups else ""))
         lab.finish()  # record mode: the run completed, its recordings replace the previous ones

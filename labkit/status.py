@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from labkit import costs, ui
+from labkit.groups import Group
 from labkit.steps import step
 
 IDLE_HOURS = 3.0
@@ -70,16 +71,16 @@ def _cluster(lab, group: str, name: str) -> tuple[str, float, bool]:
     return f"{name}: running, {nodes} node{'s' if nodes != 1 else ''}", costs.cluster_hour_of(cluster), True
 
 
-def lab_status(lab, group: dict, node_groups: list[dict], now: dt.datetime, *,
+def lab_status(lab, group: Group, node_groups: list[Group], now: dt.datetime, *,
                idle_hours: float = IDLE_HOURS) -> LabStatus:
     """One lab's status, read from its group (and its cluster's node group, for a Service's load balancer)."""
-    resources = list(lab.resources.resources.list_by_resource_group(group["name"], expand="createdTime,changedTime"))
-    status = LabStatus(group["name"], group["owner"], group["expires"])
+    resources = list(lab.resources.resources.list_by_resource_group(group.name, expand="createdTime,changedTime"))
+    status = LabStatus(group.name, group.owner, group.expires)
     running, cost = [], 0.0
     for r in resources:
         kind = (r.type or "").lower()
         if kind == CLUSTER:
-            status.cluster, per_hour, up = _cluster(lab, group["name"], r.name)
+            status.cluster, per_hour, up = _cluster(lab, group.name, r.name)
             running += [r.name] if up else []
             cost += _charge(r, now, per_hour=per_hour)
         elif kind == REGISTRY:
@@ -90,7 +91,7 @@ def lab_status(lab, group: dict, node_groups: list[dict], now: dt.datetime, *,
     status.registry = ", ".join(_names(resources, REGISTRY)) or "none"
     status.containers = ", ".join(_names(resources, CONTAINERS)) or "none"
     listed = lab.resources.resources.list_by_resource_group
-    ips = [r for g in node_groups for r in listed(g["name"], expand="createdTime")
+    ips = [r for g in node_groups for r in listed(g.name, expand="createdTime")
            if (r.type or "").lower() == PUBLIC_IP and r.name.startswith(SERVICE_IP)]
     if ips:
         status.load_balancer = f"{len(ips)} Service public IP{'s' if len(ips) > 1 else ''}"
@@ -125,8 +126,8 @@ def show_lab_status(lab, *, idle_hours: float = IDLE_HOURS) -> list[LabStatus]:
 
     groups = lab_groups(lab, course_groups(lab))
     now = costs.now(lab)
-    mine = [lab_status(lab, g, [n for n in groups if n["node_of"] and _parent(n) == g["name"].lower()], now,
-                       idle_hours=idle_hours) for g in groups if not g["node_of"]]
+    mine = [lab_status(lab, g, [n for n in groups if n.node_of and _parent(n) == g.name.lower()], now,
+                       idle_hours=idle_hours) for g in groups if not g.node_of]
     for status in mine:
         ui.show(list(zip(HEADINGS[1:], status.cells()[1:], strict=True)), f"Your lab in Azure now ({status.group})")
         if status.forgotten:

@@ -109,9 +109,9 @@ def running_total(lab: Any) -> tuple[list[tuple[str, str]], float, dt.datetime |
         earlier = lab.result_of("costs.ledger", lambda: dict(Ledger.of(lab).entries))
         entries = {**earlier, **Ledger.of(lab).entries}
         for group in lab_groups(lab):
-            if group["node_of"]:
+            if group.node_of:
                 continue  # the node VMs are priced with their cluster
-            for resource in lab.resources.resources.list_by_resource_group(group["name"], expand="createdTime"):
+            for resource in lab.resources.resources.list_by_resource_group(group.name, expand="createdTime"):
                 entry = priced(lab, resource)
                 if entry is not None:
                     entries[resource.id.lower()] = {**entries.get(resource.id.lower(), {}), **entry, "end": None}

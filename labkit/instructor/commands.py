@@ -130,8 +130,8 @@ def deprovision(args) -> int:
     groups, outcomes = run(lab, args.class_name, yes=args.yes)
     print(f"{len(groups)} resource group(s) tagged course=aks-workbook and class={shown(args.class_name)}:")
     for g in groups:
-        expires = shown(g["expires"], 16) or "?"
-        print(f"  {shown(g['name'], 90):<30} owner {shown(g['owner'], 24):<12} expires {expires}")
+        expires = shown(g.expires, 16) or "?"
+        print(f"  {shown(g.name, 90):<30} owner {shown(g.owner, 24):<12} expires {expires}")
     if not args.yes or not groups:
         print("Dry run: nothing was deleted." + (" Add --yes to delete these." if groups else ""))
         return 0

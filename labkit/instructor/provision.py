@@ -18,6 +18,7 @@ from pathlib import Path
 
 from labkit.config import CLASS_NAME, COURSE_TAG, LabConfig, Provisioned, new_suffix
 from labkit.errors import LabError
+from labkit.groups import Group
 from labkit.home import SETTINGS, write_private
 from labkit.instructor.clients import authorization, graph_user_id
 from labkit.instructor.roster import Learner
@@ -151,12 +152,12 @@ def write_settings(out: Path, class_name: str, taken: list[Seat]) -> list[Path]:
     return written
 
 
-def class_groups(lab, class_name: str) -> list[dict]:
+def class_groups(lab, class_name: str) -> list[Group]:
     """The groups tagged for this class (course, class and lab tags), as :func:`labkit.groups.course_groups` lists."""
     from labkit.cleanup import course_groups
 
     check_class(class_name)
-    return [g for g in course_groups(lab) if not g["node_of"] and tagged_for(g["tags"], g["name"], class_name)]
+    return [g for g in course_groups(lab) if not g.node_of and tagged_for(g.tags, g.name, class_name)]
 
 
 def deprovision(lab, class_name: str, *, yes: bool = False):

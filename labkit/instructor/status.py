@@ -19,10 +19,10 @@ def class_status(lab, class_name: str | None = None, *, idle_hours: float = IDLE
 
     with lab.step("status"):
         groups = [g for g in course_groups(lab) if of_the_course(g)]
-        labs = [g for g in groups if not g["node_of"] and (class_name is None or g["tags"].get("class") == class_name)]
+        labs = [g for g in groups if not g.node_of and (class_name is None or g.tags.get("class") == class_name)]
         now = costs.now(lab)
-        return [lab_status(lab, g, [n for n in groups if n["node_of"] and _parent(n) == g["name"].lower()], now,
-                           idle_hours=idle_hours) for g in sorted(labs, key=lambda g: g["name"].lower())]
+        return [lab_status(lab, g, [n for n in groups if n.node_of and _parent(n) == g.name.lower()], now,
+                           idle_hours=idle_hours) for g in sorted(labs, key=lambda g: g.name.lower())]
 
 
 def table(rows: list[LabStatus]) -> str:

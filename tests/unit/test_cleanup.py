@@ -56,7 +56,7 @@ def refuse_every_delete(monkeypatch, lab):
 @pytest.mark.unit
 def test_a_learner_never_selects_another_learner_with_the_same_prefix(scenario_lab, capsys):
     groups = cleanup.plan(shared_prefix_lab(scenario_lab))
-    names = [g["name"] for g in groups]
+    names = [g.name for g in groups]
     assert names == ["rg-student-bbbb", "MC_rg-student-bbbb_aks-student-bbbb_eastus"]
     out = capsys.readouterr().out
     assert "rg-student-aaaa" not in out and "rg-bob-3f9a" not in out
@@ -65,7 +65,7 @@ def test_a_learner_never_selects_another_learner_with_the_same_prefix(scenario_l
 @pytest.mark.unit
 def test_the_course_tag_is_checked_again_whatever_the_server_filter_returned(scenario_lab, capsys):
     groups = cleanup.plan(shared_prefix_lab(scenario_lab))
-    assert "rg-notes-k7q2" not in [g["name"] for g in groups]  # this lab's tag, another course's
+    assert "rg-notes-k7q2" not in [g.name for g in groups]  # this lab's tag, another course's
     assert "rg-notes-k7q2" not in capsys.readouterr().out
 
 
@@ -73,8 +73,8 @@ def test_the_course_tag_is_checked_again_whatever_the_server_filter_returned(sce
 def test_a_fresh_session_finds_the_lab_by_its_lab_tag(scenario_lab):
     assert not lab_home().exists()  # nothing remembered: a new machine, or a restarted kernel with a new home
     groups = cleanup.plan(shared_prefix_lab(scenario_lab, prefix="student"))
-    assert [g["name"] for g in groups] == ["rg-student-k7q2", NODE_GROUP]
-    assert groups[-1]["node_of"] == "aks-student-k7q2" and not groups[0]["node_of"]
+    assert [g.name for g in groups] == ["rg-student-k7q2", NODE_GROUP]
+    assert groups[-1].node_of == "aks-student-k7q2" and not groups[0].node_of
 
 
 @pytest.mark.unit
@@ -82,7 +82,7 @@ def test_a_learner_with_another_prefix_sees_their_own_names_in_replay(capsys):
     lab = labkit.open_lab("99-cleanup", prefix="alice")
     mine = lab.config.resource_group
     groups = cleanup.plan(lab)
-    assert [g["name"] for g in groups] == [mine, f"MC_{mine}_{lab.config.cluster_name}_eastus"]
+    assert [g.name for g in groups] == [mine, f"MC_{mine}_{lab.config.cluster_name}_eastus"]
     out = capsys.readouterr().out
     assert mine in out and "rg-student-k7q2" not in out
 
@@ -91,7 +91,7 @@ def test_a_learner_with_another_prefix_sees_their_own_names_in_replay(capsys):
 def test_the_plan_shows_what_each_group_holds_and_the_node_group(capsys):
     groups = cleanup.plan(labkit.open_lab("99-cleanup"))
     out = capsys.readouterr().out
-    assert [g["name"] for g in groups] == ["rg-student-k7q2", NODE_GROUP]
+    assert [g.name for g in groups] == ["rg-student-k7q2", NODE_GROUP]
     assert "managedClusters aks-student-k7q2; registries acrstudentk7q2" in out
     assert f"{NODE_GROUP}" in out and "Azure deletes it with the cluster" in out
 
@@ -173,9 +173,9 @@ def test_class_selection_by_expiry_age_and_owner():
     with lab.step("find"):
         carol, _ = cleanup.class_groups(lab, owner="carol", now=now)
     alice_nodes = "MC_rg-alice-a1b2_aks-alice-a1b2_westeurope"
-    assert [g["name"] for g in expired] == ["rg-alice-a1b2", "rg-bob-3f9a", alice_nodes]
-    assert [g["name"] for g in old] == ["rg-alice-a1b2", alice_nodes]
-    assert [g["name"] for g in carol] == ["rg-carol-c3d4"]
+    assert [g.name for g in expired] == ["rg-alice-a1b2", "rg-bob-3f9a", alice_nodes]
+    assert [g.name for g in old] == ["rg-alice-a1b2", alice_nodes]
+    assert [g.name for g in carol] == ["rg-carol-c3d4"]
 
 
 @pytest.mark.unit
@@ -193,12 +193,12 @@ def test_a_malformed_date_tag_is_reported_for_its_group_and_the_selection_goes_o
         expired, unreadable = cleanup.class_groups(lab, expired=True, now=now)
     with lab.step("find"):
         old, unreadable_old = cleanup.class_groups(lab, older_than=5, now=now)
-    assert "rg-alice-a1b2" in [g["name"] for g in expired] and "rg-alice-a1b2" in [g["name"] for g in old]
-    assert [(g["name"], why) for g, why in unreadable] == [
+    assert "rg-alice-a1b2" in [g.name for g in expired] and "rg-alice-a1b2" in [g.name for g in old]
+    assert [(g.name, why) for g, why in unreadable] == [
         ("rg-hank-h3i4", "tag expires='2026-02-31' is not a date (YYYY-MM-DD)")]
-    assert [(g["name"], why) for g, why in unreadable_old] == [
+    assert [(g.name, why) for g, why in unreadable_old] == [
         ("rg-ivy-i5j6", "tag created='yesterday' is not a date (YYYY-MM-DD)")]
-    assert "rg-kim-k9l0" not in [g["name"] for g in expired + old]  # tagged for another course
+    assert "rg-kim-k9l0" not in [g.name for g in expired + old]  # tagged for another course
 
 
 @pytest.mark.unit
@@ -207,7 +207,7 @@ def test_every_group_of_a_sweep_is_tried_and_ends_one_of_four_ways(scenario_lab,
     expired = ("rg-alice-a1b2", "MC_rg-alice-a1b2_aks-alice-a1b2_westeurope", "rg-bob-3f9a", "rg-dave-d5e6",
                "rg-erin-e7f8", "rg-frank-f9g0", "rg-gina-g1h2", "rg-jo-j7k8")
     with lab.step("find"):
-        chosen = [g for g in cleanup.course_groups(lab) if g["name"] in expired]
+        chosen = [g for g in cleanup.course_groups(lab) if g.name in expired]
     outcomes = {o.name: o for o in cleanup.delete_groups(lab, chosen)}
     assert {name: o.state for name, o in outcomes.items()} == {
         "rg-alice-a1b2": "deleted", "rg-bob-3f9a": "refused", "rg-dave-d5e6": "already gone",
@@ -234,7 +234,7 @@ def test_values_from_azure_are_printed_escaped_and_short(value, shown):
 def test_a_group_not_tagged_for_the_course_is_never_deleted_whoever_chose_it(scenario_lab, monkeypatch):
     lab = sweep_lab(scenario_lab)
     with lab.step("find"):
-        other_course = [g for g in cleanup.course_groups(lab) if g["name"] == "rg-kim-k9l0"]
+        other_course = [g for g in cleanup.course_groups(lab) if g.name == "rg-kim-k9l0"]
     refuse_every_delete(monkeypatch, lab)
     [outcome] = cleanup.delete_groups(lab, other_course)
     assert outcome.state == "refused" and "not tagged course=aks-workbook" in outcome.why

@@ -391,7 +391,7 @@ def test_resource_group_delete_polls_its_location_at_a_lab_interval(tmp_path, ca
 def test_groups_are_found_by_their_course_tag_and_checked_by_name(tmp_path, capsys, slept):
     listed, _, _ = roundtrip(lambda lab: _in_step(lab, cleanup.course_groups), ["resources/group_list_by_tag"],
                              tmp_path / "list", capsys)
-    assert [(g["name"], g["tags"], g["owner"]) for g in listed] == [("rg-student-k7q2", {"course": "aks-workbook",
+    assert [(g.name, g.tags, g.owner) for g in listed] == [("rg-student-k7q2", {"course": "aks-workbook",
                                                                                          "c": ""}, "?")]
     left, _, _ = roundtrip(lambda lab: cleanup.leftovers(lab, listed), ["resources/group_list_by_tag"],
                            tmp_path / "listed", capsys)

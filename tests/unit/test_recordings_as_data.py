@@ -23,6 +23,7 @@ import pytest
 import labkit
 from labkit import acr, aks, cleanup
 from labkit.errors import LabError
+from labkit.groups import Group
 from tests.corpus_checks import OPERATION, entry_problems, headers_of, kind, learn
 from tests.corpus_server import all_cases
 
@@ -239,8 +240,8 @@ def with_header_names(source: Path, target: Path, rename) -> None:
     target.write_text(json.dumps(data), encoding="utf-8")
 
 
-GROUP = {"name": "rg-student-k7q2", "location": "eastus", "owner": "student", "node_of": "",
-         "tags": {"course": "aks-workbook", "owner": "student", "lab": "rg-student-k7q2"}}
+GROUP = Group("rg-student-k7q2", "eastus", {"course": "aks-workbook", "owner": "student", "lab": "rg-student-k7q2"},
+              owner="student", lab="rg-student-k7q2", created="", expires="", node_of="", managed_by="", state="")
 # (recording, the step it replays as, what runs it): long-running operations with Azure-AsyncOperation, Location
 # and Retry-After
 SCENARIOS = [
