@@ -22,6 +22,7 @@ from labkit.groups import Group
 from labkit.home import SETTINGS, write_private
 from labkit.instructor.clients import authorization, graph_user_id
 from labkit.instructor.roster import Learner
+from labkit.steps import step
 
 CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"  # the built-in Contributor role's id, the same in every tenant
 CLASS_FILE = "class.json"  # in the output folder: each learner's suffix, so a second run finds the same groups
@@ -152,6 +153,7 @@ def write_settings(out: Path, class_name: str, taken: list[Seat]) -> list[Path]:
     return written
 
 
+@step("Listing the class's resource groups")
 def class_groups(lab, class_name: str) -> list[Group]:
     """The groups tagged for this class (course, class and lab tags), as :func:`labkit.groups.course_groups` lists."""
     from labkit.cleanup import course_groups
@@ -164,6 +166,5 @@ def deprovision(lab, class_name: str, *, yes: bool = False):
     """The class's groups, and (with ``yes``) their deletion: everything in them and the learners' role on them."""
     from labkit.cleanup import delete_groups
 
-    with lab.step("find"):
-        groups = class_groups(lab, class_name)
+    groups = class_groups(lab, class_name)
     return groups, (delete_groups(lab, groups) if yes and groups else [])

@@ -11,18 +11,19 @@ import html
 
 from labkit import costs
 from labkit.status import HEADINGS, IDLE_HOURS, LabStatus, lab_status
+from labkit.steps import step
 
 
+@step("Listing the course's resource groups")
 def class_status(lab, class_name: str | None = None, *, idle_hours: float = IDLE_HOURS) -> list[LabStatus]:
     """Every lab of the course (or of one class), one row each, in group-name order."""
     from labkit.cleanup import _parent, course_groups, of_the_course
 
-    with lab.step("status"):
-        groups = [g for g in course_groups(lab) if of_the_course(g)]
-        labs = [g for g in groups if not g.node_of and (class_name is None or g.tags.get("class") == class_name)]
-        now = costs.now(lab)
-        return [lab_status(lab, g, [n for n in groups if n.node_of and _parent(n) == g.name.lower()], now,
-                           idle_hours=idle_hours) for g in sorted(labs, key=lambda g: g.name.lower())]
+    groups = [g for g in course_groups(lab) if of_the_course(g)]
+    labs = [g for g in groups if not g.node_of and (class_name is None or g.tags.get("class") == class_name)]
+    now = costs.now(lab)
+    return [lab_status(lab, g, [n for n in groups if n.node_of and _parent(n) == g.name.lower()], now,
+                       idle_hours=idle_hours) for g in sorted(labs, key=lambda g: g.name.lower())]
 
 
 def table(rows: list[LabStatus]) -> str:

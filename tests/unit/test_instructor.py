@@ -530,7 +530,7 @@ def test_a_learners_cost_cell_shows_their_own_lab_as_the_instructor_sees_it(tmp_
 
     root = tmp_path / "recordings"
     (root / "notebook").mkdir(parents=True)
-    shutil.copy(RECORDINGS / "instructor-status" / "status.json", root / "notebook" / "show_lab_status.json")
+    shutil.copy(RECORDINGS / "instructor-status" / "class_status.json", root / "notebook" / "show_lab_status.json")
     config = LabConfig(prefix="aks26s01", suffix="a1b2")
     lab = Lab("notebook", config, Recorder("replay", "notebook", root=root), ReplayCredential(),
               "00000000-0000-0000-0000-000000000000")
