@@ -16,6 +16,7 @@ from labkit import costs
 from labkit.config import VM_SIZE, check_region, check_vm_size
 from labkit.instructor.clients import compute
 from labkit.setup import PROVIDERS
+from labkit.steps import step
 
 # A learner's nodes at the peak of notebook 02: the system pool's node, the user pool's node, and the surge
 # node an upgrade adds while it replaces a node.
@@ -117,6 +118,7 @@ def quota_fix(lab, region: str, name: str, shown: str, used: int, needed: int) -
             f"extension)")
 
 
+@step("Reading the resource providers")
 def provider_checks(lab, region: str, regions: list[str]) -> tuple[list[Check], dict]:
     """Each provider registered and offering the lab's resource type in the region; the regions each offers."""
     checks, offered_in = [], {}
@@ -181,18 +183,23 @@ def preflight(lab, learners: int, *, hours: float = SESSION_HOURS,
     """Every check for ``learners`` in the lab's region with its node size, and the other regions the class fits in."""
     region, vm_size = check_region(lab.config.region), lab.config.vm_size
     candidates = [check_region(r) for r in others if r != region]
-    with lab.step("providers"):
-        checks, offered_in = provider_checks(lab, region, [region] + candidates)
-    with lab.step("region"):
-        checks += region_checks(lab, read_region(lab, region), vm_size, learners)
+    checks, offered_in = provider_checks(lab, region, [region] + candidates)
+    checks += check_region_fit(lab, region, vm_size, learners)
     checks.append(cost_check(learners, vm_size, hours))
-    fit = []
-    with lab.step("other_regions"):
-        for other in candidates:
-            if all(other in where for where in offered_in.values()) and fits(read_region(lab, other), vm_size,
-                                                                              learners):
-                fit.append(other)
-    return checks, fit
+    return checks, other_regions(lab, [r for r in candidates if all(r in where for where in offered_in.values())],
+                                 vm_size, learners)
+
+
+@step("Reading the region's quotas and VM sizes")
+def check_region_fit(lab, region: str, vm_size: str, learners: int) -> list[Check]:
+    """The class's region: its quotas and the node size, checked for ``learners`` (:func:`region_checks`)."""
+    return region_checks(lab, read_region(lab, region), vm_size, learners)
+
+
+@step("Reading the other regions' quotas and VM sizes")
+def other_regions(lab, candidates: list[str], vm_size: str, learners: int) -> list[str]:
+    """The regions of ``candidates`` (each offering every provider) that the class fits in too."""
+    return [other for other in candidates if fits(read_region(lab, other), vm_size, learners)]
 
 
 def table(checks: list[Check]) -> str:

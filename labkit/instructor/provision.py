@@ -90,44 +90,58 @@ def _group_tags(lab, name: str) -> dict | None:
 def provision(lab, learners: list[Learner], class_name: str, *, days: int = 1, yes: bool = False,
               out: Path | None = None) -> list[Seat]:
     """Create (with ``yes``) each learner's tagged group and their Contributor assignment on it; the seats."""
-    from azure.core.exceptions import ResourceExistsError
-    from azure.mgmt.authorization.models import RoleAssignmentCreateParameters
-
     check_class(class_name)
     taken = seats(lab, learners, days=days, known=known_suffixes(out) if out else {})
-    with lab.step("principals"):
-        for seat in taken:
-            seat.principal = (seat.learner.user if seat.learner.is_object_id
-                              else graph_user_id(lab, seat.learner.user))
-    with lab.step("groups"):
-        for seat in taken:
-            name, tags = seat.config.resource_group, _group_tags(lab, seat.config.resource_group)
-            if tags is not None:
-                seat.group = KEPT if tagged_for(tags, name, class_name) else REFUSED
-            elif not yes:
-                seat.group = WOULD
-            else:
-                lab.resources.resource_groups.create_or_update(
-                    name, {"location": seat.config.region, "tags": class_tags(seat.config, class_name)})
-                seat.group = CREATED
+    find_principals(lab, taken)
+    create_groups(lab, taken, class_name, yes=yes)
     if not yes:
         return taken
-    roles = authorization(lab)
-    with lab.step("roles"):
-        for seat in (s for s in taken if s.group in (CREATED, KEPT)):
-            scope = f"subscriptions/{lab.subscription_id}/resourceGroups/{seat.config.resource_group}"  # no leading /
-            parameters = RoleAssignmentCreateParameters(
-                role_definition_id=f"/subscriptions/{lab.subscription_id}/providers/Microsoft.Authorization/"
-                                   f"roleDefinitions/{CONTRIBUTOR}",
-                principal_id=seat.principal, principal_type="User")
-            try:
-                roles.role_assignments.create(scope, role_assignment_name(), parameters)
-                seat.role = "Contributor on the group"
-            except ResourceExistsError:
-                seat.role = "Contributor on the group (already)"
+    assign_roles(lab, taken)
     if out is not None:
         write_settings(out, class_name, taken)
     return taken
+
+
+@step("Looking up the learners in Microsoft Entra ID")
+def find_principals(lab, taken: list[Seat]) -> None:
+    """Each seat's principal: the roster's object id, or the one Microsoft Graph gives for the user name."""
+    for seat in taken:
+        seat.principal = seat.learner.user if seat.learner.is_object_id else graph_user_id(lab, seat.learner.user)
+
+
+@step("Creating the learners' resource groups")
+def create_groups(lab, taken: list[Seat], class_name: str, *, yes: bool) -> None:
+    """Each seat's group: kept when tagged for this class, refused when someone else's, created (with ``yes``)."""
+    for seat in taken:
+        name, tags = seat.config.resource_group, _group_tags(lab, seat.config.resource_group)
+        if tags is not None:
+            seat.group = KEPT if tagged_for(tags, name, class_name) else REFUSED
+        elif not yes:
+            seat.group = WOULD
+        else:
+            lab.resources.resource_groups.create_or_update(
+                name, {"location": seat.config.region, "tags": class_tags(seat.config, class_name)})
+            seat.group = CREATED
+
+
+@step("Assigning the learners' Contributor role")
+def assign_roles(lab, taken: list[Seat]) -> None:
+    """Contributor on their own group for each seat whose group is there (created or kept)."""
+    from azure.core.exceptions import ResourceExistsError
+    from azure.mgmt.authorization.models import RoleAssignmentCreateParameters
+
+    roles = authorization(lab)
+    for seat in (s for s in taken if s.group in (CREATED, KEPT)):
+        scope = f"subscriptions/{lab.subscription_id}/resourceGroups/{seat.config.resource_group}"  # no leading /
+        parameters = RoleAssignmentCreateParameters(
+            role_definition_id=f"/subscriptions/{lab.subscription_id}/providers/Microsoft.Authorization/"
+                               f"roleDefinitions/{CONTRIBUTOR}",
+            principal_id=seat.principal, principal_type="User")
+        try:
+            roles.role_assignments.create(scope, role_assignment_name(), parameters)
+            seat.role = "Contributor on the group"
+        except ResourceExistsError:
+            seat.role = "Contributor on the group (already)"
 
 
 def learner_settings(config: LabConfig, class_name: str) -> dict:

@@ -224,9 +224,7 @@ def test_html_page_escapes_what_azure_sent():
 
 # -- live and record paths against real captured traffic ------------------------------------------------------
 def _region_step(lab):
-    with lab.step("region"):
-        facts = preflight.read_region(lab, "eastus")
-        checks = preflight.region_checks(lab, facts, "Standard_D2s_v5", 30)
+    checks = preflight.check_region_fit(lab, "eastus", "Standard_D2s_v5", 30)
     print(preflight.table(checks))
     return checks
 
@@ -253,10 +251,10 @@ def test_provision_against_real_traffic_creates_the_group_and_the_role(tmp_path,
     taken, out, server = roundtrip(_provision_step, ["resources/group_gone", "resources/group_create",
                                                      "authorization/role_assignment_create"], tmp_path, capsys)
     assert server.unused == [] and "rg-student-k7q2: created · Contributor on the group" in out
-    recorded = json.loads((tmp_path / "recordings" / "corpus" / "groups.json").read_text(encoding="utf-8"))
+    recorded = json.loads((tmp_path / "recordings" / "corpus" / "create_groups.json").read_text(encoding="utf-8"))
     put = next(e for e in recorded["Entries"] if e["RequestMethod"] == "PUT")
     assert put["RequestBody"]["tags"]["class"] == CLASS and put["RequestBody"]["tags"]["lab"] == "rg-student-k7q2"
-    role = json.loads((tmp_path / "recordings" / "corpus" / "roles.json").read_text(encoding="utf-8"))["Entries"][0]
+    role = json.loads((tmp_path / "recordings" / "corpus" / "assign_roles.json").read_text(encoding="utf-8"))["Entries"][0]
     assert "/providers/Microsoft.Authorization/roleDefinitions/" in role["RequestBody"]["properties"]["roleDefinitionId"]
     assert role["RequestBody"]["properties"]["principalId"] == "00000000-0000-0000-0000-000000000201"
     assert urlsplit(role["RequestUri"]).path.lower().startswith(
