@@ -84,6 +84,14 @@ def class_groups(lab, *, owner: str | None = None, expired: bool = False, older_
     return with_node_groups(groups, chosen), unreadable
 
 
+@step("Listing the course's resource groups")
+def find_class_groups(lab, *, owner: str | None = None, expired: bool = False, older_than: float | None = None
+                      ) -> tuple[dt.datetime, list[Group], list[tuple[Group, str]]]:
+    """``labkit cleanup``'s selection (:func:`class_groups`) as of the lab's clock: (now, groups, left out)."""
+    now = costs.now(lab)
+    return (now, *class_groups(lab, owner=owner, expired=expired, older_than=older_than, now=now))
+
+
 def inventory(lab, groups: list[Group]) -> dict:
     """What each deletable group holds: ``{group: [resource, ...]}`` (listed with their creation times)."""
     return {g.name: list(lab.resources.resources.list_by_resource_group(g.name, expand="createdTime"))

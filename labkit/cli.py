@@ -99,17 +99,14 @@ def cleanup(args) -> int:
 
     import labkit
     from labkit import cleanup as clean
-    from labkit import costs
 
     lab = labkit.open_lab("cli-cleanup")
     note, shown = (clean.REPLAY_NOTE if lab.policy.replaying else ""), clean.shown
     if lab.policy.replaying:
         print("Replay mode: this is a recorded class, nothing is deleted. Set LABKIT_MODE=live to act on your "
               "subscription.")
-    with lab.step("find"):
-        now = costs.now(lab)
-        groups, unreadable = clean.class_groups(lab, owner=args.owner, expired=args.expired,
-                                                older_than=args.older_than, now=now)
+    now, groups, unreadable = clean.find_class_groups(lab, owner=args.owner, expired=args.expired,
+                                                      older_than=args.older_than)
     what = "expired " if args.expired else f"older than {args.older_than:g} days " if args.older_than else ""
     print(f"{len(groups)} {what}resource group(s) tagged course=aks-workbook"
           + (f" and owner={shown(args.owner)}" if args.owner else "") + f" (today {now:%Y-%m-%d}):")

@@ -31,10 +31,9 @@ def blocked_lab(scenario_lab):
 
 
 def sweep_lab(scenario_lab):
-    """An instructor's class whose sweep meets refusals, failures and malformed tags (steps find, delete_groups,
-    leftovers)."""
-    return scenario_lab({"find": "errors-cleanup/sweep_find", "delete_groups": "errors-cleanup/sweep_delete",
-                         "leftovers": "errors-cleanup/sweep_verify"})
+    """An instructor's class whose sweep meets refusals, failures and malformed tags (its three steps)."""
+    return scenario_lab({"find_class_groups": "errors-cleanup/sweep_find",
+                         "delete_groups": "errors-cleanup/sweep_delete", "leftovers": "errors-cleanup/sweep_verify"})
 
 
 def live(lab):
@@ -165,13 +164,9 @@ def test_a_delete_that_fails_halfway_says_what_is_left(scenario_lab, capsys):
 @pytest.mark.unit
 def test_class_selection_by_expiry_age_and_owner():
     lab = labkit.open_lab("cli-cleanup")
-    with lab.step("find"):
-        now = costs.now(lab)
-        expired, _ = cleanup.class_groups(lab, expired=True, now=now)
-    with lab.step("find"):
-        old, _ = cleanup.class_groups(lab, older_than=5, now=now)
-    with lab.step("find"):
-        carol, _ = cleanup.class_groups(lab, owner="carol", now=now)
+    _, expired, _ = cleanup.find_class_groups(lab, expired=True)
+    _, old, _ = cleanup.find_class_groups(lab, older_than=5)
+    _, carol, _ = cleanup.find_class_groups(lab, owner="carol")
     alice_nodes = "MC_rg-alice-a1b2_aks-alice-a1b2_westeurope"
     assert [g.name for g in expired] == ["rg-alice-a1b2", "rg-bob-3f9a", alice_nodes]
     assert [g.name for g in old] == ["rg-alice-a1b2", alice_nodes]
@@ -181,17 +176,17 @@ def test_class_selection_by_expiry_age_and_owner():
 @pytest.mark.unit
 def test_an_empty_owner_selects_nobody_it_is_refused():
     lab = labkit.open_lab("cli-cleanup")
-    with lab.step("find"), pytest.raises(LabError, match="owner"):
+    with lab.step("find_class_groups"), pytest.raises(LabError, match="owner"):
         cleanup.class_groups(lab, owner="")
 
 
 @pytest.mark.unit
 def test_a_malformed_date_tag_is_reported_for_its_group_and_the_selection_goes_on(scenario_lab):
     lab = sweep_lab(scenario_lab)
-    with lab.step("find"):
+    with lab.step("find_class_groups"):
         now = costs.now(lab)
         expired, unreadable = cleanup.class_groups(lab, expired=True, now=now)
-    with lab.step("find"):
+    with lab.step("find_class_groups"):
         old, unreadable_old = cleanup.class_groups(lab, older_than=5, now=now)
     assert "rg-alice-a1b2" in [g.name for g in expired] and "rg-alice-a1b2" in [g.name for g in old]
     assert [(g.name, why) for g, why in unreadable] == [
@@ -206,7 +201,7 @@ def test_every_group_of_a_sweep_is_tried_and_ends_one_of_four_ways(scenario_lab,
     lab = sweep_lab(scenario_lab)
     expired = ("rg-alice-a1b2", "MC_rg-alice-a1b2_aks-alice-a1b2_westeurope", "rg-bob-3f9a", "rg-dave-d5e6",
                "rg-erin-e7f8", "rg-frank-f9g0", "rg-gina-g1h2", "rg-jo-j7k8")
-    with lab.step("find"):
+    with lab.step("find_class_groups"):
         chosen = [g for g in cleanup.course_groups(lab) if g.name in expired]
     outcomes = {o.name: o for o in cleanup.delete_groups(lab, chosen)}
     assert {name: o.state for name, o in outcomes.items()} == {
@@ -233,7 +228,7 @@ def test_values_from_azure_are_printed_escaped_and_short(value, shown):
 @pytest.mark.unit
 def test_a_group_not_tagged_for_the_course_is_never_deleted_whoever_chose_it(scenario_lab, monkeypatch):
     lab = sweep_lab(scenario_lab)
-    with lab.step("find"):
+    with lab.step("find_class_groups"):
         other_course = [g for g in cleanup.course_groups(lab) if g.name == "rg-kim-k9l0"]
     refuse_every_delete(monkeypatch, lab)
     [outcome] = cleanup.delete_groups(lab, other_course)

@@ -21,7 +21,7 @@ def swept_class(tmp_path, monkeypatch):
     root = tmp_path / "recordings"
     (root / "cli-cleanup").mkdir(parents=True)
     shutil.copy(ROOT / "recordings" / "lab.json", root / "lab.json")
-    for step, scenario in (("find", "find"), ("delete_groups", "delete"), ("leftovers", "verify")):
+    for step, scenario in (("find_class_groups", "find"), ("delete_groups", "delete"), ("leftovers", "verify")):
         shutil.copy(SCENARIOS / f"sweep_{scenario}.json", root / "cli-cleanup" / f"{step}.json")
     monkeypatch.setattr(labkit, "open_lab", functools.partial(labkit.open_lab, recordings=root))
 

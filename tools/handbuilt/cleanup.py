@@ -193,7 +193,7 @@ def build_cli() -> None:
     student = (group(RG), node_group(RG, CLUSTER_NAME))
     class_list = [*student, group(*alice, location="westeurope"), alice_nodes, group(*bob), group(*carol)]
     note = NOTE + " The class and its dates are illustrative."
-    write("cli-cleanup", "find", [list_groups(*class_list)], calls=[clock("2026-11-29T21:00:00+00:00")],
+    write("cli-cleanup", "find_class_groups", [list_groups(*class_list)], calls=[clock("2026-11-29T21:00:00+00:00")],
           follows=[LIST], note=note + CLOCK_NOTE)
     write("cli-cleanup", "delete_groups", delete_group(alice[0], polls=1) + delete_group(bob[0], polls=1),
           follows=[DELETE], note=note)
@@ -258,7 +258,7 @@ def build_class_sweep() -> None:
     current = group("rg-carol-c3d4", "carol", "2026-11-28", "2026-12-05")
     listed = [group(RG), node_group(RG, CLUSTER_NAME), deleted, deleted_nodes, refused, gone, locked, blocked, broken,
               forged, bad_expiry, bad_created, not_course, current]
-    scenario("sweep_find", "find", [list_groups(*listed)],
+    scenario("sweep_find", "find_class_groups", [list_groups(*listed)],
              "an expired class: one delete succeeds, one is forbidden (403), one group is already gone (404), one is "
              "locked (409), one fails halfway, one meets a 500 (answered four times, as often as a client "
              "may retry it); rg-hank-h3i4's expires (2026-02-31) and rg-ivy-i5j6's created (yesterday) are not dates; "
