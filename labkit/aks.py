@@ -47,14 +47,10 @@ def _find(lab):
     from azure.core.exceptions import ResourceNotFoundError
 
     rg, name = _names(lab)
-
-    def get():
-        try:
-            return lab.aks.managed_clusters.get(rg, name)
-        except ResourceNotFoundError:
-            return None
-
-    return ui.azure(f"Looking for cluster {name}", get)
+    try:
+        return lab.aks.managed_clusters.get(rg, name)
+    except ResourceNotFoundError:
+        return None
 
 
 def az_create(config, version: str) -> str:
@@ -86,16 +82,14 @@ def _ensure_group(lab) -> None:
     if c.provisioned:  # the instructor's group: writing it would drop its class tag
         check_given_group(lab)
         return
-    ui.azure(f"Creating resource group {c.resource_group}", lambda: lab.resources.resource_groups.create_or_update(
-        c.resource_group, {"location": c.region, "tags": c.tags()}))
+    lab.resources.resource_groups.create_or_update(c.resource_group, {"location": c.region, "tags": c.tags()})
     ui.status(True, f"Resource group {c.resource_group} in {c.region}, tagged course, owner, created, expires "
                     f"(az group create --name {c.resource_group} --location {c.region} {azcli.tags(c)})")
 
 
 def pick_version(lab) -> str:
     """The Kubernetes minor version Azure offers by default in the lab's region, asked at run time."""
-    listed = ui.azure("Listing Kubernetes versions",
-                    lambda: lab.aks.managed_clusters.list_kubernetes_versions(lab.config.region)).values_property
+    listed = lab.aks.managed_clusters.list_kubernetes_versions(lab.config.region).values_property
     default = [v for v in listed if v.is_default] or [v for v in listed if not v.is_preview]
     return default[0].version if default else max(v.version for v in listed)
 
