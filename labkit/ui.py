@@ -47,12 +47,6 @@ def shown(doing: str):
         raise friendly from err
 
 
-def azure(doing: str, fn):
-    """Run one Azure call with its failure shown (see :func:`shown`)."""
-    with shown(doing):
-        return fn()
-
-
 def seconds(value: float) -> str:
     """A duration for people: '0.4 s', '42 s', '6 min 05 s'."""
     if value < 10:

@@ -103,7 +103,8 @@ def lab_client(tmp_path, cls, url):
 
 def read_group(tmp_path, url):
     client = lab_client(tmp_path, ResourceManagementClient, url)
-    return ui.azure("Reading resource group rg-student-k7q2", lambda: client.resource_groups.get("rg-student-k7q2"))
+    with ui.shown("Reading resource group rg-student-k7q2"):
+        return client.resource_groups.get("rg-student-k7q2")
 
 
 @pytest.mark.unit
@@ -165,9 +166,8 @@ def test_503_is_transient_unless_it_names_a_capacity_problem(tmp_path, servers, 
 def test_connection_reset_on_a_post_ends_as_run_the_cell_again(tmp_path, servers, slept, capsys):
     server = servers("reset")
     client = lab_client(tmp_path, ContainerServiceClient, server.url)
-    with pytest.raises(LabError) as err:
-        ui.azure("Fetching the kubeconfig of aks-student-k7q2",
-                 lambda: client.managed_clusters.list_cluster_user_credentials("rg-student-k7q2", "aks-student-k7q2"))
+    with pytest.raises(LabError) as err, ui.shown("Fetching the kubeconfig of aks-student-k7q2"):
+        client.managed_clusters.list_cluster_user_credentials("rg-student-k7q2", "aks-student-k7q2")
     assert server.requests == ["POST"]  # not retried: a POST may have been done
     assert err.value.problem.endswith("Azure did not answer (the connection was reset).")
     assert "run the cell again" in err.value.fix and capsys.readouterr().out.count("⛔") == 1
@@ -179,8 +179,8 @@ def test_no_answer_is_waited_for_a_bounded_time_and_said(tmp_path, servers, slep
     server = servers("hang")
     client = lab_client(tmp_path, ResourceManagementClient, server.url)
     assert client._client._pipeline._transport.connection_config.read_timeout == 0.3  # else this test hangs
-    with pytest.raises(LabError) as err:
-        ui.azure("Reading resource group rg-student-k7q2", lambda: client.resource_groups.get("rg-student-k7q2"))
+    with pytest.raises(LabError) as err, ui.shown("Reading resource group rg-student-k7q2"):
+        client.resource_groups.get("rg-student-k7q2")
     out = capsys.readouterr().out
     assert server.requests == ["GET"] * 3
     assert "⏳ Azure did not answer: no answer within 0.3 s; trying again now (2/3)." in out and "(3/3)" in out
@@ -214,7 +214,7 @@ def test_replay_says_the_recorded_wait_but_never_sleeps(tmp_path, monkeypatch, c
     recorder = Recorder("replay", "nb", root=tmp_path)
     lab = Lab("nb", None, recorder, ReplayCredential(), SUBSCRIPTION)
     with lab.step("read"):
-        assert ui.azure("Reading", lambda: lab.resources.resource_groups.get("rg-student-k7q2")).name == GROUP["name"]
+        assert lab.resources.resource_groups.get("rg-student-k7q2").name == GROUP["name"]
     assert slept == []
     assert "Azure asks us to wait 30 s (429 throttled); then trying again (2/3) — replay: the recorded lab waited, " \
            "you do not." in capsys.readouterr().out
