@@ -61,11 +61,11 @@ def test_each_recorded_version_list_is_the_calendars_on_its_day(path, day, liste
 
 def test_the_recorded_cluster_runs_the_latest_patch_of_the_default_minor_and_upgrades_one_minor_at_a_time():
     folder = recordings() / "02-deploy-aks"
-    listed = json.loads((folder / "kubernetes_versions.json").read_text(encoding="utf-8"))["Entries"][0]
+    listed = json.loads((folder / "show_versions.json").read_text(encoding="utf-8"))["Entries"][0]
     default = next(v for v in listed["ResponseBody"]["values"] if v.get("isDefault"))
     latest = max(default["patchVersions"], key=lambda p: [int(x) for x in p.split(".")])
-    cluster = json.loads((folder / "still_running.json").read_text(encoding="utf-8"))["Entries"][-1]["ResponseBody"]
+    cluster = json.loads((folder / "show_running.json").read_text(encoding="utf-8"))["Entries"][-1]["ResponseBody"]
     assert cluster["properties"]["currentKubernetesVersion"] == latest
-    profile = json.loads((folder / "upgrade_profile.json").read_text(encoding="utf-8"))["Entries"][-1]["ResponseBody"]
+    profile = json.loads((folder / "show_upgrades.json").read_text(encoding="utf-8"))["Entries"][-1]["ResponseBody"]
     offered = [u["kubernetesVersion"] for u in profile["properties"]["controlPlaneProfile"]["upgrades"]]
     assert offered == default["patchVersions"][latest]["upgrades"]
