@@ -2,7 +2,7 @@
 recordings/, then the notebook replayed from that copy with papermill, as a learner's kernel runs it.
 
 Steps whose calls the corpus holds exactly are recorded; the others keep the shipped recordings (04's logs asks
-for a tail the corpus's logs call did not; call_app is the app's own page, not Azure; 02's Kubernetes steps talk
+for a tail the corpus's logs call did not; browse reads the app's own page, not Azure; 02's Kubernetes steps talk
 to the cluster, not to ARM).
 """
 
