@@ -1,11 +1,11 @@
 """The lab session: settings, credential and Azure clients, built once per notebook.
 
-Notebooks do not branch on the mode: only the transport given to the SDK clients (and the
-boundary recorder for Docker and Kubernetes) differs. Introduced in notebook 00-setup::
+Notebooks do not branch on the mode: :func:`open_lab` reads it once into ``lab.policy``, which the transport
+given to the SDK clients, the boundary recorder for Docker and Kubernetes, the clock, the cost ledger and the
+banners consult. Introduced in notebook 00-setup::
 
     lab = labkit.open_lab("02-deploy-aks", prefix=prefix, region=region)
-    with lab.step("create_cluster"):
-        ...
+    aks.create_cluster(lab)  # a @step (labkit.steps): recorded as recordings/02-deploy-aks/create_cluster.json
 """
 
 from __future__ import annotations
