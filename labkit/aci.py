@@ -203,7 +203,7 @@ def app_answer(body: str) -> dict:
             "host": find(r"Host: <code>(.*?)</code>")}
 
 
-def call_app(lab, url: str, title: str = "") -> dict:
+def _call_app(lab, url: str, title: str = "") -> dict:
     """Call the app over HTTP through labkit's boundary (replay shows the recorded answer) and show it."""
     answer = lab.result_of("http.get", lambda: fetch(url))
     said = app_answer(answer["body"])
@@ -217,7 +217,7 @@ def browse(lab) -> dict:
     """Call the app at the container group's DNS name."""
     rg, name = _names(lab)
     group = lab.aci.container_groups.get(rg, name)
-    return call_app(lab, f"http://{group.ip_address.fqdn}/", f"GET http://{group.ip_address.fqdn}/ (curl)")
+    return _call_app(lab, f"http://{group.ip_address.fqdn}/", f"GET http://{group.ip_address.fqdn}/ (curl)")
 
 
 @step("Reading container group {c.container_group}")
