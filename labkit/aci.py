@@ -107,7 +107,7 @@ def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
     costs.prices_for(lab)
     costs.before_create(f"container group {name} ({SIZE}, Linux)", costs.aci_hour(CPU, MEMORY_GB),
                         ", billed by the second")
-    progress = ui.Progress(f"Create container group {name} (about a minute live)", az_create(c))
+    progress = ui.Progress(lab, f"Create container group {name} (about a minute live)", az_create(c))
     creds = acr.pull_credentials(lab)
     sent = spec(c, creds.username, creds.password)
     azcli.show_sdk_call("lab.aci.container_groups.begin_create_or_update(resource_group, name, spec)", sent, spec,

@@ -176,7 +176,7 @@ def _join(lab, cluster, *, poll_seconds: float = 15):
     """Wait for a create (or update) already in progress, started by 00-setup or an earlier run."""
     rg, name = _names(lab)
     recorded = lab.policy.replaying  # the recorded lab's story, not the learner's: this learner started nothing
-    progress = ui.Progress(f"Recorded lab: its 00-setup had started cluster {name}, still "
+    progress = ui.Progress(lab, f"Recorded lab: its 00-setup had started cluster {name}, still "
                            f"{cluster.provisioning_state}, so this cell joined that create (live: it joins yours, or "
                            "creates the cluster if 00-setup did not start it)" if recorded else
                            f"Cluster {name} is {cluster.provisioning_state}: joining the operation already "

@@ -209,7 +209,8 @@ def _wait(lab, group: Group, poller, groups: list[Group]) -> Outcome:
     from azure.core.exceptions import AzureError
 
     name = shown(group.name, 90)
-    progress = ui.Progress(f"Delete resource group {name} and everything in it", f"az group delete --name {name} --yes")
+    progress = ui.Progress(lab, f"Delete resource group {name} and everything in it",
+                           f"az group delete --name {name} --yes")
     try:
         wait_for(lab, poller, every=5, progress=progress.update)
         poller.result()

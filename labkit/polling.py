@@ -55,7 +55,7 @@ def track(lab, start, *, title: str, az: str = "", done: str, next_step: str = "
     from labkit import ui
     from labkit.errors import LabError, explain
 
-    progress = ui.Progress(title, az)
+    progress = ui.Progress(lab, title, az)
     try:
         poller = start()
         wait_for(lab, poller, every=2, progress=progress.update)

@@ -34,7 +34,7 @@ def register_providers(lab, namespaces=PROVIDERS, *, poll_seconds: float = 10, t
         return _read_providers(lab, namespaces)
     states = {}
     for ns in namespaces:
-        progress = ui.Progress(f"Resource provider {ns}", f"az provider register --namespace {ns} --wait")
+        progress = ui.Progress(lab, f"Resource provider {ns}", f"az provider register --namespace {ns} --wait")
         state = lab.resources.providers.get(ns).registration_state
         if state != "Registered":
             lab.resources.providers.register(ns)

@@ -10,7 +10,10 @@ import contextlib
 import functools
 import html
 import re
-import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from labkit.lab import Lab
 
 
 def _display(obj, **kwargs):
@@ -198,12 +201,15 @@ class Progress:
 
     In a front end with widgets it is a live ipywidgets box; its text form (what papermill, nbval
     and plain terminals see) names the operation and its `az` command. The outcome is a ✅/⛔ line.
+    Time is the lab's clock (virtual in replay, so a replay's output is the same at every run); in replay the
+    outcome also says how long the step took when it was recorded, where its recording knows.
     """
 
-    def __init__(self, title: str, az: str = ""):
+    def __init__(self, lab: Lab, title: str, az: str = ""):
         import ipywidgets as w
 
-        self.title, self.az, self.started = title, az, time.monotonic()
+        self.title, self.az, self.clock = title, az, lab.policy.clock
+        self.started, self.recorded = self.clock.now(), lab.recorder.recorded_seconds()
         self.state = "starting"
         self.bar = w.FloatProgress(value=0, min=0, max=1, bar_style="info", description="",
                                    layout=w.Layout(width="40%"))
@@ -219,7 +225,14 @@ class Progress:
 
     @property
     def elapsed(self) -> float:
-        return time.monotonic() - self.started
+        return self.clock.now() - self.started
+
+    def took(self) -> str:
+        """'(42 s)', or in replay of a step whose recording knows its time '(done in 0.0 s — the recorded lab took
+        6 min 07 s)'."""
+        if self.recorded is None:
+            return f"({seconds(self.elapsed)})"
+        return f"(done in {seconds(self.elapsed)} — the recorded lab took {seconds(self.recorded)})"
 
     def update(self, state: str) -> None:
         self.state = state or self.state
@@ -231,7 +244,7 @@ class Progress:
         self.state = "done" if ok else "failed"
         self.bar.value, self.bar.bar_style = 1.0, "success" if ok else "danger"
         self._render()
-        status(ok, f"{message} ({seconds(self.elapsed)})", next_step)
+        status(ok, f"{message} {self.took()}", next_step)
 
     def _render(self):
         self.label.value = html.escape(f"{self.state} · {seconds(self.elapsed)}")

@@ -147,7 +147,7 @@ def deploy(lab, replicas: int = 2, *, timeout: float = 300, poll_seconds: float 
 
 
 def _wait_for_pods(lab, replicas: int, *, timeout: float, poll_seconds: float) -> list[dict]:
-    progress = ui.Progress(f"Wait for {replicas} ready pod(s) of {APP}",
+    progress = ui.Progress(lab, f"Wait for {replicas} ready pod(s) of {APP}",
                            f"kubectl rollout status deployment/{APP}")
     def failing(pods):
         return [p for p in pods if not p["terminating"] and p["waiting"] in PULL_FAILURES]
@@ -179,7 +179,7 @@ def _show_pods(pods: list[dict], title: str) -> None:
 @step("Reading service/" + APP)
 def external_ip(lab, *, timeout: float = 300, poll_seconds: float = 10) -> str:
     """Wait until Azure gives the Service its public IP (usually within a minute or two)."""
-    progress = ui.Progress(f"Wait for the external IP of service/{APP} (Azure load balancer)",
+    progress = ui.Progress(lab, f"Wait for the external IP of service/{APP} (Azure load balancer)",
                            f"kubectl get service {APP} --watch")
     status = poll(lambda: _service_status(lab), lambda status: bool(status["ip"]), every=poll_seconds,
                   timeout=timeout, clock=lab.policy.clock, progress=lambda status: progress.update(

@@ -2,7 +2,8 @@
 
 A file holds ``provenance`` (recorded live, or built by hand from named Azure REST API examples),
 ``Entries`` (HTTP exchanges in the Azure test-proxy shape) and ``Calls`` (results recorded at
-labkit's own boundary, for Docker and Kubernetes, whose traffic HTTP recorders cannot hold).
+labkit's own boundary, for Docker and Kubernetes, whose traffic HTTP recorders cannot hold); a recorded file
+also holds ``seconds``, how long the step took (replay tells it beside its own time).
 A notebook's record run publishes its files only once it completes (:mod:`labkit.recording.stepfile`).
 """
 
@@ -51,6 +52,7 @@ class Recorder:
         self.provenance = provenance or {}
         self.step: StepFile | None = None
         self.step_name: str | None = None
+        self.duration_told = False  # replay: the current step's recorded duration went to its first progress box
         self.guids = scrub.GuidMap(ids)  # record mode: the real subscription id -> the placeholder
         self.run = RecordRun(self.root, notebook) if self.policy.recording and whole_run else None
         if self.run:
@@ -64,7 +66,7 @@ class Recorder:
     def step_scope(self, name: str):
         """Select the step's file. Entering a step again (a re-run cell) starts it from the top."""
         path = self.root / self.notebook / f"{name}.json"
-        self.step_name = name
+        self.step_name, self.duration_told, started = name, False, self.policy.clock.now()
         if self.replaying:
             self.step = StepFile.load(path) or StepFile(path, {})
             self.names = self._names_for(self.step.data.get("provenance", {}).get("config"))
@@ -80,8 +82,17 @@ class Recorder:
             raise
         finally:
             if self.policy.recording and self.step is not None:
+                self.step.data["seconds"] = round(self.policy.clock.now() - started, 1)  # measured, on the real clock
                 self._keep(name, path, error)
             self.step, self.step_name = None, None
+
+    def recorded_seconds(self) -> float | None:
+        """Replay: how long the current step took when recorded, told once per step (to its first progress box, as
+        the step's whole time); None when unknown, when told already, or outside replay."""
+        if not self.replaying or self.step is None or self.duration_told:
+            return None
+        self.duration_told = True
+        return self.step.recorded_seconds()
 
     def _keep(self, name: str, path: Path, error: BaseException | None) -> None:
         step = self._require()

@@ -9,6 +9,7 @@ they were made with. A run that failed anywhere publishes nothing: the previous 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -51,6 +52,19 @@ class StepFile:
     def load(cls, path: Path) -> StepFile | None:
         return cls(path, json.loads(path.read_text(encoding="utf-8"))) if path.exists() else None
 
+    def recorded_seconds(self) -> float | None:
+        """How long the step took when it was recorded: the seconds a record run measured (``seconds``), else the
+        span of the operation-status answers' ``startTime``..``endTime`` it holds, else unknown (None)."""
+        if "seconds" in self.data:
+            return float(self.data["seconds"])
+        spans = [(body["startTime"], body["endTime"]) for body in
+                 (entry.get("ResponseBody") for entry in self.data.get("Entries", []))
+                 if isinstance(body, dict) and body.get("startTime") and body.get("endTime")]
+        if not spans:
+            return None
+        start = min(_instant(s) for s, _ in spans)
+        return (max(_instant(e) for _, e in spans) - start).total_seconds()
+
     def take(self, kind: str, match) -> dict | None:
         """The first unused entry of ``kind`` ("Entries" or "Calls") that ``match`` accepts."""
         for i, entry in enumerate(self.data.get(kind, [])):
@@ -58,6 +72,12 @@ class StepFile:
                 self.used.add((kind, i))
                 return entry
         return None
+
+
+def _instant(text: str) -> dt.datetime:
+    """An Azure timestamp ('2026-11-29T10:06:11.7333333Z': seven decimals, which fromisoformat refuses) as a time."""
+    whole, _, rest = text.rstrip("Z").partition(".")
+    return dt.datetime.fromisoformat(f"{whole}.{(rest + '000000')[:6]}" if rest else whole)
 
 
 class RecordRunIncomplete(LabError):

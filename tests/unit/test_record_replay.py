@@ -93,6 +93,17 @@ def test_recordings_keep_the_lro_and_429_shapes_and_drop_gzip(recorded):
 
 
 @pytest.mark.unit
+def test_a_record_run_keeps_each_steps_measured_time_and_replay_tells_it(recorded):
+    root, record_seconds = recorded[0], recorded[4]
+    create = json.loads((root / "roundtrip" / "create.json").read_text(encoding="utf-8"))
+    assert 0 < create["seconds"] <= record_seconds
+    replay = Recorder("replay", "roundtrip", root=root)
+    with replay.step_scope("create"):
+        assert replay.recorded_seconds() == create["seconds"]
+        assert replay.recorded_seconds() is None  # told once: to the step's first progress box
+
+
+@pytest.mark.unit
 def test_no_secret_survives_recording(recorded):
     for path in (recorded[0] / "roundtrip").glob("*.json"):
         text = path.read_text(encoding="utf-8")

@@ -1,5 +1,7 @@
 """The progress display's text form, and Azure errors turned into hints."""
 
+import re
+
 import pytest
 from azure.core.exceptions import HttpResponseError
 
@@ -7,8 +9,9 @@ from labkit import ui
 from labkit.errors import AZURE_HINTS, LabError, explain
 from labkit.polling import track
 from labkit.recording.mode import Policy
+from labkit.recording.recorder import Recorder
 
-LAB = type("Lab", (), {"policy": Policy.of("replay")})()  # all track asks of a lab: its clock
+LAB = type("Lab", (), {"policy": Policy.of("replay"), "recorder": Recorder("replay", "x")})()  # no step is open
 
 
 class Poller:
@@ -121,3 +124,40 @@ def test_names_and_options_are_not_split_at_their_hyphen():
     assert "&lt;x&gt;" in page  # still escaped
     long_url = "http://" + "a-" * 40 + ".example/"
     assert "nowrap" not in ui.words_html(long_url)  # too long to keep whole: it may break rather than overflow
+
+
+@pytest.mark.unit
+def test_replay_says_how_long_the_recorded_step_took(scenario_lab, capsys):
+    from labkit import aks
+
+    aks.create_cluster(scenario_lab({"create_cluster": "errors-aks/create_fresh"}))
+    # the recording's operation status ran from 10:00:04.50 to 10:06:11.73; replay's own time is its virtual
+    # clock's (the polls' pauses, slept at once)
+    assert re.search(r"created — provisioning state Succeeded \(done in \d+\.\d s — the recorded lab took 6 min 07 s\)",
+                     capsys.readouterr().out)
+
+
+@pytest.mark.unit
+def test_a_measured_duration_in_the_step_file_is_what_replay_tells(scenario_lab, capsys):
+    import json
+
+    from labkit import aks
+
+    lab = scenario_lab({"create_cluster": "errors-aks/create_fresh"})
+    path = lab.recorder.root / "scenario" / "create_cluster.json"
+    path.write_text(json.dumps({**json.loads(path.read_text(encoding="utf-8")), "seconds": 372.4}), encoding="utf-8")
+    aks.create_cluster(lab)
+    assert "the recorded lab took 6 min 12 s)" in capsys.readouterr().out
+
+
+@pytest.mark.unit
+def test_a_live_progress_times_itself_on_the_lab_clock(capsys):
+    from labkit.recording.mode import Mode, VirtualClock
+
+    policy = Policy(Mode.LIVE, VirtualClock())
+    lab = type("Lab", (), {"policy": policy, "recorder": Recorder(policy, "x")})()
+    progress = ui.Progress(lab, "Creating X")
+    policy.sleep(42)
+    progress.finish(True, "X is ready")
+    out = capsys.readouterr().out
+    assert "✅ X is ready (42 s)" in out and "recorded" not in out

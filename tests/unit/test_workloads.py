@@ -240,4 +240,6 @@ def replay_notes_dropped(out: str) -> str:
 
 
 def untimed(out: str) -> str:
+    """The output without durations; replay's "(done in 1 s — the recorded lab took 2 s)" reads as live's "(… s)"."""
+    out = re.sub(r"\(done in ([^—)]*) — the recorded lab took [^)]*\)", r"(\1)", out)
     return re.sub(r"\d+(\.\d+)? s\b", "… s", out)
