@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from labkit import azcli, images, paths, streams, ui
+from labkit import azcli, images, paths, ui
 from labkit.config import APP_REPOSITORY, APP_TAG, check_name_format, new_suffix
 from labkit.errors import LabError
 from labkit.given_group import check_given_group
@@ -145,7 +145,7 @@ def pull_credentials(lab) -> RegistryLogin:
 
     c = lab.config
     if lab.policy.replaying:
-        streams.note(f"This notebook runs the image that 03-publish-acr pushed to {c.registry_name}. Replay shows the "
+        ui.note(f"This notebook runs the image that 03-publish-acr pushed to {c.registry_name}. Replay shows the "
                      "recorded lab, which had run 03 first; live, run 03-publish-acr before this notebook.")
     try:
         return RegistryLogin.admin_of(lab)[0]
@@ -205,7 +205,7 @@ def build(lab, *, server: str | None = None, context: Path | None = None, docker
     def work(client):
         return images.build_stream(client, context, image, buildargs={"APP_VERSION": tag}, dockerfile=dockerfile)
 
-    live, log = streams.Live(f"Build {image}", [command]), streams.Log("docker build")
+    live, log = ui.Live(f"Build {image}", [command]), ui.Log("docker build")
     result = {"image": image}
     try:
         for event in images.read_build(lab.events_of("docker.build", lambda: _client_stream(work)), image):
@@ -216,11 +216,11 @@ def build(lab, *, server: str | None = None, context: Path | None = None, docker
                 result["image_id"] = event["image_id"]
     except LabError as err:
         live.settle()
-        streams.display(log)  # the log first, then its ⛔
+        ui.display(log)  # the log first, then its ⛔
         shown(err)
         raise
     live.settle()
-    streams.display(log)
+    ui.display(log)
     ui.status(True, f"Built {image} for {images.DEFAULT_PLATFORM} (image id {result['image_id'][7:19]})")
     return result
 
@@ -240,7 +240,7 @@ def push(lab, login: RegistryLogin, *, repository: str = APP_REPOSITORY, tag: st
     def signed_in():
         return _with_client(lambda client: images.login_answer(client, login.server, login.username, login.password))
 
-    live, layers = streams.Live(f"Push {image}", commands), streams.Layers("docker push")
+    live, layers = ui.Live(f"Push {image}", commands), ui.Layers("docker push")
     result = {"image": image}
     try:
         images.check_login(lab.result_of("docker.login", signed_in), login.server)
@@ -253,7 +253,7 @@ def push(lab, login: RegistryLogin, *, repository: str = APP_REPOSITORY, tag: st
                 result["digest"] = event["digest"]
     finally:
         live.settle()  # the progress box stops before any ⛔
-    streams.display(layers)
+    ui.display(layers)
     ui.status(True, f"Pushed {image}: digest {result['digest']}")
     return result
 
@@ -290,11 +290,11 @@ def publish(lab, login: RegistryLogin) -> dict:
     otherwise import Microsoft's hello-world under the app's name. Replay shows the recorded choice."""
     engine = find_engine(lab)
     if engine["engine"]:
-        streams.note(f"Docker engine {engine['version']} answers ({engine['os']}/{engine['arch']}): "
+        ui.note(f"Docker engine {engine['version']} answers ({engine['os']}/{engine['arch']}): "
                      "building and pushing the app with Docker.")
         built = build(lab)
         return {**built, **push(lab, login), "how": "docker"}
-    streams.note(f"{engine['problem']} So the app's image cannot be built here: importing Microsoft's hello-world "
+    ui.note(f"{engine['problem']} So the app's image cannot be built here: importing Microsoft's hello-world "
                  f"image as {APP_REPOSITORY}:{APP_TAG} instead (see the note above this cell).")
     return {**import_app(lab), "how": "import"}
 

@@ -1,7 +1,12 @@
-"""What the notebooks show: progress for long operations, tables and status lines.
+"""What the notebooks show: progress for long operations, tables, status lines, and streamed work.
 
 Every display has a plain-text form that reads well in papermill output, nbval and VS Code; the
 ipywidgets form is added where a front end can draw it. Introduced in notebook 00-setup.
+
+Streamed work (a build log, per-layer push progress, notebook 03) is one display updated in place while it
+runs; when it ends, that display goes back to its header and the outcome is shown once, as a new output.
+Stored outputs therefore hold only the header and the outcome, whose text form is short and the same on every
+replay: nbval ignores display updates, so what it compares must not depend on them.
 """
 
 from __future__ import annotations
@@ -10,16 +15,18 @@ import contextlib
 import functools
 import html
 import re
+import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from labkit.lab import Lab
 
 
-def _display(obj, **kwargs):
-    from IPython.display import display
+def display(obj, **kwargs):
+    """Show ``obj`` in the notebook (its text form outside a front end); a handle with ``display_id=True``."""
+    import IPython.display
 
-    return display(obj, **kwargs)
+    return IPython.display.display(obj, **kwargs)
 
 
 def plain(value) -> str:
@@ -163,37 +170,41 @@ class Folded:
 
 
 def display_folded(line: str, detail_html: str) -> None:
-    _display(Folded(line, detail_html))
+    display(Folded(line, detail_html))
 
 
 def show(rows, title: str = "") -> None:
-    _display(Table(rows, title))
+    display(Table(rows, title))
 
 
 def status(ok: bool, message: str, next_step: str = "") -> None:
     """A ✅ or ⛔ line, with what to do next."""
-    _display(StatusLine(ok, message, next_step))
+    display(StatusLine(ok, message, next_step))
 
 
 def waiting(message: str) -> None:
     """A ⏳ line: labkit waits on Azure and says why (throttled, no answer, retrying)."""
-    _display(WaitLine(message))
+    display(Text(f"⏳ {message}"))
 
 
-class StatusLine:
-    def __init__(self, ok: bool, message: str, next_step: str = ""):
-        self.text = f"{'✅' if ok else '⛔'} {message}" + (f"\n   Next: {next_step}" if next_step else "")
+class Text:
+    """A block of text with an HTML form (a status line, a note, a stream's header)."""
+
+    def __init__(self, text: str, markup: str = ""):
+        self.text, self.markup = text, markup or status_html(text)
 
     def __repr__(self):
         return self.text
 
     def _repr_html_(self):
-        return status_html(self.text)
+        return self.markup
 
 
-class WaitLine(StatusLine):
-    def __init__(self, message: str):
-        self.text = f"⏳ {message}"
+class StatusLine(Text):
+    """A ✅ or ⛔ line, with what to do next."""
+
+    def __init__(self, ok: bool, message: str, next_step: str = ""):
+        super().__init__(f"{'✅' if ok else '⛔'} {message}" + (f"\n   Next: {next_step}" if next_step else ""))
 
 
 class Progress:
@@ -221,7 +232,7 @@ class Progress:
             w.HBox([self.bar, self.label])])
         self.box.add_class("labkit-progress")
         self._render()
-        _display(self.box)
+        display(self.box)
 
     @property
     def elapsed(self) -> float:
@@ -274,3 +285,103 @@ def _progress_box_class():
             return bundle
 
     return ProgressBox
+
+
+# -- streamed work: a build log and per-layer push progress (notebook 03) ----------------------------------
+LOG_TAIL = 8  # lines of the build log kept in the text form
+REFRESH = 0.25  # seconds between live updates of a stream (real seconds: they pace the screen)
+
+
+def size(value) -> str:
+    """Bytes for people, in decimal units as docker prints them: '750 B', '1.9 MB'."""
+    if not value:
+        return ""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if value >= scale:
+            return f"{value / scale:.1f} {unit}"
+    return f"{value} B"
+
+
+def note(text: str) -> None:
+    """An ℹ️ line: neither success nor failure, just what happens and why."""
+    display(Text(f"ℹ️ {text}"))
+
+
+def header(title: str, commands: list[str]) -> Text:
+    mode, style = mode_mark()
+    lines = [f"⏳ {title}"] + [f"   $ {c}" for c in commands]
+    return Text("\n".join(lines), f"{style}<div class='labkit-progress {mode}' style='{WRAP}'><b>⏳ "
+                + html.escape(title) + "</b>"
+                + "".join(f"<br><code style='{WRAP}'>$ {words_html(c)}</code>" for c in commands) + "</div>")
+
+
+class Live:
+    """A display updated in place while a stream runs; :meth:`settle` puts its header back."""
+
+    def __init__(self, title: str, commands: list[str]):
+        self.header = header(title, commands)
+        self.handle = display(self.header, display_id=True)  # None outside a kernel
+        self.shown = 0.0
+
+    def update(self, obj, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if self.handle is not None and (force or now - self.shown >= REFRESH):
+            self.handle.update(obj)
+            self.shown = now
+
+    def settle(self) -> None:
+        if self.handle is not None:
+            self.handle.update(self.header)
+
+
+class Log:
+    """A build log: all of it in HTML (scrolled to the end), the last lines in text."""
+
+    def __init__(self, title: str):
+        self.title, self.lines = title, list[str]()
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+    def __repr__(self):
+        earlier = len(self.lines) - LOG_TAIL
+        last = [f"   {line}" for line in self.lines[-LOG_TAIL:]]
+        lines = ([f"   … {earlier} earlier lines"] if earlier > 0 else []) + last
+        tail = f"; the last {LOG_TAIL}" if earlier > 0 else ""
+        return "\n".join([f"{self.title} ({len(self.lines)} lines{tail}):"] + lines)
+
+    def _repr_html_(self):
+        # column-reverse keeps the box scrolled to its last line without any script
+        return (f"<details open><summary>{html.escape(self.title)} ({len(self.lines)} lines)</summary>"
+                "<div style='display:flex;flex-direction:column-reverse;max-height:14em;overflow:auto'>"
+                f"<pre style='margin:0;{WRAP}'>{html.escape(chr(10).join(self.lines))}</pre></div></details>")
+
+
+class Layers:
+    """Per-layer push progress: the last status of each layer and its size."""
+
+    def __init__(self, title: str):
+        self.title, self.layers = title, dict[str, dict]()
+
+    def add(self, event: dict) -> None:
+        layer = self.layers.setdefault(event["layer"], {"current": None, "total": None})
+        layer["status"] = event["status"]
+        if event.get("total"):
+            layer["current"], layer["total"] = event["current"], event["total"]
+
+    def __repr__(self):
+        rows = [f"   {name}  {layer['status']:<22} {size(layer['total'])}".rstrip()
+                for name, layer in self.layers.items()]
+        return "\n".join([f"{self.title} ({len(self.layers)} layers):"] + rows)
+
+    def _repr_html_(self):
+        rows = []
+        for name, layer in self.layers.items():
+            done = layer["status"] != "Pushing"
+            total = layer["total"] or 1
+            value = total if done else min(layer["current"] or 0, total)
+            rows.append(f"<tr><td><code>{html.escape(name)}</code></td><td>{html.escape(layer['status'])}</td>"
+                        f"<td><progress value='{value}' max='{total}'></progress></td>"
+                        f"<td>{html.escape(size(layer['total']))}</td></tr>")
+        return (f"<div class='labkit-table'><div class='labkit-table-title'><b>{html.escape(self.title)}</b></div>"
+                f"<table>{''.join(rows)}</table></div>")

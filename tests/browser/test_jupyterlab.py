@@ -62,7 +62,7 @@ def expected_widgets(path: Path) -> tuple[int, int]:
 
     Progress bars are counted from the stored outputs: a live progress display (``labkit.ui.Progress``)
     is stored as its text form alone, "⏳ …" with no HTML (the widget view is dropped when outputs are
-    stored); a "⏳" output with HTML is a static one (``labkit.streams``), with no bar. Quizzes are
+    stored); a "⏳" output with HTML is a static one (``labkit.ui.header``), with no bar. Quizzes are
     counted from the code: one per cell that calls ``check_yourself(`` or ``quiz(``.
     """
     nb = json.loads(path.read_text(encoding="utf-8"))

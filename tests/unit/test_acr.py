@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from labkit import acr, images, streams
+from labkit import acr, images, ui
 from labkit.errors import AZURE_HINTS, ConfigError, LabError, explain
 from labkit.lab import open_lab
 from labkit.recording.mode import Mode, Policy
@@ -170,7 +170,7 @@ def test_tasks_operations_not_allowed_is_explained(scenario_lab):
 
 
 def test_build_log_text_keeps_the_last_lines_only():
-    log = streams.Log("docker build")
+    log = ui.Log("docker build")
     for n in range(30):
         log.add(f"line {n}")
     text = repr(log)
@@ -180,7 +180,7 @@ def test_build_log_text_keeps_the_last_lines_only():
 
 
 def test_layer_progress_keeps_the_size_after_the_upload():
-    layers = streams.Layers("docker push")
+    layers = ui.Layers("docker push")
     layers.add({"layer": "abc", "status": "Pushing", "current": 2560, "total": 750})  # docker overshoots
     layers.add({"layer": "abc", "status": "Pushed", "current": None, "total": None})
     assert repr(layers).splitlines()[1].split() == ["abc", "Pushed", "750", "B"]

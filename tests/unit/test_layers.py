@@ -22,7 +22,7 @@ FLOORS = (
                   "labkit.status", "labkit.given_group", "labkit.instructor")),
     ("session", ("labkit", "labkit.lab", "labkit.session", "labkit.steps", "labkit.polling")),
     ("foundations", ("labkit.recording", "labkit.config", "labkit.costs", "labkit.groups", "labkit.display",
-                     "labkit.ui", "labkit.streams", "labkit.quiz", "labkit.quiz_bank", "labkit.kernel",
+                     "labkit.ui", "labkit.quiz", "labkit.quiz_bank", "labkit.kernel",
                      "labkit.errors", "labkit.paths", "labkit.network", "labkit.home", "labkit.identity",
                      "labkit.adapters", "labkit.kube", "labkit.images", "labkit.azcli")),
 )
