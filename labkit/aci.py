@@ -10,11 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from typing import TYPE_CHECKING
 
 from labkit import acr, azcli, costs, ui
 from labkit.errors import LabError
 from labkit.polling import DONE_STATES, poll, track
 from labkit.steps import shown, step
+
+if TYPE_CHECKING:
+    from labkit.lab import Lab
 
 CONTAINER = "app"
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)  # sorts events Azure sent without a time first
@@ -22,7 +26,7 @@ CPU, MEMORY_GB, SIZE = costs.ACI_CPU, costs.ACI_MEMORY_GB, costs.ACI_SIZE  # the
 PORT = 80
 
 
-def _names(lab):
+def _names(lab: Lab):
     return lab.config.resource_group, lab.config.container_group
 
 
@@ -100,7 +104,7 @@ def _show_events(events, rg: str, name: str) -> None:
 
 
 @step("Creating container group {c.container_group}")
-def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
+def create(lab: Lab, *, timeout: float = 600, poll_seconds: float = 5):
     """Create the container group from the registry image and show its events until the app is Running."""
     rg, name = _names(lab)
     c = lab.config
@@ -148,7 +152,7 @@ def create(lab, *, timeout: float = 600, poll_seconds: float = 5):
 
 
 @step("Reading container group {c.container_group}")
-def show(lab):
+def show(lab: Lab):
     """The container group as Azure sees it: address, state, resources and the image it runs."""
     rg, name = _names(lab)
     group = lab.aci.container_groups.get(rg, name)
@@ -166,7 +170,7 @@ def show(lab):
 
 
 @step("Reading the logs of {c.container_group}")
-def logs(lab, tail: int = 50) -> str:
+def logs(lab: Lab, tail: int = 50) -> str:
     """The container's last ``tail`` log lines (what the app printed)."""
     rg, name = _names(lab)
     text = lab.aci.containers.list_logs(rg, name, CONTAINER, tail=tail).content or ""
@@ -203,7 +207,7 @@ def app_answer(body: str) -> dict:
             "host": find(r"Host: <code>(.*?)</code>")}
 
 
-def _call_app(lab, url: str, title: str = "") -> dict:
+def _call_app(lab: Lab, url: str, title: str = "") -> dict:
     """Call the app over HTTP through labkit's boundary (replay shows the recorded answer) and show it."""
     answer = lab.result_of("http.get", lambda: fetch(url))
     said = app_answer(answer["body"])
@@ -213,7 +217,7 @@ def _call_app(lab, url: str, title: str = "") -> dict:
 
 
 @step("Reading container group {c.container_group}")
-def browse(lab) -> dict:
+def browse(lab: Lab) -> dict:
     """Call the app at the container group's DNS name."""
     rg, name = _names(lab)
     group = lab.aci.container_groups.get(rg, name)
@@ -221,7 +225,7 @@ def browse(lab) -> dict:
 
 
 @step("Reading container group {c.container_group}")
-def restart(lab):
+def restart(lab: Lab):
     """Restart the container in place (the image is pulled again if its tag moved)."""
     rg, name = _names(lab)
     track(lab, lambda: lab.aci.container_groups.begin_restart(rg, name), title=f"Restart container group {name}",
@@ -236,7 +240,7 @@ def restart(lab):
 
 
 @step("Reading container group {c.container_group}")
-def delete(lab) -> None:
+def delete(lab: Lab) -> None:
     """Delete the container group: its billing stops, and its DNS label is free again."""
     from azure.core.exceptions import ResourceNotFoundError
 

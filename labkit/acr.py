@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from labkit import azcli, images, paths, ui
 from labkit.config import APP_REPOSITORY, APP_TAG, check_name_format, new_suffix
@@ -17,6 +18,9 @@ from labkit.errors import LabError
 from labkit.given_group import check_given_group
 from labkit.polling import track
 from labkit.steps import shown, step
+
+if TYPE_CHECKING:
+    from labkit.lab import Lab
 
 SAMPLE_REGISTRY, SAMPLE_IMAGE = "mcr.microsoft.com", "azuredocs/aci-helloworld:latest"  # Microsoft's hello-world
 SAMPLE_TARGET = "samples/aci-helloworld:latest"
@@ -33,7 +37,7 @@ class RegistryLogin:
     scheme: str = "https"  # of the registry's /v2/ API; the tests' local registry speaks http
 
     @classmethod
-    def admin_of(cls, lab) -> tuple[RegistryLogin, int]:
+    def admin_of(cls, lab: Lab) -> tuple[RegistryLogin, int]:
         """The lab registry's admin user and first password, and how many passwords it has: the one place
         labkit reads a registry's credentials (registries.list_credentials)."""
         c = lab.config
@@ -42,7 +46,7 @@ class RegistryLogin:
 
 
 # -- helpers -------------------------------------------------------------------------------------------
-def _find(lab, name: str):
+def _find(lab: Lab, name: str):
     """The registry ``name`` in the lab's resource group, or None."""
     from azure.core.exceptions import ResourceNotFoundError
 
@@ -52,13 +56,13 @@ def _find(lab, name: str):
         return None
 
 
-def _available(lab, name: str):
+def _available(lab: Lab, name: str):
     from azure.mgmt.containerregistry.models import RegistryNameCheckRequest
 
     return lab.acr.registries.check_name_availability(RegistryNameCheckRequest(name=name, type=REGISTRY_TYPE))
 
 
-def _suggest(lab, tries: int = 3) -> str | None:
+def _suggest(lab: Lab, tries: int = 3) -> str | None:
     """A free registry name with the learner's prefix and a new random suffix."""
     for _ in range(tries):
         name = f"acr{lab.config.prefix}{new_suffix()}"
@@ -69,7 +73,7 @@ def _suggest(lab, tries: int = 3) -> str | None:
 
 # -- the registry ----------------------------------------------------------------------------------------
 @step("Checking the registry name {c.registry_name}")
-def check_name(lab, name: str | None = None) -> str:
+def check_name(lab: Lab, name: str | None = None) -> str:
     """Ask Azure whether the registry name (the lab's, by default) is free; suggest one if it is taken.
 
     A name taken by the lab's own registry (an earlier run) is fine: the next step reuses it.
@@ -104,14 +108,14 @@ def az_create(config) -> str:
 
 
 @step("Creating registry {c.registry_name}")
-def create_registry(lab):
+def create_registry(lab: Lab):
     """Create the lab's Basic registry with the admin user, or reuse it when it exists in the lab's group."""
     c = lab.config
     found = _find(lab, c.registry_name)
     if found is None and not c.provisioned:  # a provisioned lab's group is the instructor's: not written
         lab.resources.resource_groups.create_or_update(c.resource_group, {"location": c.region, "tags": c.tags()})
     if found is None and c.provisioned:
-        check_given_group(lab)
+        check_given_group(lab, c.provisioned)
     if found is None:
         spec = registry_spec(c)
         azcli.show_sdk_call("lab.acr.registries.begin_create(resource_group, name, spec)", spec, registry_spec,
@@ -135,7 +139,7 @@ def create_registry(lab):
     return registry
 
 
-def pull_credentials(lab) -> RegistryLogin:
+def pull_credentials(lab: Lab) -> RegistryLogin:
     """The admin credentials a later notebook (04, 05) pulls the app's image with: what 03-publish-acr made.
 
     Live, a registry that does not exist yet stops with "run 03-publish-acr first". Replay always has the
@@ -157,7 +161,7 @@ def pull_credentials(lab) -> RegistryLogin:
 
 
 @step("Reading the credentials of {c.registry_name}")
-def credentials(lab) -> RegistryLogin:
+def credentials(lab: Lab) -> RegistryLogin:
     """The admin user's name and first password, to log Docker in. The password is never displayed."""
     c = lab.config
     login, passwords = RegistryLogin.admin_of(lab)
@@ -170,7 +174,7 @@ def credentials(lab) -> RegistryLogin:
 
 # -- Docker: build and push --------------------------------------------------------------------------------
 @step("Asking the Docker engine")
-def find_engine(lab) -> dict:
+def find_engine(lab: Lab) -> dict:
     """Whether a Docker engine answers here (its raw ``/version``, recorded); in replay, the recorded answer."""
     return images.read_engine(lab.result_of("docker.version", images.engine_version))
 
@@ -194,7 +198,7 @@ def _client_stream(work):
 
 
 @step("Building the app's image")
-def build(lab, *, server: str | None = None, context: Path | None = None, dockerfile: str | None = None,
+def build(lab: Lab, *, server: str | None = None, context: Path | None = None, dockerfile: str | None = None,
           repository: str = APP_REPOSITORY, tag: str = APP_TAG) -> dict:
     """Build the app for linux/amd64 as ``<login server>/<repository>:<tag>``, the log streaming into the cell."""
     image = f"{server or lab.config.login_server}/{repository}:{tag}"
@@ -226,7 +230,7 @@ def build(lab, *, server: str | None = None, context: Path | None = None, docker
 
 
 @step("Pushing the app's image")
-def push(lab, login: RegistryLogin, *, repository: str = APP_REPOSITORY, tag: str = APP_TAG) -> dict:
+def push(lab: Lab, login: RegistryLogin, *, repository: str = APP_REPOSITORY, tag: str = APP_TAG) -> dict:
     """Log Docker in with the admin user and push ``repository:tag``, showing each layer's progress."""
     image = f"{login.server}/{repository}:{tag}"
     commands = [f"docker login {login.server} --username {login.username} --password-stdin", f"docker push {image}"]
@@ -260,18 +264,18 @@ def push(lab, login: RegistryLogin, *, repository: str = APP_REPOSITORY, tag: st
 
 # -- without Docker: import ----------------------------------------------------------------------------------
 @step("Importing the sample image into {c.registry_name}")
-def import_image(lab, target: str = SAMPLE_TARGET) -> dict:
+def import_image(lab: Lab, target: str = SAMPLE_TARGET) -> dict:
     """Copy Microsoft's public hello-world image into the registry as ``target``: no Docker, no ACR Tasks."""
     return _import(lab, target)
 
 
 @step("Importing the sample image into {c.registry_name}")
-def import_app(lab) -> dict:
+def import_app(lab: Lab) -> dict:
     """Without Docker: Microsoft's hello-world image imported under the app's name, so later notebooks run it."""
     return _import(lab, f"{APP_REPOSITORY}:{APP_TAG}")
 
 
-def _import(lab, target: str) -> dict:
+def _import(lab: Lab, target: str) -> dict:
     from azure.mgmt.containerregistry.models import ImportImageParameters, ImportSource
 
     c = lab.config
@@ -285,7 +289,7 @@ def _import(lab, target: str) -> dict:
     return {"image": f"{c.login_server}/{target}", "source": source}
 
 
-def publish(lab, login: RegistryLogin) -> dict:
+def publish(lab: Lab, login: RegistryLogin) -> dict:
     """Put the app's image in the registry: build and push with Docker when an engine answers here,
     otherwise import Microsoft's hello-world under the app's name. Replay shows the recorded choice."""
     engine = find_engine(lab)
@@ -300,7 +304,7 @@ def publish(lab, login: RegistryLogin) -> dict:
 
 
 # -- what the registry holds --------------------------------------------------------------------------------
-def _inventory(lab, login: RegistryLogin, repository: str, tag: str) -> dict:
+def _inventory(lab: Lab, login: RegistryLogin, repository: str, tag: str) -> dict:
     """Repositories, their tags and the digest of ``repository:tag``: each /v2/ answer recorded raw."""
     args, where = (login.username, login.password), {"scheme": login.scheme, "through": lab.result_of}
     repos = images.list_repositories(login.server, *args, **where)
@@ -312,7 +316,7 @@ def _inventory(lab, login: RegistryLogin, repository: str, tag: str) -> dict:
 
 
 @step("Listing the repositories of {c.login_server}")
-def show_repositories(lab, login: RegistryLogin, published: dict | None = None, *,
+def show_repositories(lab: Lab, login: RegistryLogin, published: dict | None = None, *,
                       repository: str = APP_REPOSITORY, tag: str = APP_TAG) -> dict:
     """List the registry's repositories and tags through its /v2/ API, and the digest of ``repository:tag``."""
     found = _inventory(lab, login, repository, tag)

@@ -8,12 +8,16 @@ provisions while the learner reads 01; :func:`create_cluster` in 02 then finds i
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from labkit import azcli, costs, kube, ui
 from labkit.errors import AZURE_HINTS, LabError
 from labkit.given_group import check_given_group
 from labkit.polling import DONE_STATES, poll, track
 from labkit.steps import shown, step
+
+if TYPE_CHECKING:
+    from labkit.lab import Lab
 
 SYSTEM_POOL = "nodepool1"
 USER_POOL = "userpool"
@@ -38,11 +42,11 @@ COMPONENTS = {
 
 
 # -- helpers -----------------------------------------------------------------------------------------
-def _names(lab):
+def _names(lab: Lab):
     return lab.config.resource_group, lab.config.cluster_name
 
 
-def _find(lab):
+def _find(lab: Lab):
     """The lab's cluster, or None when it (or its resource group) does not exist."""
     from azure.core.exceptions import ResourceNotFoundError
 
@@ -77,17 +81,17 @@ def cluster_spec(config, version: str):
             name=SYSTEM_POOL, mode="System", count=1, vm_size=config.vm_size, os_type="Linux")])
 
 
-def _ensure_group(lab) -> None:
+def _ensure_group(lab: Lab) -> None:
     c = lab.config
     if c.provisioned:  # the instructor's group: writing it would drop its class tag
-        check_given_group(lab)
+        check_given_group(lab, c.provisioned)
         return
     lab.resources.resource_groups.create_or_update(c.resource_group, {"location": c.region, "tags": c.tags()})
     ui.status(True, f"Resource group {c.resource_group} in {c.region}, tagged course, owner, created, expires "
                     f"(az group create --name {c.resource_group} --location {c.region} {azcli.tags(c)})")
 
 
-def pick_version(lab) -> str:
+def pick_version(lab: Lab) -> str:
     """The Kubernetes minor version Azure offers by default in the lab's region, asked at run time."""
     listed = lab.aks.managed_clusters.list_kubernetes_versions(lab.config.region).values_property
     default = [v for v in listed if v.is_default] or [v for v in listed if not v.is_preview]
@@ -101,7 +105,7 @@ def _failed(cluster) -> LabError:
 
 # -- 00-setup: start early -----------------------------------------------------------------------------
 @step("Creating cluster {c.cluster_name}")
-def start_cluster(lab) -> None:
+def start_cluster(lab: Lab) -> None:
     """Begin creating the cluster and return at once, so it provisions while you read notebook 01.
 
     Safe to run again: an existing cluster (creating or ready) is left alone.
@@ -126,7 +130,7 @@ def start_cluster(lab) -> None:
 
 # -- 02: deploy ------------------------------------------------------------------------------------------
 @step("Listing Kubernetes versions")
-def show_versions(lab) -> None:
+def show_versions(lab: Lab) -> None:
     """The Kubernetes versions AKS offers in the lab's region today, the default marked."""
     listed = lab.aks.managed_clusters.list_kubernetes_versions(lab.config.region).values_property
     rows = []
@@ -138,7 +142,7 @@ def show_versions(lab) -> None:
 
 
 @step("Creating cluster {c.cluster_name}")
-def create_cluster(lab):
+def create_cluster(lab: Lab):
     """Create the cluster, join a create already running, or reuse the cluster that exists."""
     rg, name = _names(lab)
     found = _find(lab)
@@ -160,7 +164,7 @@ def create_cluster(lab):
     return cluster
 
 
-def _create(lab):
+def _create(lab: Lab):
     rg, name = _names(lab)
     _ensure_group(lab)
     version = pick_version(lab)
@@ -172,7 +176,7 @@ def _create(lab):
                  done=f"Cluster {name} created", doing=f"Creating cluster {name}")
 
 
-def _join(lab, cluster, *, poll_seconds: float = 15):
+def _join(lab: Lab, cluster, *, poll_seconds: float = 15):
     """Wait for a create (or update) already in progress, started by 00-setup or an earlier run."""
     rg, name = _names(lab)
     recorded = lab.policy.replaying  # the recorded lab's story, not the learner's: this learner started nothing
@@ -197,7 +201,7 @@ def _join(lab, cluster, *, poll_seconds: float = 15):
     raise shown(_failed(cluster), progress)
 
 
-def _start(lab):
+def _start(lab: Lab):
     rg, name = _names(lab)
     track(lab, lambda: lab.aks.managed_clusters.begin_start(rg, name), title=f"Start stopped cluster {name}",
           az=f"az aks start --resource-group {rg} --name {name}", done=f"Cluster {name} started",
@@ -216,7 +220,7 @@ def _show_cluster(cluster) -> None:
 
 
 @step("Fetching the kubeconfig of {c.cluster_name}")
-def fetch_kubeconfig(lab):
+def fetch_kubeconfig(lab: Lab):
     """Save the cluster's user kubeconfig in the lab folder, readable only by you; never print it."""
     rg, name = _names(lab)
     result = lab.aks.managed_clusters.list_cluster_user_credentials(rg, name)
@@ -234,7 +238,7 @@ def fetch_kubeconfig(lab):
 
 # -- 02: see the architecture ------------------------------------------------------------------------------
 @step("Asking the API server of {c.cluster_name}")
-def show_api_server(lab) -> None:
+def show_api_server(lab: Lab) -> None:
     """The control plane answering: its version, and its health checks with etcd's."""
     info, checks = kube.version(lab), kube.readyz(lab)
     ui.show([("Kubernetes", info.get("gitVersion", "")), ("Platform", info.get("platform", "")),
@@ -250,7 +254,7 @@ def show_api_server(lab) -> None:
 
 
 @step("Listing the kube-system pods of {c.cluster_name}")
-def show_system_pods(lab) -> None:
+def show_system_pods(lab: Lab) -> None:
     """The kube-system pods, grouped by the component they belong to."""
     found = kube.pods(lab)
     groups: dict = {}
@@ -263,7 +267,7 @@ def show_system_pods(lab) -> None:
 
 
 @step("Listing the nodes of {c.cluster_name}")
-def show_nodes(lab) -> None:
+def show_nodes(lab: Lab) -> None:
     """Each node's kubelet, kube-proxy, container runtime and OS, as the node reports them."""
     found, system = kube.nodes(lab), kube.pods(lab)
     for node in found:
@@ -286,7 +290,7 @@ def _node_rows(node: dict, system_pods: list) -> list:
 
 # -- 02: node pools and upgrades --------------------------------------------------------------------------------
 @step("Listing node pools")
-def show_node_pools(lab) -> None:
+def show_node_pools(lab: Lab) -> None:
     """The cluster's node pools: mode, size, count, version and state."""
     rg, name = _names(lab)
     pools = list(lab.aks.agent_pools.list(rg, name))
@@ -296,7 +300,7 @@ def show_node_pools(lab) -> None:
 
 
 @step("Adding a node pool to {c.cluster_name}")
-def add_user_pool(lab, pool: str = USER_POOL, *, vm_size: str | None = None) -> None:
+def add_user_pool(lab: Lab, pool: str = USER_POOL, *, vm_size: str | None = None) -> None:
     """Add a one-node user pool, then show that its node joined the cluster."""
     from azure.mgmt.containerservice.models import AgentPool
 
@@ -314,7 +318,7 @@ def add_user_pool(lab, pool: str = USER_POOL, *, vm_size: str | None = None) -> 
 
 
 @step("Deleting a node pool of {c.cluster_name}")
-def remove_user_pool(lab, pool: str = USER_POOL) -> None:
+def remove_user_pool(lab: Lab, pool: str = USER_POOL) -> None:
     """Delete the user pool again: its VM stops costing money."""
     rg, name = _names(lab)
     track(lab, lambda: lab.aks.agent_pools.begin_delete(rg, name, pool), title=f"Delete node pool {pool}",
@@ -323,7 +327,7 @@ def remove_user_pool(lab, pool: str = USER_POOL) -> None:
 
 
 @step("Reading the upgrade profile")
-def show_upgrades(lab) -> None:
+def show_upgrades(lab: Lab) -> None:
     """The upgrade profile: the version of the control plane and each pool, and what each can move to."""
     rg, name = _names(lab)
     profile = lab.aks.managed_clusters.get_upgrade_profile(rg, name)
@@ -345,7 +349,7 @@ def show_upgrades(lab) -> None:
 
 # -- 02: leaving it running ----------------------------------------------------------------------------------------
 @step("Reading cluster {c.cluster_name}")
-def show_running(lab) -> None:
+def show_running(lab: Lab) -> None:
     """What is still running, what it costs per hour and per day, and how to stop or delete it."""
     rg, name = _names(lab)
     cluster = lab.aks.managed_clusters.get(rg, name)
@@ -365,7 +369,7 @@ def show_running(lab) -> None:
 
 
 @step("Stopping cluster {c.cluster_name}")
-def stop_cluster(lab) -> None:
+def stop_cluster(lab: Lab) -> None:
     """Stop the cluster (control plane and nodes): no node charges until it is started again."""
     rg, name = _names(lab)
     track(lab, lambda: lab.aks.managed_clusters.begin_stop(rg, name), title=f"Stop cluster {name}",
@@ -377,7 +381,7 @@ def stop_cluster(lab) -> None:
 
 
 @step("Deleting cluster {c.cluster_name}")
-def delete_cluster(lab) -> None:
+def delete_cluster(lab: Lab) -> None:
     """Delete the cluster and its node resource group (the resource group and registry stay)."""
     rg, name = _names(lab)
     track(lab, lambda: lab.aks.managed_clusters.begin_delete(rg, name), title=f"Delete cluster {name}",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from labkit import costs, ui
 from labkit.config import COURSE_TAG
@@ -24,6 +24,9 @@ from labkit.groups import parent_group as _parent
 from labkit.polling import wait_for
 from labkit.steps import shown as failed
 from labkit.steps import step
+
+if TYPE_CHECKING:
+    from labkit.lab import Lab
 
 DELETED, GONE, REFUSED, FAILED = "deleted", "already gone", "refused", "failed"  # how each group's delete ends
 REPLAY_NOTE = " (replay: a recorded answer, nothing was deleted)"
@@ -54,7 +57,7 @@ def _tag_date(group: Group, key: str) -> dt.date | None:
     raise ValueError(f"tag {key}='{shown(value)}' is not a date (YYYY-MM-DD)")
 
 
-def class_groups(lab, *, owner: str | None = None, expired: bool = False, older_than: float | None = None,
+def class_groups(lab: Lab, *, owner: str | None = None, expired: bool = False, older_than: float | None = None,
                  now: dt.datetime | None = None) -> tuple[list[Group], list[tuple[Group, str]]]:
     """An instructor's selection across the class: by owner, expired (``expires`` tag before today) or age.
 
@@ -85,14 +88,14 @@ def class_groups(lab, *, owner: str | None = None, expired: bool = False, older_
 
 
 @step("Listing the course's resource groups")
-def find_class_groups(lab, *, owner: str | None = None, expired: bool = False, older_than: float | None = None
+def find_class_groups(lab: Lab, *, owner: str | None = None, expired: bool = False, older_than: float | None = None
                       ) -> tuple[dt.datetime, list[Group], list[tuple[Group, str]]]:
     """``labkit cleanup``'s selection (:func:`class_groups`) as of the lab's clock: (now, groups, left out)."""
     now = costs.now(lab)
     return (now, *class_groups(lab, owner=owner, expired=expired, older_than=older_than, now=now))
 
 
-def inventory(lab, groups: list[Group]) -> dict:
+def inventory(lab: Lab, groups: list[Group]) -> dict:
     """What each deletable group holds: ``{group: [resource, ...]}`` (listed with their creation times)."""
     return {g.name: list(lab.resources.resources.list_by_resource_group(g.name, expand="createdTime"))
             for g in groups if not g.node_of}
@@ -117,7 +120,7 @@ def show_plan(groups: list[Group], holds: dict, title: str, *, others: int = 0) 
 
 
 @step("Listing the lab's resource groups")
-def plan(lab) -> list[Group]:
+def plan(lab: Lab) -> list[Group]:
     """Find this learner's groups by tag and show everything that will be deleted (nothing is deleted yet)."""
     every = course_groups(lab)
     groups = lab_groups(lab, every)
@@ -161,7 +164,7 @@ def _ended(group: Group, err, *, started: bool) -> Outcome:
     return Outcome(group.name, REFUSED if refused else FAILED, why, fix)
 
 
-def _line(lab, outcome: Outcome, went_with: Sequence[str] = ()) -> str:
+def _line(lab: Lab, outcome: Outcome, went_with: Sequence[str] = ()) -> str:
     """The status line of one outcome; in replay it says that nothing was deleted."""
     name = shown(outcome.name, 90)
     text = {DELETED: f"{name} deleted" + "".join(f"; node resource group {shown(n, 90)} went with its cluster"
@@ -173,7 +176,7 @@ def _line(lab, outcome: Outcome, went_with: Sequence[str] = ()) -> str:
 
 
 @step("Deleting resource groups")
-def delete_groups(lab, groups: list[Group], *, meter: bool = False) -> list[Outcome]:
+def delete_groups(lab: Lab, groups: list[Group], *, meter: bool = False) -> list[Outcome]:
     """Start every delete, then wait for each started one; each group ends DELETED, GONE, REFUSED or FAILED.
 
     A refusal or failure of one group never stops the others. With ``meter``, what went is closed in the
@@ -204,7 +207,7 @@ def delete_groups(lab, groups: list[Group], *, meter: bool = False) -> list[Outc
     return [outcomes[g.name] for g in groups if g.name in outcomes]
 
 
-def _wait(lab, group: Group, poller, groups: list[Group]) -> Outcome:
+def _wait(lab: Lab, group: Group, poller, groups: list[Group]) -> Outcome:
     """Wait for one started delete, showing its progress; its error ends this group only."""
     from azure.core.exceptions import AzureError
 
@@ -224,7 +227,7 @@ def _wait(lab, group: Group, poller, groups: list[Group]) -> Outcome:
     return outcome
 
 
-def delete(lab, groups: list[Group], *, confirm: str | None = None) -> None:
+def delete(lab: Lab, groups: list[Group], *, confirm: str | None = None) -> None:
     """Delete the planned groups (notebook 99) once the learner confirms with the lab's resource group's name.
 
     Live, nothing is deleted without ``confirm``; in replay nothing is deleted either way, and the cell shows
@@ -255,14 +258,14 @@ def delete(lab, groups: list[Group], *, confirm: str | None = None) -> None:
 
 
 @step("Listing the lab's resource groups")
-def leftovers(lab, groups: list[Group]) -> list[str]:
+def leftovers(lab: Lab, groups: list[Group]) -> list[str]:
     """The planned groups that still exist: asked by tag again, and by name for each (node groups too)."""
     tagged = {g.name.lower() for g in course_groups(lab)}
     return [g.name for g in groups
             if g.name.lower() in tagged or lab.resources.resource_groups.check_existence(g.name)]
 
 
-def verify(lab, groups: list[Group]) -> None:
+def verify(lab: Lab, groups: list[Group]) -> None:
     """✅ when nothing of the lab is left in Azure, ⛔ with the names otherwise (see :func:`leftovers`)."""
     left = leftovers(lab, groups)
     replay = " (replay: the recorded lab's answer; nothing was deleted)" if lab.policy.replaying else ""

@@ -8,15 +8,21 @@ lab only reads it (a group that does not exist is the instructor's to make, not 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from labkit import ui
 from labkit.errors import LabError
 
+if TYPE_CHECKING:
+    from labkit.config import Provisioned
+    from labkit.lab import Lab
 
-def check_given_group(lab) -> None:
-    """Read the group the instructor gave; ⛔ "ask your instructor" when it does not exist."""
+
+def check_given_group(lab: Lab, given: Provisioned) -> None:
+    """Read the group the instructor gave (``lab.config.provisioned``); ⛔ "ask your instructor" when it does not
+    exist."""
     from azure.core.exceptions import ResourceNotFoundError
 
-    given = lab.config.provisioned
     rg = given.resource_group
     with ui.shown(f"Reading resource group {rg}"):  # any other refusal is shown with its own fix
         try:

@@ -8,9 +8,12 @@ returned. A group that Azure manages for a cluster (the AKS node resource group 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from labkit.config import COURSE_TAG
+
+if TYPE_CHECKING:
+    from labkit.lab import Lab
 
 TAG_FILTER = f"tagName eq 'course' and tagValue eq '{COURSE_TAG}'"
 
@@ -41,7 +44,7 @@ class Group:
                    managed_by, group.properties.provisioning_state if group.properties else "")
 
 
-def course_groups(lab: Any) -> list[Group]:
+def course_groups(lab: Lab) -> list[Group]:
     """Every resource group the course's tag filter returns, whoever owns it (one ARM call); tags as sent."""
     return [Group.of(group) for group in lab.resources.resource_groups.list(filter=TAG_FILTER)]
 
@@ -73,7 +76,7 @@ def with_node_groups(groups: list[Group], chosen: list[Group]) -> list[Group]:
     return chosen + nodes
 
 
-def lab_groups(lab: Any, groups: list[Group] | None = None) -> list[Group]:
+def lab_groups(lab: Lab, groups: list[Group] | None = None) -> list[Group]:
     """This learner's groups, of ``groups`` (default: as Azure lists them now), with their node groups."""
     groups = course_groups(lab) if groups is None else groups
     mine = [g for g in groups if not g.node_of and of_the_course(g) and of_this_lab(g, lab.config)]

@@ -20,9 +20,13 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from labkit.errors import LabError
 from labkit.home import lab_home, private_folder
+
+if TYPE_CHECKING:
+    from labkit.lab import Lab
 
 NAMESPACE = "default"
 TIMEOUT = 30  # seconds for each request to the API server
@@ -32,20 +36,20 @@ PATCH = "application/strategic-merge-patch+json"  # what `kubectl apply` sends f
 MERGE_PATCH = "application/merge-patch+json"  # what `kubectl scale` sends to the scale subresource
 
 
-def kubeconfig_path(lab) -> Path:
+def kubeconfig_path(lab: Lab) -> Path:
     """Where :func:`labkit.aks.fetch_kubeconfig` keeps the cluster's user kubeconfig."""
     return lab_home() / f"kubeconfig-{lab.config.cluster_name}"
 
 
 # -- calls -----------------------------------------------------------------------------------------------------
-def call(lab, method: str, path: str, *, query: dict | None = None, body: dict | None = None,
+def call(lab: Lab, method: str, path: str, *, query: dict | None = None, body: dict | None = None,
          content_type: str = JSON) -> dict:
     """One request to the API server: ``{"status", "body"}`` as it answered (recorded and replayed raw)."""
     name = f"kube {method} {path}" + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
     return lab.result_of(name, lambda: _send(lab, method, path, query, body, content_type))
 
 
-def ok(lab, answer: dict, doing: str):
+def ok(lab: Lab, answer: dict, doing: str):
     """The body of a successful answer; a refusal or an error becomes a LabError that says what to do."""
     status, body = answer["status"], answer["body"]
     if status < 400:
@@ -63,29 +67,29 @@ def reason(answer: dict) -> str:
     return answer["body"].get("reason", "") if isinstance(answer["body"], dict) else ""
 
 
-def get(lab, path: str, doing: str, query: dict | None = None):
+def get(lab: Lab, path: str, doing: str, query: dict | None = None):
     """GET ``path``: the API object (or text) the API server answered."""
     return ok(lab, call(lab, "GET", path, query=query), doing)
 
 
 # -- notebook 02: the control plane, the system pods and the nodes ----------------------------------------------
-def version(lab) -> dict:
+def version(lab: Lab) -> dict:
     """The API server's ``/version``: what the control plane runs."""
     return get(lab, "/version", "Reading the API server's version")
 
 
-def readyz(lab) -> list[str]:
+def readyz(lab: Lab) -> list[str]:
     """The lines of ``/readyz?verbose``: one per health check, e.g. ``[+]etcd ok``."""
     return get(lab, "/readyz", "Reading the API server's health checks", {"verbose": "true"}).splitlines()
 
 
-def pods(lab, namespace: str = "kube-system") -> list[dict]:
+def pods(lab: Lab, namespace: str = "kube-system") -> list[dict]:
     """The pods of ``namespace``, each reduced by :func:`pod_summary`."""
     found = get(lab, f"/api/v1/namespaces/{namespace}/pods", f"Listing the pods of {namespace}")
     return [pod_summary(p) for p in found["items"]]
 
 
-def nodes(lab) -> list[dict]:
+def nodes(lab: Lab) -> list[dict]:
     """The nodes, each reduced by :func:`node_summary`."""
     return [node_summary(n) for n in get(lab, "/api/v1/nodes", "Listing the nodes")["items"]]
 
@@ -116,7 +120,7 @@ def node_summary(node: dict) -> dict:
 
 
 # -- live: the kubernetes client, with its credential files in the lab folder --------------------------------------
-def _send(lab, method: str, path: str, query: dict | None, body: dict | None, content_type: str) -> dict:
+def _send(lab: Lab, method: str, path: str, query: dict | None, body: dict | None, content_type: str) -> dict:
     from urllib3.exceptions import HTTPError
 
     with _api_client(lab) as api:
@@ -148,7 +152,7 @@ def _kept(value):
 
 
 @contextlib.contextmanager
-def _api_client(lab):
+def _api_client(lab: Lab):
     """A kubernetes ApiClient for the lab's kubeconfig; its credential files live only as long as the call."""
     path = kubeconfig_path(lab)
     if not path.exists():

@@ -7,7 +7,10 @@ replay (they pass only when labkit sleeps), so a wait times out after the same n
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from labkit.lab import Lab
 
 DONE_STATES = frozenset({"Succeeded", "Failed", "Canceled"})  # provisioning states an operation ends in
 
@@ -34,7 +37,7 @@ def poll(read: Callable[[], T], done: Callable[[T], bool], *, every: float, time
     return value
 
 
-def wait_for(lab, poller, *, every: float, progress: Callable[[str], None]) -> None:
+def wait_for(lab: Lab, poller, *, every: float, progress: Callable[[str], None]) -> None:
     """Until an SDK poller is done, its status to ``progress`` every ``every`` seconds at most (the poller's own
     wait, which ends early when the operation does)."""
     def status() -> str:
@@ -44,7 +47,7 @@ def wait_for(lab, poller, *, every: float, progress: Callable[[str], None]) -> N
          progress=progress, wait=poller.wait)
 
 
-def track(lab, start, *, title: str, az: str = "", done: str, next_step: str = "", doing: str = ""):
+def track(lab: Lab, start, *, title: str, az: str = "", done: str, next_step: str = "", doing: str = ""):
     """Run a long-running operation: ``start()`` returns an SDK poller; show its progress box until it ends.
 
     Returns the poller's result. A known Azure error becomes a LabError with its fix (errors.explain), shown once

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from labkit import costs, ui
 from labkit.polling import poll
 from labkit.steps import step
 
+if TYPE_CHECKING:
+    from labkit.lab import Lab
+
 PROVIDERS = ("Microsoft.ContainerService", "Microsoft.ContainerRegistry", "Microsoft.ContainerInstance")
 
 
-def show_lab(lab) -> None:
+def show_lab(lab: Lab) -> None:
     """The mode, the subscription and every name the lab will create, with its tags."""
     c = lab.config
     rows = [("Mode", lab.policy.banner), ("Subscription", lab.subscription_id), ("Region", c.region)]
@@ -24,7 +28,7 @@ def show_lab(lab) -> None:
 
 
 @step("Registering the lab's resource providers")
-def register_providers(lab, namespaces=PROVIDERS, *, poll_seconds: float = 10, timeout: float = 600) -> dict:
+def register_providers(lab: Lab, namespaces=PROVIDERS, *, poll_seconds: float = 10, timeout: float = 600) -> dict:
     """Register each resource provider the lab needs and wait until Azure says Registered.
 
     A provisioned learner's role is on their resource group only: registering is a subscription write, their
@@ -47,11 +51,11 @@ def register_providers(lab, namespaces=PROVIDERS, *, poll_seconds: float = 10, t
     return states
 
 
-def _registration_state(lab, namespace: str) -> str:
+def _registration_state(lab: Lab, namespace: str) -> str:
     return lab.resources.providers.get(namespace).registration_state
 
 
-def _read_providers(lab, namespaces) -> dict:
+def _read_providers(lab: Lab, namespaces) -> dict:
     """Each provider's state, read only: ✅ registered by the instructor, or ⛔ ask the instructor to register it."""
     states = {}
     for ns in namespaces:
@@ -65,7 +69,7 @@ def _read_providers(lab, namespaces) -> dict:
     return states
 
 
-def show_costs(lab, hours: float = 1.0) -> None:
+def show_costs(lab: Lab, hours: float = 1.0) -> None:
     """What the whole lab costs if it runs for ``hours``, and the control plane's three pricing tiers."""
     ui.show(costs.estimate_table(lab.config.vm_size, hours), f"Estimated cost of the lab ({hours:g} h)")
     ui.show(costs.tier_table(lab.config.vm_size), "AKS pricing tiers (the cluster's sku.tier; this lab uses Free)")

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from labkit import costs, ui
 from labkit.groups import Group
 from labkit.steps import step
+
+if TYPE_CHECKING:
+    from labkit.lab import Lab
 
 IDLE_HOURS = 3.0
 CLUSTER = "microsoft.containerservice/managedclusters"
@@ -59,7 +63,7 @@ def _charge(resource, now: dt.datetime, *, per_hour: float = 0.0, per_day: float
     return costs.charge(entry, now)[1]
 
 
-def _cluster(lab, group: str, name: str) -> tuple[str, float, bool]:
+def _cluster(lab: Lab, group: str, name: str) -> tuple[str, float, bool]:
     """(what to show, cost per hour now, running) for one cluster."""
     cluster = lab.aks.managed_clusters.get(group, name)
     state = ui.plain(getattr(getattr(cluster, "power_state", None), "code", None)) or "Running"
@@ -71,7 +75,7 @@ def _cluster(lab, group: str, name: str) -> tuple[str, float, bool]:
     return f"{name}: running, {nodes} node{'s' if nodes != 1 else ''}", costs.cluster_hour_of(cluster), True
 
 
-def lab_status(lab, group: Group, node_groups: list[Group], now: dt.datetime, *,
+def lab_status(lab: Lab, group: Group, node_groups: list[Group], now: dt.datetime, *,
                idle_hours: float = IDLE_HOURS) -> LabStatus:
     """One lab's status, read from its group (and its cluster's node group, for a Service's load balancer)."""
     resources = list(lab.resources.resources.list_by_resource_group(group.name, expand="createdTime,changedTime"))
@@ -119,7 +123,7 @@ def forgotten(expires: str, resources: list, running: list[str], last_change, no
 
 
 @step("Listing the lab's resource groups")
-def show_lab_status(lab, *, idle_hours: float = IDLE_HOURS) -> list[LabStatus]:
+def show_lab_status(lab: Lab, *, idle_hours: float = IDLE_HOURS) -> list[LabStatus]:
     """A notebook's cost cell: this learner's own lab as it is in Azure now (the rows an instructor's class view
     shows, by the same rules)."""
     from labkit.cleanup import _parent, course_groups, lab_groups

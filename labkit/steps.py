@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from labkit import ui
 from labkit.errors import LabError
+
+if TYPE_CHECKING:
+    from labkit.lab import Lab
 
 F = TypeVar("F", bound=Callable)
 
@@ -22,7 +25,7 @@ def step(doing: str) -> Callable[[F], F]:
 
     def declare(fn: F) -> F:
         @functools.wraps(fn)
-        def run(lab, *args, **kwargs):
+        def run(lab: Lab, *args, **kwargs):
             with lab.step(fn.__name__), ui.shown(doing.format(c=lab.config)):
                 return fn(lab, *args, **kwargs)
 

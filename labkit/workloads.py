@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import TYPE_CHECKING
 
 from labkit import aci, acr, costs, kube, ui
 from labkit.errors import LabError
 from labkit.polling import poll
 from labkit.steps import shown, step
+
+if TYPE_CHECKING:
+    from labkit.lab import Lab
 
 APP = "aks-workbook-app"
 SECRET = "acr-pull"
@@ -55,7 +59,7 @@ def _collection(kind: str) -> str:
     return f"{group}/namespaces/{NAMESPACE}/{kind.lower()}s"
 
 
-def _apply(lab, manifest: dict) -> dict:
+def _apply(lab: Lab, manifest: dict) -> dict:
     """Create the object, or patch it when it already exists (like `kubectl apply`); its kind, name and action."""
     kind, name = manifest["kind"], manifest["metadata"]["name"]
     doing = f"Applying {kind} {name}"
@@ -79,7 +83,7 @@ def app_pod(pod: dict) -> dict:
             "terminating": bool(pod["metadata"].get("deletionTimestamp"))}
 
 
-def _pods(lab) -> list[dict]:
+def _pods(lab: Lab) -> list[dict]:
     found = kube.get(lab, f"/api/v1/namespaces/{NAMESPACE}/pods", "Listing the app's pods",
                      {"labelSelector": f"app={APP}"})
     return [app_pod(p) for p in found["items"]]
@@ -100,7 +104,7 @@ def service_events(events: dict) -> list[dict]:
             for e in sorted(events.get("items", []), key=when)[-5:]]
 
 
-def _service_status(lab) -> dict:
+def _service_status(lab: Lab) -> dict:
     service = kube.get(lab, f"{_collection('Service')}/{APP}", "Reading the Service")
     ip = service_ip(service)
     if ip:
@@ -110,7 +114,7 @@ def _service_status(lab) -> dict:
     return {"ip": None, "events": service_events(events)}
 
 
-def _delete_all(lab) -> list[str]:
+def _delete_all(lab: Lab) -> list[str]:
     done = []
     for kind, name in (("Service", APP), ("Deployment", APP), ("Secret", SECRET)):
         answer = kube.call(lab, "DELETE", f"{_collection(kind)}/{name}")
@@ -122,7 +126,7 @@ def _delete_all(lab) -> list[str]:
 
 # -- the steps ----------------------------------------------------------------------------------------------------
 @step("Creating the pull secret on {c.cluster_name}")
-def grant_pull(lab) -> dict:
+def grant_pull(lab: Lab) -> dict:
     """Let the cluster pull from the registry: an image pull secret from the registry's admin credentials."""
     c = lab.config
     creds = acr.pull_credentials(lab)
@@ -134,7 +138,7 @@ def grant_pull(lab) -> dict:
 
 
 @step("Deploying the app on {c.cluster_name}")
-def deploy(lab, replicas: int = 2, *, timeout: float = 300, poll_seconds: float = 5) -> list[dict]:
+def deploy(lab: Lab, replicas: int = 2, *, timeout: float = 300, poll_seconds: float = 5) -> list[dict]:
     """Apply the Deployment and the LoadBalancer Service, then wait until every pod is ready."""
     costs.before_create("the Service's load balancer rule and public IP", costs.LOAD_BALANCER_PER_HOUR,
                         " (the pods run on the nodes you already pay for)")
@@ -146,7 +150,7 @@ def deploy(lab, replicas: int = 2, *, timeout: float = 300, poll_seconds: float 
     return pods
 
 
-def _wait_for_pods(lab, replicas: int, *, timeout: float, poll_seconds: float) -> list[dict]:
+def _wait_for_pods(lab: Lab, replicas: int, *, timeout: float, poll_seconds: float) -> list[dict]:
     progress = ui.Progress(lab, f"Wait for {replicas} ready pod(s) of {APP}",
                            f"kubectl rollout status deployment/{APP}")
     def failing(pods):
@@ -177,7 +181,7 @@ def _show_pods(pods: list[dict], title: str) -> None:
 
 
 @step("Reading service/" + APP)
-def external_ip(lab, *, timeout: float = 300, poll_seconds: float = 10) -> str:
+def external_ip(lab: Lab, *, timeout: float = 300, poll_seconds: float = 10) -> str:
     """Wait until Azure gives the Service its public IP (usually within a minute or two)."""
     progress = ui.Progress(lab, f"Wait for the external IP of service/{APP} (Azure load balancer)",
                            f"kubectl get service {APP} --watch")
@@ -201,7 +205,7 @@ def external_ip(lab, *, timeout: float = 300, poll_seconds: float = 10) -> str:
 
 
 @step("Calling the app")
-def call(lab, ip: str, times: int = 3) -> list[dict]:
+def call(lab: Lab, ip: str, times: int = 3) -> list[dict]:
     """Call the app a few times: the load balancer spreads the calls over the pods."""
     url = f"http://{ip}/"
     answers = [lab.result_of("http.get", lambda: aci.fetch(url)) for _ in range(times)]
@@ -212,7 +216,7 @@ def call(lab, ip: str, times: int = 3) -> list[dict]:
 
 
 @step("Scaling deployment/" + APP)
-def scale(lab, replicas: int, *, timeout: float = 300, poll_seconds: float = 5) -> list[dict]:
+def scale(lab: Lab, replicas: int, *, timeout: float = 300, poll_seconds: float = 5) -> list[dict]:
     """Change the number of replicas and show which node each pod landed on."""
     kube.ok(lab, kube.call(lab, "PATCH", f"{_collection('Deployment')}/{APP}/scale",
                            body={"spec": {"replicas": replicas}}, content_type=kube.MERGE_PATCH), f"Scaling {APP}")
@@ -225,7 +229,7 @@ def scale(lab, replicas: int, *, timeout: float = 300, poll_seconds: float = 5) 
 
 
 @step("Removing the app")
-def remove(lab) -> list[str]:
+def remove(lab: Lab) -> list[str]:
     """Delete the Service (its public IP and load balancer rule go too), the Deployment and the secret."""
     removed = _delete_all(lab)
     ended = costs.now(lab)
@@ -235,7 +239,7 @@ def remove(lab) -> list[str]:
     return removed
 
 
-def compare(lab, aci_hours: float = 0.5, aks_hours: float = 1.0) -> None:
+def compare(lab: Lab, aci_hours: float = 0.5, aks_hours: float = 1.0) -> None:
     """ACI and AKS side by side: what each is for, and what each costs for this lab (no Azure call)."""
     c = lab.config
     aci_cost = aci_hours * costs.aci_hour(aci.CPU, aci.MEMORY_GB)

@@ -12,12 +12,15 @@ import json
 import math
 import weakref
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from labkit.costs.pricing import ACI_SIZE, aci_hour, cluster_hour_of, plain, table
 
+if TYPE_CHECKING:
+    from labkit.lab import Lab
 
-def now(lab: Any) -> dt.datetime:
+
+def now(lab: Lab) -> dt.datetime:
     """The current time, through labkit's boundary: recorded in record mode, the recorded time in replay."""
     stamp = lab.result_of("clock.now", lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     return parse_time(stamp)
@@ -40,7 +43,7 @@ class Ledger:
         self.path, self.entries = path, entries
 
     @classmethod
-    def of(cls, lab: Any) -> Ledger:
+    def of(cls, lab: Lab) -> Ledger:
         if not lab.policy.keeps_ledger_file:
             return _REPLAY_LEDGERS.setdefault(lab, cls(None, {}))
         from labkit.home import lab_home
@@ -79,7 +82,7 @@ def charge(entry: dict, until: dt.datetime | None) -> tuple[float, float]:
     return hours, hours * entry.get("per_hour", 0.0) + days * entry.get("per_day", 0.0)
 
 
-def priced(lab: Any, resource: Any) -> dict | None:
+def priced(lab: Lab, resource: Any) -> dict | None:
     """A ledger-shaped entry for an existing resource (from a listing with ``createdTime``), or None if free."""
     kind = (resource.type or "").lower()
     start = resource.created_time
@@ -99,7 +102,7 @@ def priced(lab: Any, resource: Any) -> dict | None:
     return None
 
 
-def running_total(lab: Any) -> tuple[list[tuple[str, str]], float, dt.datetime | None]:
+def running_total(lab: Lab) -> tuple[list[tuple[str, str]], float, dt.datetime | None]:
     """What the lab has cost so far: rows, total in USD, and when the lab began (its first resource)."""
     from labkit.groups import lab_groups
 
@@ -126,7 +129,7 @@ def running_total(lab: Any) -> tuple[list[tuple[str, str]], float, dt.datetime |
     return rows, total, began
 
 
-def show_running_total(lab: Any) -> None:
+def show_running_total(lab: Lab) -> None:
     """The cost meter at the end of a notebook: each thing the lab made, how long it ran, and the total."""
     from labkit import ui
 

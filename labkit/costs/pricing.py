@@ -14,7 +14,10 @@ import json
 import math
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from labkit.lab import Lab
 
 RETAIL_API = "https://prices.azure.com/api/retail/prices"
 HOURS_PER_MONTH = 730  # how Azure turns a monthly price (disks) into an hourly one
@@ -236,7 +239,7 @@ def refresh(region: str, vm_size: str, fetch: Callable[[str], dict] = _fetch_jso
     return dataclasses.replace(prices, **change)
 
 
-def prices_for(lab: Any) -> None:
+def prices_for(lab: Lab) -> None:
     """In live mode, refresh the table once per session; replay and record keep the dated table."""
     global _asked_live
     if lab.policy.reads_live_prices and not _asked_live:

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from labkit.lab import Lab
+
 GRAPH = "https://graph.microsoft.com"
 
 
-def compute(lab):
+def compute(lab: Lab):
     """Compute: regional vCPU usage and quota, and the VM sizes offered to the subscription."""
     from azure.mgmt.compute import ComputeManagementClient
 
     return lab._client(ComputeManagementClient)
 
 
-def authorization(lab):
+def authorization(lab: Lab):
     """Authorization: role assignments on a learner's resource group."""
     from azure.mgmt.authorization import AuthorizationManagementClient
 
     return lab._client(AuthorizationManagementClient)
 
 
-def graph_user_id(lab, upn: str) -> str:
+def graph_user_id(lab: Lab, upn: str) -> str:
     """The Entra ID object id of the user signed in as ``upn`` (Microsoft Graph ``GET /v1.0/users/{upn}``)."""
     from urllib.parse import quote
 

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from labkit import costs
 from labkit.config import VM_SIZE, check_region, check_vm_size
 from labkit.instructor.clients import compute
 from labkit.setup import PROVIDERS
 from labkit.steps import step
+
+if TYPE_CHECKING:
+    from labkit.lab import Lab
 
 # A learner's nodes at the peak of notebook 02: the system pool's node, the user pool's node, and the surge
 # node an upgrade adds while it replaces a node.
@@ -59,7 +63,7 @@ def vcpus_needed(learners: int, vm_size: str) -> int:
     return learners * NODES_PER_LEARNER * vcpus_of(vm_size)
 
 
-def read_region(lab, region: str) -> Region:
+def read_region(lab: Lab, region: str) -> Region:
     """The region's vCPU usages and its VM sizes (Compute usages and resource SKUs), two reads."""
     client = compute(lab)
     usages = {u.name.value: (u.current_value, u.limit, u.name.localized_value or u.name.value)
@@ -110,7 +114,7 @@ def other_sizes(facts: Region, learners: int, current: str) -> list[str]:
             and vcpus_of(size) >= 2 and fits(facts, size, learners)]
 
 
-def quota_fix(lab, region: str, name: str, shown: str, used: int, needed: int) -> str:
+def quota_fix(lab: Lab, region: str, name: str, shown: str, used: int, needed: int) -> str:
     limit = used + needed
     return (f"request '{shown}' ≥ {limit} in {region}: portal → Quotas → Compute, or `az quota update "
             f"--resource-name {name} --scope /subscriptions/{lab.subscription_id}/providers/Microsoft.Compute/"
@@ -119,7 +123,7 @@ def quota_fix(lab, region: str, name: str, shown: str, used: int, needed: int) -
 
 
 @step("Reading the resource providers")
-def provider_checks(lab, region: str, regions: list[str]) -> tuple[list[Check], dict]:
+def provider_checks(lab: Lab, region: str, regions: list[str]) -> tuple[list[Check], dict]:
     """Each provider registered and offering the lab's resource type in the region; the regions each offers."""
     checks, offered_in = [], {}
     for ns in PROVIDERS:
@@ -146,7 +150,7 @@ def _region_name(display: str) -> str:
     return display.replace(" ", "").lower()
 
 
-def region_checks(lab, facts: Region, vm_size: str, learners: int) -> list[Check]:
+def region_checks(lab: Lab, facts: Region, vm_size: str, learners: int) -> list[Check]:
     """The node size in the region, and each vCPU quota against what the class needs."""
     region, checks = facts.name, []
     problem = size_problem(facts, vm_size)
@@ -178,7 +182,7 @@ def cost_check(learners: int, vm_size: str, hours: float) -> Check:
                  f"{costs.PRICES_SOURCE}, read {costs.PRICES_DATE})")
 
 
-def preflight(lab, learners: int, *, hours: float = SESSION_HOURS,
+def preflight(lab: Lab, learners: int, *, hours: float = SESSION_HOURS,
               others: tuple[str, ...] = OTHER_REGIONS) -> tuple[list[Check], list[str]]:
     """Every check for ``learners`` in the lab's region with its node size, and the other regions the class fits in."""
     region, vm_size = check_region(lab.config.region), lab.config.vm_size
@@ -191,13 +195,13 @@ def preflight(lab, learners: int, *, hours: float = SESSION_HOURS,
 
 
 @step("Reading the region's quotas and VM sizes")
-def check_region_fit(lab, region: str, vm_size: str, learners: int) -> list[Check]:
+def check_region_fit(lab: Lab, region: str, vm_size: str, learners: int) -> list[Check]:
     """The class's region: its quotas and the node size, checked for ``learners`` (:func:`region_checks`)."""
     return region_checks(lab, read_region(lab, region), vm_size, learners)
 
 
 @step("Reading the other regions' quotas and VM sizes")
-def other_regions(lab, candidates: list[str], vm_size: str, learners: int) -> list[str]:
+def other_regions(lab: Lab, candidates: list[str], vm_size: str, learners: int) -> list[str]:
     """The regions of ``candidates`` (each offering every provider) that the class fits in too."""
     return [other for other in candidates if fits(read_region(lab, other), vm_size, learners)]
 

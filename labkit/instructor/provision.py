@@ -15,6 +15,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from labkit.config import CLASS_NAME, COURSE_TAG, LabConfig, Provisioned, new_suffix
 from labkit.errors import LabError
@@ -23,6 +24,9 @@ from labkit.home import SETTINGS, write_private
 from labkit.instructor.clients import authorization, graph_user_id
 from labkit.instructor.roster import Learner
 from labkit.steps import step
+
+if TYPE_CHECKING:
+    from labkit.lab import Lab
 
 CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"  # the built-in Contributor role's id, the same in every tenant
 CLASS_FILE = "class.json"  # in the output folder: each learner's suffix, so a second run finds the same groups
@@ -58,7 +62,7 @@ def tagged_for(tags: dict, group: str, class_name: str) -> bool:
             and (tags.get("lab") or "").lower() == group.lower())
 
 
-def seats(lab, learners: list[Learner], *, days: int, known: dict) -> list[Seat]:
+def seats(lab: Lab, learners: list[Learner], *, days: int, known: dict) -> list[Seat]:
     """Each learner's lab settings: the lab's region and node size, their prefix, the suffix known or a new one."""
     c = lab.config
     return [Seat(learner, LabConfig(mode=c.mode, region=c.region, vm_size=c.vm_size, prefix=learner.prefix,
@@ -80,14 +84,14 @@ def role_assignment_name() -> str:
     return str(uuid.uuid4())
 
 
-def _group_tags(lab, name: str) -> dict | None:
+def _group_tags(lab: Lab, name: str) -> dict | None:
     """The group's tags, or None when there is no such group."""
     if not lab.resources.resource_groups.check_existence(name):
         return None
     return dict(lab.resources.resource_groups.get(name).tags or {})
 
 
-def provision(lab, learners: list[Learner], class_name: str, *, days: int = 1, yes: bool = False,
+def provision(lab: Lab, learners: list[Learner], class_name: str, *, days: int = 1, yes: bool = False,
               out: Path | None = None) -> list[Seat]:
     """Create (with ``yes``) each learner's tagged group and their Contributor assignment on it; the seats."""
     check_class(class_name)
@@ -103,14 +107,14 @@ def provision(lab, learners: list[Learner], class_name: str, *, days: int = 1, y
 
 
 @step("Looking up the learners in Microsoft Entra ID")
-def find_principals(lab, taken: list[Seat]) -> None:
+def find_principals(lab: Lab, taken: list[Seat]) -> None:
     """Each seat's principal: the roster's object id, or the one Microsoft Graph gives for the user name."""
     for seat in taken:
         seat.principal = seat.learner.user if seat.learner.is_object_id else graph_user_id(lab, seat.learner.user)
 
 
 @step("Creating the learners' resource groups")
-def create_groups(lab, taken: list[Seat], class_name: str, *, yes: bool) -> None:
+def create_groups(lab: Lab, taken: list[Seat], class_name: str, *, yes: bool) -> None:
     """Each seat's group: kept when tagged for this class, refused when someone else's, created (with ``yes``)."""
     for seat in taken:
         name, tags = seat.config.resource_group, _group_tags(lab, seat.config.resource_group)
@@ -125,7 +129,7 @@ def create_groups(lab, taken: list[Seat], class_name: str, *, yes: bool) -> None
 
 
 @step("Assigning the learners' Contributor role")
-def assign_roles(lab, taken: list[Seat]) -> None:
+def assign_roles(lab: Lab, taken: list[Seat]) -> None:
     """Contributor on their own group for each seat whose group is there (created or kept)."""
     from azure.core.exceptions import ResourceExistsError
     from azure.mgmt.authorization.models import RoleAssignmentCreateParameters
@@ -168,7 +172,7 @@ def write_settings(out: Path, class_name: str, taken: list[Seat]) -> list[Path]:
 
 
 @step("Listing the class's resource groups")
-def class_groups(lab, class_name: str) -> list[Group]:
+def class_groups(lab: Lab, class_name: str) -> list[Group]:
     """The groups tagged for this class (course, class and lab tags), as :func:`labkit.groups.course_groups` lists."""
     from labkit.cleanup import course_groups
 
@@ -176,7 +180,7 @@ def class_groups(lab, class_name: str) -> list[Group]:
     return [g for g in course_groups(lab) if not g.node_of and tagged_for(g.tags, g.name, class_name)]
 
 
-def deprovision(lab, class_name: str, *, yes: bool = False):
+def deprovision(lab: Lab, class_name: str, *, yes: bool = False):
     """The class's groups, and (with ``yes``) their deletion: everything in them and the learners' role on them."""
     from labkit.cleanup import delete_groups
 

@@ -8,14 +8,18 @@ writes an HTML page, the forgotten labs standing out.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from labkit import costs
 from labkit.status import HEADINGS, IDLE_HOURS, LabStatus, lab_status
 from labkit.steps import step
 
+if TYPE_CHECKING:
+    from labkit.lab import Lab
+
 
 @step("Listing the course's resource groups")
-def class_status(lab, class_name: str | None = None, *, idle_hours: float = IDLE_HOURS) -> list[LabStatus]:
+def class_status(lab: Lab, class_name: str | None = None, *, idle_hours: float = IDLE_HOURS) -> list[LabStatus]:
     """Every lab of the course (or of one class), one row each, in group-name order."""
     from labkit.cleanup import _parent, course_groups, of_the_course
 
