@@ -180,7 +180,8 @@ def open_lab(notebook: str, *, prefix: str | None = None, region: str | None = N
     recorder = Recorder(policy, notebook, root=recordings, ids=ids, provenance=provenance, whole_run=True)
     if policy.recording:
         ui.status(True, f"Record mode: this notebook's answers are kept aside until it has run to its end; then "
-                        f"`lab.finish()` (or `python3 tasks.py run`) puts them in recordings/{notebook}/.")
+                        f"its last cell, `lab.finish()` (or `python3 tasks.py run`), puts them in "
+                        f"recordings/{notebook}/.")
     return Lab(notebook, config, recorder, credential, subscription_id, tuple(notes))
 
 

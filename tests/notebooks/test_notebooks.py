@@ -58,3 +58,15 @@ def test_nbval_matches_stored_outputs():
                            *map(str, NOTEBOOKS)], cwd=ROOT, capture_output=True, text=True,
                           env={**__import__("os").environ, "LABKIT_MODE": "replay"}, encoding="utf-8")
     assert done.returncode == 0, done.stdout[-4000:]
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_a_lab_notebook_finishes_its_lab_after_its_last_step(path):
+    """A record run done by hand publishes only at ``lab.finish()``: each notebook that opens a lab ends with it."""
+    code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    if not any("open_lab(" in source for source in code):
+        pytest.skip("opens no lab")
+    finish = [i for i, source in enumerate(code) if source.strip() == "lab.finish()"]
+    uses_lab = [i for i, source in enumerate(code) if "(lab" in source or "lab." in source]
+    assert finish and finish[-1] == max(uses_lab), "the last cell that uses the lab should be `lab.finish()`"

@@ -99,3 +99,13 @@ def test_record_mode_makes_its_lab_the_replay_default(tmp_path):
     assert json.loads((tmp_path / "lab.json").read_text(encoding="utf-8"))["config"] == {"prefix": "inst", "suffix": "ab12",
                                                                           "region": "westeurope"}
     assert labkit.open_lab("nb", recordings=tmp_path).config.resource_group == "rg-inst-ab12"
+
+
+@pytest.mark.unit
+def test_finishing_a_replay_lab_writes_and_says_nothing(scenario_lab, capsys):
+    lab = scenario_lab({"create_cluster": "errors-aks/create_fresh"})
+    before = {p: p.read_bytes() for p in lab.recorder.root.rglob("*") if p.is_file()}
+    capsys.readouterr()
+    lab.finish()
+    assert capsys.readouterr().out == ""
+    assert {p: p.read_bytes() for p in lab.recorder.root.rglob("*") if p.is_file()} == before
