@@ -13,9 +13,10 @@ import contextlib
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from labkit.recording.stepfile import write_atomic
 
 SETTINGS = "learner.json"
 
@@ -44,19 +45,9 @@ def private_folder(name: str) -> Path:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` atomically; the file is readable by its owner only (0600)."""
+    """Replace ``path`` with ``text`` atomically, in a folder only its owner may enter; the file is 0600."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mkstemp makes it 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    write_atomic(path, text)  # its temporary file comes from mkstemp, which makes it 0600
 
 
 def create_private(path: Path) -> Path:
