@@ -7,14 +7,32 @@ Azure SDK, docker, ipywidgets) is imported where it is used, so this import stay
 __version__ = "0.1.0"
 
 
-def open_lab(notebook: str, *, prefix: str | None = None, region: str | None = None, vm_size: str | None = None,
-             owner: str | None = None, days: int | None = None, mode: str | None = None, suffix: str | None = None,
-             recordings=None):
+def open_lab(
+    notebook: str,
+    *,
+    prefix: str | None = None,
+    region: str | None = None,
+    vm_size: str | None = None,
+    owner: str | None = None,
+    days: int | None = None,
+    mode: str | None = None,
+    suffix: str | None = None,
+    recordings=None,
+):
     """Open the lab session for a notebook (see :func:`labkit.lab.open_lab`); None means "as chosen before"."""
     from labkit.lab import open_lab as _open
 
-    return _open(notebook, prefix=prefix, region=region, vm_size=vm_size, owner=owner, days=days, mode=mode,
-                 suffix=suffix, recordings=recordings)
+    return _open(
+        notebook,
+        prefix=prefix,
+        region=region,
+        vm_size=vm_size,
+        owner=owner,
+        days=days,
+        mode=mode,
+        suffix=suffix,
+        recordings=recordings,
+    )
 
 
 def _in_a_kernel() -> None:

@@ -32,11 +32,13 @@ def _names(lab: Lab):
 
 def az_create(config) -> str:
     """The `az container create` command that makes the same container group as :func:`spec`."""
-    return (f"az container create --resource-group {config.resource_group} --name {config.container_group} "
-            f"--image {config.app_image} --os-type Linux --cpu {CPU:g} --memory {MEMORY_GB:g} --ports {PORT} "
-            f"--ip-address Public --dns-name-label {config.dns_label} --registry-login-server {config.login_server} "
-            f"--registry-username {config.registry_name} --registry-password <admin password> "
-            f"--restart-policy Always")  # the CLI has no --tags here: the group's resource group carries them
+    return (
+        f"az container create --resource-group {config.resource_group} --name {config.container_group} "
+        f"--image {config.app_image} --os-type Linux --cpu {CPU:g} --memory {MEMORY_GB:g} --ports {PORT} "
+        f"--ip-address Public --dns-name-label {config.dns_label} --registry-login-server {config.login_server} "
+        f"--registry-username {config.registry_name} --registry-password <admin password> "
+        f"--restart-policy Always"
+    )  # the CLI has no --tags here: the group's resource group carries them
 
 
 def spec(config, username: str, password: str):
@@ -53,13 +55,23 @@ def spec(config, username: str, password: str):
     )
 
     return ContainerGroup(
-        location=config.region, tags=config.tags(), os_type="Linux", restart_policy="Always",
-        containers=[Container(
-            name=CONTAINER, image=config.app_image, ports=[ContainerPort(port=PORT)],
-            resources=ResourceRequirements(requests=ResourceRequests(cpu=CPU, memory_in_gb=MEMORY_GB)))],
-        image_registry_credentials=[ImageRegistryCredential(server=config.login_server, username=username,
-                                                            password=password)],
-        ip_address=IpAddress(type="Public", dns_name_label=config.dns_label, ports=[Port(protocol="TCP", port=PORT)]))
+        location=config.region,
+        tags=config.tags(),
+        os_type="Linux",
+        restart_policy="Always",
+        containers=[
+            Container(
+                name=CONTAINER,
+                image=config.app_image,
+                ports=[ContainerPort(port=PORT)],
+                resources=ResourceRequirements(requests=ResourceRequests(cpu=CPU, memory_in_gb=MEMORY_GB)),
+            )
+        ],
+        image_registry_credentials=[
+            ImageRegistryCredential(server=config.login_server, username=username, password=password)
+        ],
+        ip_address=IpAddress(type="Public", dns_name_label=config.dns_label, ports=[Port(protocol="TCP", port=PORT)]),
+    )
 
 
 def _events(group) -> list:
@@ -77,8 +89,11 @@ def _events(group) -> list:
 
 def _cause(group) -> str:
     """Why a group failed, as Azure says it: its own latest event, else the container's latest warning."""
-    own = sorted(group.instance_view.events or [], key=lambda e: e.last_timestamp or e.first_timestamp or _EPOCH) \
-        if group.instance_view else []
+    own = (
+        sorted(group.instance_view.events or [], key=lambda e: e.last_timestamp or e.first_timestamp or _EPOCH)
+        if group.instance_view
+        else []
+    )
     warned = [e for e in _events(group) if _bad(e)]
     event = (own or warned or [None])[-1]
     return f"{event.name}: {event.message}" if event else ""
@@ -96,11 +111,18 @@ def _state(group) -> str:
 
 def _show_events(events, rg: str, name: str) -> None:
     """The events Azure reported while the group started, as one table, oldest first."""
-    ui.show([(f"{'⛔' if _bad(e) else '✅'} {e.name}",
-              e.message + (f" ({e.first_timestamp:%H:%M:%S} UTC)" if e.first_timestamp else "")) for e in events]
-            or [("", "(Azure reported no events)")],
-            f"Events of {name}, oldest first (az container show --resource-group {rg} --name {name} "
-            "--query containers[0].instanceView.events)")
+    ui.show(
+        [
+            (
+                f"{'⛔' if _bad(e) else '✅'} {e.name}",
+                e.message + (f" ({e.first_timestamp:%H:%M:%S} UTC)" if e.first_timestamp else ""),
+            )
+            for e in events
+        ]
+        or [("", "(Azure reported no events)")],
+        f"Events of {name}, oldest first (az container show --resource-group {rg} --name {name} "
+        "--query containers[0].instanceView.events)",
+    )
 
 
 @step("Creating container group {c.container_group}")
@@ -109,15 +131,20 @@ def create(lab: Lab, *, timeout: float = 600, poll_seconds: float = 5):
     rg, name = _names(lab)
     c = lab.config
     costs.prices_for(lab)
-    costs.before_create(f"container group {name} ({SIZE}, Linux)", costs.aci_hour(CPU, MEMORY_GB),
-                        ", billed by the second")
+    costs.before_create(
+        f"container group {name} ({SIZE}, Linux)", costs.aci_hour(CPU, MEMORY_GB), ", billed by the second"
+    )
     progress = ui.Progress(lab, f"Create container group {name} (about a minute live)", az_create(c))
     creds = acr.pull_credentials(lab)
     sent = spec(c, creds.username, creds.password)
-    azcli.show_sdk_call("lab.aci.container_groups.begin_create_or_update(resource_group, name, spec)", sent, spec,
-                        "https://learn.microsoft.com/python/api/azure-mgmt-containerinstance/"
-                        "azure.mgmt.containerinstance.operations.containergroupsoperations",
-                        secrets=[creds.password])
+    azcli.show_sdk_call(
+        "lab.aci.container_groups.begin_create_or_update(resource_group, name, spec)",
+        sent,
+        spec,
+        "https://learn.microsoft.com/python/api/azure-mgmt-containerinstance/"
+        "azure.mgmt.containerinstance.operations.containergroupsoperations",
+        secrets=[creds.password],
+    )
     seen, events = set(), []
 
     def heard(group):
@@ -128,26 +155,41 @@ def create(lab: Lab, *, timeout: float = 600, poll_seconds: float = 5):
                 events.append(event)
         return group
 
-    group = poll(lambda: heard(lab.aci.container_groups.get(rg, name)),
-                 lambda g: g.provisioning_state in DONE_STATES, every=poll_seconds, timeout=timeout,
-                 clock=lab.policy.clock, first=heard(lab.aci.container_groups.begin_create_or_update(
-                     rg, name, sent, polling=False).result()),
-                 progress=lambda g: progress.update(f"{g.provisioning_state} · {_state(g) or 'no container yet'}"
-                                                    + (f" · last event {events[-1].name}" if events else "")))
+    group = poll(
+        lambda: heard(lab.aci.container_groups.get(rg, name)),
+        lambda g: g.provisioning_state in DONE_STATES,
+        every=poll_seconds,
+        timeout=timeout,
+        clock=lab.policy.clock,
+        first=heard(lab.aci.container_groups.begin_create_or_update(rg, name, sent, polling=False).result()),
+        progress=lambda g: progress.update(
+            f"{g.provisioning_state} · {_state(g) or 'no container yet'}"
+            + (f" · last event {events[-1].name}" if events else "")
+        ),
+    )
     started = costs.now(lab)
     _show_events(events, rg, name)
     if group.provisioning_state != "Succeeded":
         cause = _cause(group)
-        raise shown(LabError(f"Container group {name} is {group.provisioning_state} (container "
-                             f"{_state(group) or 'absent'})" + (f": {cause}" if cause else "."),
-                             "look at the events above; run `aci.logs(lab)`; then delete it (`aci.delete(lab)`) and "
-                             "create it again." if group.provisioning_state in DONE_STATES else
-                             "it is still starting: run `aci.show(lab)` in a minute."), progress)
-    costs.Ledger.of(lab).opened(group.id, f"Container instance {name} ({SIZE})", started,
-                                per_hour=costs.aci_hour(CPU, MEMORY_GB))
+        raise shown(
+            LabError(
+                f"Container group {name} is {group.provisioning_state} (container "
+                f"{_state(group) or 'absent'})" + (f": {cause}" if cause else "."),
+                "look at the events above; run `aci.logs(lab)`; then delete it (`aci.delete(lab)`) and create it again."
+                if group.provisioning_state in DONE_STATES
+                else "it is still starting: run `aci.show(lab)` in a minute.",
+            ),
+            progress,
+        )
+    costs.Ledger.of(lab).opened(
+        group.id, f"Container instance {name} ({SIZE})", started, per_hour=costs.aci_hour(CPU, MEMORY_GB)
+    )
     fqdn = group.ip_address.fqdn if group.ip_address else None
-    progress.finish(True, f"Container group {name} is {group.provisioning_state}, container {_state(group)}",
-                    f"open http://{fqdn}/ or run the next cell." if fqdn else "run the next cell.")
+    progress.finish(
+        True,
+        f"Container group {name} is {group.provisioning_state}, container {_state(group)}",
+        f"open http://{fqdn}/ or run the next cell." if fqdn else "run the next cell.",
+    )
     return group
 
 
@@ -159,13 +201,23 @@ def show(lab: Lab):
     container = group.containers[0]
     requests = container.resources.requests
     address = group.ip_address
-    ui.show([("Public address", f"{address.ip} · http://{address.fqdn}/" if address and address.fqdn else
-              address.ip if address else "none (the group has no public IP address)"),
-             ("State", f"{group.provisioning_state} · container {_state(group)}"),
-             ("Image", container.image), ("Resources", f"{requests.cpu:g} vCPU, {requests.memory_in_gb:g} GB, "
-                                                       f"{group.os_type}"),
-             ("Restart policy", group.restart_policy)],
-            f"Container group {name} (az container show --resource-group {rg} --name {name})")
+    ui.show(
+        [
+            (
+                "Public address",
+                f"{address.ip} · http://{address.fqdn}/"
+                if address and address.fqdn
+                else address.ip
+                if address
+                else "none (the group has no public IP address)",
+            ),
+            ("State", f"{group.provisioning_state} · container {_state(group)}"),
+            ("Image", container.image),
+            ("Resources", f"{requests.cpu:g} vCPU, {requests.memory_in_gb:g} GB, {group.os_type}"),
+            ("Restart policy", group.restart_policy),
+        ],
+        f"Container group {name} (az container show --resource-group {rg} --name {name})",
+    )
     return group
 
 
@@ -174,8 +226,10 @@ def logs(lab: Lab, tail: int = 50) -> str:
     """The container's last ``tail`` log lines (what the app printed)."""
     rg, name = _names(lab)
     text = lab.aci.containers.list_logs(rg, name, CONTAINER, tail=tail).content or ""
-    ui.show([(f"{i + 1:>3}", line) for i, line in enumerate(text.splitlines())] or [("", "(no output yet)")],
-            f"Logs of {CONTAINER} (az container logs --resource-group {rg} --name {name})")
+    ui.show(
+        [(f"{i + 1:>3}", line) for i, line in enumerate(text.splitlines())] or [("", "(no output yet)")],
+        f"Logs of {CONTAINER} (az container logs --resource-group {rg} --name {name})",
+    )
     return text
 
 
@@ -191,28 +245,41 @@ def fetch(url: str, *, tries: int = 6, wait: float = 5) -> dict:
                 return {"url": url, "status": answer.status, "body": answer.read(20000).decode("utf-8", "replace")}
         except (urllib.error.URLError, OSError) as err:
             if attempt >= tries:
-                raise LabError(f"{url} did not answer ({err}).",
-                               "wait a minute (DNS and the load balancer need time) and run the cell again.") from err
+                raise LabError(
+                    f"{url} did not answer ({err}).",
+                    "wait a minute (DNS and the load balancer need time) and run the cell again.",
+                ) from err
         attempt += 1
         time.sleep(wait)
 
 
 def app_answer(body: str) -> dict:
     """The sample app's page reduced to what it says: name, version (the image tag) and host."""
+
     def find(pattern):
         found = re.search(pattern, body)
         return found.group(1) if found else "?"
 
-    return {"app": find(r"<h1>(.*?)</h1>"), "version": find(r"Version: <code>(.*?)</code>"),
-            "host": find(r"Host: <code>(.*?)</code>")}
+    return {
+        "app": find(r"<h1>(.*?)</h1>"),
+        "version": find(r"Version: <code>(.*?)</code>"),
+        "host": find(r"Host: <code>(.*?)</code>"),
+    }
 
 
 def _call_app(lab: Lab, url: str, title: str = "") -> dict:
     """Call the app over HTTP through labkit's boundary (replay shows the recorded answer) and show it."""
     answer = lab.result_of("http.get", lambda: fetch(url))
     said = app_answer(answer["body"])
-    ui.show([("HTTP status", answer["status"]), ("App", said["app"]), ("Version (image tag)", said["version"]),
-             ("Answered by host", said["host"])], title or f"GET {url}")
+    ui.show(
+        [
+            ("HTTP status", answer["status"]),
+            ("App", said["app"]),
+            ("Version (image tag)", said["version"]),
+            ("Answered by host", said["host"]),
+        ],
+        title or f"GET {url}",
+    )
     return said
 
 
@@ -228,14 +295,22 @@ def browse(lab: Lab) -> dict:
 def restart(lab: Lab):
     """Restart the container in place (the image is pulled again if its tag moved)."""
     rg, name = _names(lab)
-    track(lab, lambda: lab.aci.container_groups.begin_restart(rg, name), title=f"Restart container group {name}",
-          az=f"az container restart --resource-group {rg} --name {name}", done=f"{name} restarted",
-          doing=f"Restarting {name}")
+    track(
+        lab,
+        lambda: lab.aci.container_groups.begin_restart(rg, name),
+        title=f"Restart container group {name}",
+        az=f"az container restart --resource-group {rg} --name {name}",
+        done=f"{name} restarted",
+        doing=f"Restarting {name}",
+    )
     group = lab.aci.container_groups.get(rg, name)
     view = group.containers[0].instance_view
-    ui.status(_state(group) == "Running", f"Container {CONTAINER} is {_state(group)} again since "
-                                          f"{view.current_state.start_time:%H:%M:%S} UTC; last event "
-                                          f"{_events(group)[-1].name if _events(group) else '—'}")
+    ui.status(
+        _state(group) == "Running",
+        f"Container {CONTAINER} is {_state(group)} again since "
+        f"{view.current_state.start_time:%H:%M:%S} UTC; last event "
+        f"{_events(group)[-1].name if _events(group) else '—'}",
+    )
     return group
 
 
@@ -246,9 +321,14 @@ def delete(lab: Lab) -> None:
 
     rg, name = _names(lab)
     group = lab.aci.container_groups.get(rg, name)
-    track(lab, lambda: lab.aci.container_groups.begin_delete(rg, name), title=f"Delete container group {name}",
-          az=f"az container delete --resource-group {rg} --name {name} --yes", done=f"{name} deleted",
-          doing=f"Deleting {name}")
+    track(
+        lab,
+        lambda: lab.aci.container_groups.begin_delete(rg, name),
+        title=f"Delete container group {name}",
+        az=f"az container delete --resource-group {rg} --name {name} --yes",
+        done=f"{name} deleted",
+        doing=f"Deleting {name}",
+    )
     ended = costs.now(lab)
     try:
         lab.aci.container_groups.get(rg, name)
@@ -256,5 +336,8 @@ def delete(lab: Lab) -> None:
     except ResourceNotFoundError:
         gone = True
     costs.Ledger.of(lab).closed(group.id, ended)
-    ui.status(gone, f"{name} is gone (GET answers 404)" if gone else f"{name} still exists",
-              "" if gone else "run this cell again in a minute.")
+    ui.status(
+        gone,
+        f"{name} is gone (GET answers 404)" if gone else f"{name} still exists",
+        "" if gone else "run this cell again in a minute.",
+    )

@@ -81,17 +81,28 @@ def check_name(lab: Lab, name: str | None = None) -> str:
     name = check_name_format("ACR registry", name or lab.config.registry_name)  # before any Azure call
     answer = _available(lab, name)
     if answer.name_available:
-        ui.status(True, f"{name} is free: registry names are global, and {name}.azurecr.io will be yours "
-                        f"(az acr check-name --name {name}).")
+        ui.status(
+            True,
+            f"{name} is free: registry names are global, and {name}.azurecr.io will be yours "
+            f"(az acr check-name --name {name}).",
+        )
         return name
     if answer.reason == "AlreadyExists" and _find(lab, name) is not None:
-        ui.status(True, f"{name} is taken — by you: it is already in {lab.config.resource_group}, "
-                        "so the next step reuses it.")
+        ui.status(
+            True, f"{name} is taken — by you: it is already in {lab.config.resource_group}, so the next step reuses it."
+        )
         return name
     suggestion = _suggest(lab) if answer.reason == "AlreadyExists" else None
-    fix = ("choose another `prefix` in the parameters cell and run the notebooks again from the top"
-           + (f"; or keep yours with the suffix of {suggestion}, which is free: set the environment variable "
-              f"LABKIT_SUFFIX={suggestion[-4:]} before opening the lab" if suggestion else "") + ".")
+    fix = (
+        "choose another `prefix` in the parameters cell and run the notebooks again from the top"
+        + (
+            f"; or keep yours with the suffix of {suggestion}, which is free: set the environment variable "
+            f"LABKIT_SUFFIX={suggestion[-4:]} before opening the lab"
+            if suggestion
+            else ""
+        )
+        + "."
+    )
     raise LabError(f"The registry name {name} is not available ({answer.reason}): {answer.message}", fix)
 
 
@@ -103,8 +114,10 @@ def registry_spec(config):
 
 
 def az_create(config) -> str:
-    return (f"az acr create --resource-group {config.resource_group} --name {config.registry_name} "
-            f"--location {config.region} --sku Basic --admin-enabled true {azcli.tags(config)}")
+    return (
+        f"az acr create --resource-group {config.resource_group} --name {config.registry_name} "
+        f"--location {config.region} --sku Basic --admin-enabled true {azcli.tags(config)}"
+    )
 
 
 @step("Creating registry {c.registry_name}")
@@ -118,24 +131,39 @@ def create_registry(lab: Lab):
         check_given_group(lab, c.provisioned)
     if found is None:
         spec = registry_spec(c)
-        azcli.show_sdk_call("lab.acr.registries.begin_create(resource_group, name, spec)", spec, registry_spec,
-                            "https://learn.microsoft.com/python/api/azure-mgmt-containerregistry/"
-                            "azure.mgmt.containerregistry.operations.registriesoperations")
-        registry = track(lab, lambda: lab.acr.registries.begin_create(c.resource_group, c.registry_name, spec),
-                         title=f"Create container registry {c.registry_name} (about a minute live)",
-                         az=az_create(c), done=f"Registry {c.registry_name} created",
-                         doing=f"Creating registry {c.registry_name}")
+        azcli.show_sdk_call(
+            "lab.acr.registries.begin_create(resource_group, name, spec)",
+            spec,
+            registry_spec,
+            "https://learn.microsoft.com/python/api/azure-mgmt-containerregistry/"
+            "azure.mgmt.containerregistry.operations.registriesoperations",
+        )
+        registry = track(
+            lab,
+            lambda: lab.acr.registries.begin_create(c.resource_group, c.registry_name, spec),
+            title=f"Create container registry {c.registry_name} (about a minute live)",
+            az=az_create(c),
+            done=f"Registry {c.registry_name} created",
+            doing=f"Creating registry {c.registry_name}",
+        )
     elif not found.admin_user_enabled:
-        raise LabError(f"Registry {c.registry_name} exists but its admin user is disabled.",
-                       f"enable it: `az acr update --name {c.registry_name} --admin-enabled true`, "
-                       "then run this cell again.")
+        raise LabError(
+            f"Registry {c.registry_name} exists but its admin user is disabled.",
+            f"enable it: `az acr update --name {c.registry_name} --admin-enabled true`, then run this cell again.",
+        )
     else:
         registry = found
         ui.status(True, f"Registry {c.registry_name} already exists in {c.resource_group}: reusing it.")
-    ui.show([("Login server", registry.login_server), ("SKU", ui.plain(registry.sku.name)),
-             ("Admin user", "enabled" if registry.admin_user_enabled else "disabled"),
-             ("Location", registry.location), ("Provisioning state", ui.plain(registry.provisioning_state))],
-            f"Registry {registry.name}")
+    ui.show(
+        [
+            ("Login server", registry.login_server),
+            ("SKU", ui.plain(registry.sku.name)),
+            ("Admin user", "enabled" if registry.admin_user_enabled else "disabled"),
+            ("Location", registry.location),
+            ("Provisioning state", ui.plain(registry.provisioning_state)),
+        ],
+        f"Registry {registry.name}",
+    )
     return registry
 
 
@@ -149,15 +177,20 @@ def pull_credentials(lab: Lab) -> RegistryLogin:
 
     c = lab.config
     if lab.policy.replaying:
-        ui.note(f"This notebook runs the image that 03-publish-acr pushed to {c.registry_name}. Replay shows the "
-                     "recorded lab, which had run 03 first; live, run 03-publish-acr before this notebook.")
+        ui.note(
+            f"This notebook runs the image that 03-publish-acr pushed to {c.registry_name}. Replay shows the "
+            "recorded lab, which had run 03 first; live, run 03-publish-acr before this notebook."
+        )
     try:
         return RegistryLogin.admin_of(lab)[0]
     except ResourceNotFoundError as err:
-        raise shown(LabError(f"Your registry {c.registry_name} does not exist yet: this notebook runs the image "
-                             "that 03-publish-acr creates it for and pushes.",
-                             "run 03-publish-acr first (it creates the registry and pushes the image), then this "
-                             "cell again.")) from err
+        raise shown(
+            LabError(
+                f"Your registry {c.registry_name} does not exist yet: this notebook runs the image "
+                "that 03-publish-acr creates it for and pushes.",
+                "run 03-publish-acr first (it creates the registry and pushes the image), then this cell again.",
+            )
+        ) from err
 
 
 @step("Reading the credentials of {c.registry_name}")
@@ -165,10 +198,14 @@ def credentials(lab: Lab) -> RegistryLogin:
     """The admin user's name and first password, to log Docker in. The password is never displayed."""
     c = lab.config
     login, passwords = RegistryLogin.admin_of(lab)
-    ui.show([("Login server", c.login_server), ("User name", login.username),
-             ("Password", f"hidden: {passwords} passwords, either works; kept in the `login` variable, "
-                          "never printed")],
-            f"Admin user of {c.registry_name} (az acr credential show --name {c.registry_name})")
+    ui.show(
+        [
+            ("Login server", c.login_server),
+            ("User name", login.username),
+            ("Password", f"hidden: {passwords} passwords, either works; kept in the `login` variable, never printed"),
+        ],
+        f"Admin user of {c.registry_name} (az acr credential show --name {c.registry_name})",
+    )
     return login
 
 
@@ -198,13 +235,22 @@ def _client_stream(work):
 
 
 @step("Building the app's image")
-def build(lab: Lab, *, server: str | None = None, context: Path | None = None, dockerfile: str | None = None,
-          repository: str = APP_REPOSITORY, tag: str = APP_TAG) -> dict:
+def build(
+    lab: Lab,
+    *,
+    server: str | None = None,
+    context: Path | None = None,
+    dockerfile: str | None = None,
+    repository: str = APP_REPOSITORY,
+    tag: str = APP_TAG,
+) -> dict:
     """Build the app for linux/amd64 as ``<login server>/<repository>:<tag>``, the log streaming into the cell."""
     image = f"{server or lab.config.login_server}/{repository}:{tag}"
     context = Path(context or paths.app())
-    command = f"docker build --platform {images.DEFAULT_PLATFORM} --build-arg APP_VERSION={tag} --tag {image} " \
-              f"{Path(context).name}/"
+    command = (
+        f"docker build --platform {images.DEFAULT_PLATFORM} --build-arg APP_VERSION={tag} --tag {image} "
+        f"{Path(context).name}/"
+    )
 
     def work(client):
         return images.build_stream(client, context, image, buildargs={"APP_VERSION": tag}, dockerfile=dockerfile)
@@ -248,8 +294,9 @@ def push(lab: Lab, login: RegistryLogin, *, repository: str = APP_REPOSITORY, ta
     result = {"image": image}
     try:
         images.check_login(lab.result_of("docker.login", signed_in), login.server)
-        for event in images.read_push(lab.events_of("docker.push", lambda: _client_stream(work)),
-                                      f"{login.server}/{repository}", tag):
+        for event in images.read_push(
+            lab.events_of("docker.push", lambda: _client_stream(work)), f"{login.server}/{repository}", tag
+        ):
             if "layer" in event:
                 layers.add(event)
                 live.update(layers)
@@ -280,12 +327,17 @@ def _import(lab: Lab, target: str) -> dict:
 
     c = lab.config
     source = f"{SAMPLE_REGISTRY}/{SAMPLE_IMAGE}"
-    params = ImportImageParameters(source=ImportSource(registry_uri=SAMPLE_REGISTRY, source_image=SAMPLE_IMAGE),
-                                   target_tags=[target], mode="Force")
-    track(lab, lambda: lab.acr.registries.begin_import_image(c.resource_group, c.registry_name, params),
-          title=f"Import {source} into {c.registry_name} as {target}",
-          az=f"az acr import --name {c.registry_name} --source {source} --image {target} --force",
-          done=f"Imported {source} as {c.login_server}/{target}", doing=f"Importing {source}")
+    params = ImportImageParameters(
+        source=ImportSource(registry_uri=SAMPLE_REGISTRY, source_image=SAMPLE_IMAGE), target_tags=[target], mode="Force"
+    )
+    track(
+        lab,
+        lambda: lab.acr.registries.begin_import_image(c.resource_group, c.registry_name, params),
+        title=f"Import {source} into {c.registry_name} as {target}",
+        az=f"az acr import --name {c.registry_name} --source {source} --image {target} --force",
+        done=f"Imported {source} as {c.login_server}/{target}",
+        doing=f"Importing {source}",
+    )
     return {"image": f"{c.login_server}/{target}", "source": source}
 
 
@@ -294,12 +346,16 @@ def publish(lab: Lab, login: RegistryLogin) -> dict:
     otherwise import Microsoft's hello-world under the app's name. Replay shows the recorded choice."""
     engine = find_engine(lab)
     if engine["engine"]:
-        ui.note(f"Docker engine {engine['version']} answers ({engine['os']}/{engine['arch']}): "
-                     "building and pushing the app with Docker.")
+        ui.note(
+            f"Docker engine {engine['version']} answers ({engine['os']}/{engine['arch']}): "
+            "building and pushing the app with Docker."
+        )
         built = build(lab)
         return {**built, **push(lab, login), "how": "docker"}
-    ui.note(f"{engine['problem']} So the app's image cannot be built here: importing Microsoft's hello-world "
-                 f"image as {APP_REPOSITORY}:{APP_TAG} instead (see the note above this cell).")
+    ui.note(
+        f"{engine['problem']} So the app's image cannot be built here: importing Microsoft's hello-world "
+        f"image as {APP_REPOSITORY}:{APP_TAG} instead (see the note above this cell)."
+    )
     return {**import_app(lab), "how": "import"}
 
 
@@ -316,19 +372,33 @@ def _inventory(lab: Lab, login: RegistryLogin, repository: str, tag: str) -> dic
 
 
 @step("Listing the repositories of {c.login_server}")
-def show_repositories(lab: Lab, login: RegistryLogin, published: dict | None = None, *,
-                      repository: str = APP_REPOSITORY, tag: str = APP_TAG) -> dict:
+def show_repositories(
+    lab: Lab,
+    login: RegistryLogin,
+    published: dict | None = None,
+    *,
+    repository: str = APP_REPOSITORY,
+    tag: str = APP_TAG,
+) -> dict:
     """List the registry's repositories and tags through its /v2/ API, and the digest of ``repository:tag``."""
     found = _inventory(lab, login, repository, tag)
     name = login.server.split(".", 1)[0]
-    ui.show([(repo, ", ".join(tags)) for repo, tags in found["repositories"].items()],
-            f"Repositories and tags in {login.server} (az acr repository list --name {name}; "
-            f"az acr repository show-tags --name {name} --repository …)")
+    ui.show(
+        [(repo, ", ".join(tags)) for repo, tags in found["repositories"].items()],
+        f"Repositories and tags in {login.server} (az acr repository list --name {name}; "
+        f"az acr repository show-tags --name {name} --repository …)",
+    )
     digest, pushed = found["digest"], (published or {}).get("digest")
     if digest and pushed:
-        ui.status(digest == pushed, f"{repository}:{tag} is {digest}"
-                  + (": the digest docker push reported, so the registry holds exactly the image you built."
-                     if digest == pushed else f", not {pushed} as pushed: run the push cell again."))
+        ui.status(
+            digest == pushed,
+            f"{repository}:{tag} is {digest}"
+            + (
+                ": the digest docker push reported, so the registry holds exactly the image you built."
+                if digest == pushed
+                else f", not {pushed} as pushed: run the push cell again."
+            ),
+        )
     elif digest:
         ui.status(True, f"{repository}:{tag} is {digest}")
     return found

@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 SYSTEM_POOL = "nodepool1"
 USER_POOL = "userpool"
 JOIN_TIMEOUT = 30 * 60
-SDK_REFERENCE = ("https://learn.microsoft.com/python/api/azure-mgmt-containerservice/"
-                 "azure.mgmt.containerservice.operations.managedclustersoperations")
+SDK_REFERENCE = (
+    "https://learn.microsoft.com/python/api/azure-mgmt-containerservice/"
+    "azure.mgmt.containerservice.operations.managedclustersoperations"
+)
 
 # What each kube-system component does (the ones an AKS cluster runs; others are shown without a role).
 COMPONENTS = {
@@ -59,10 +61,12 @@ def _find(lab: Lab):
 
 def az_create(config, version: str) -> str:
     """The `az aks create` command that makes the same cluster as :func:`cluster_spec`."""
-    return (f"az aks create --resource-group {config.resource_group} --name {config.cluster_name} "
-            f"--location {config.region} --dns-name-prefix {config.dns_prefix} --tier free "
-            f"--kubernetes-version {version} --nodepool-name {SYSTEM_POOL} --node-count 1 "
-            f"--node-vm-size {config.vm_size} --enable-managed-identity --no-ssh-key {azcli.tags(config)}")
+    return (
+        f"az aks create --resource-group {config.resource_group} --name {config.cluster_name} "
+        f"--location {config.region} --dns-name-prefix {config.dns_prefix} --tier free "
+        f"--kubernetes-version {version} --nodepool-name {SYSTEM_POOL} --node-count 1 "
+        f"--node-vm-size {config.vm_size} --enable-managed-identity --no-ssh-key {azcli.tags(config)}"
+    )
 
 
 def cluster_spec(config, version: str):
@@ -75,10 +79,18 @@ def cluster_spec(config, version: str):
     )
 
     return ManagedCluster(
-        location=config.region, tags=config.tags(), dns_prefix=config.dns_prefix, kubernetes_version=version,
-        sku=ManagedClusterSKU(name="Base", tier="Free"), identity=ManagedClusterIdentity(type="SystemAssigned"),
-        agent_pool_profiles=[ManagedClusterAgentPoolProfile(
-            name=SYSTEM_POOL, mode="System", count=1, vm_size=config.vm_size, os_type="Linux")])
+        location=config.region,
+        tags=config.tags(),
+        dns_prefix=config.dns_prefix,
+        kubernetes_version=version,
+        sku=ManagedClusterSKU(name="Base", tier="Free"),
+        identity=ManagedClusterIdentity(type="SystemAssigned"),
+        agent_pool_profiles=[
+            ManagedClusterAgentPoolProfile(
+                name=SYSTEM_POOL, mode="System", count=1, vm_size=config.vm_size, os_type="Linux"
+            )
+        ],
+    )
 
 
 def _ensure_group(lab: Lab) -> None:
@@ -87,8 +99,11 @@ def _ensure_group(lab: Lab) -> None:
         check_given_group(lab, c.provisioned)
         return
     lab.resources.resource_groups.create_or_update(c.resource_group, {"location": c.region, "tags": c.tags()})
-    ui.status(True, f"Resource group {c.resource_group} in {c.region}, tagged course, owner, created, expires "
-                    f"(az group create --name {c.resource_group} --location {c.region} {azcli.tags(c)})")
+    ui.status(
+        True,
+        f"Resource group {c.resource_group} in {c.region}, tagged course, owner, created, expires "
+        f"(az group create --name {c.resource_group} --location {c.region} {azcli.tags(c)})",
+    )
 
 
 def pick_version(lab: Lab) -> str:
@@ -99,8 +114,11 @@ def pick_version(lab: Lab) -> str:
 
 
 def _failed(cluster) -> LabError:
-    return LabError(f"Cluster {cluster.name} is in provisioning state {cluster.provisioning_state}: its last "
-                    "create or update did not finish.", AZURE_HINTS["ProvisioningStateFailed"])
+    return LabError(
+        f"Cluster {cluster.name} is in provisioning state {cluster.provisioning_state}: its last "
+        "create or update did not finish.",
+        AZURE_HINTS["ProvisioningStateFailed"],
+    )
 
 
 # -- 00-setup: start early -----------------------------------------------------------------------------
@@ -113,19 +131,26 @@ def start_cluster(lab: Lab) -> None:
     rg, name = _names(lab)
     found = _find(lab)
     if found is not None:
-        ui.status(True, f"Cluster {name} already exists (provisioning state {found.provisioning_state}): "
-                        "notebook 02 uses it; nothing new was started.")
+        ui.status(
+            True,
+            f"Cluster {name} already exists (provisioning state {found.provisioning_state}): "
+            "notebook 02 uses it; nothing new was started.",
+        )
         return
     _ensure_group(lab)
     version = pick_version(lab)
     spec = cluster_spec(lab.config, version)
-    azcli.show_sdk_call("lab.aks.managed_clusters.begin_create_or_update(resource_group, name, spec)", spec,
-                        cluster_spec, SDK_REFERENCE)
+    azcli.show_sdk_call(
+        "lab.aks.managed_clusters.begin_create_or_update(resource_group, name, spec)", spec, cluster_spec, SDK_REFERENCE
+    )
     cluster = lab.aks.managed_clusters.begin_create_or_update(rg, name, spec, polling=False).result()
-    ui.status(True, f"{'Recorded lab: creation' if lab.policy.replaying else 'Creation'} of {name} started "
-                    f"({az_create(lab.config, version)} --no-wait): "
-                    f"provisioning state {cluster.provisioning_state}.",
-              "it takes 5–10 minutes: read 01-architecture meanwhile; notebook 02 picks the cluster up.")
+    ui.status(
+        True,
+        f"{'Recorded lab: creation' if lab.policy.replaying else 'Creation'} of {name} started "
+        f"({az_create(lab.config, version)} --no-wait): "
+        f"provisioning state {cluster.provisioning_state}.",
+        "it takes 5–10 minutes: read 01-architecture meanwhile; notebook 02 picks the cluster up.",
+    )
 
 
 # -- 02: deploy ------------------------------------------------------------------------------------------
@@ -156,10 +181,13 @@ def create_cluster(lab: Lab):
         cluster = _start(lab)
     else:
         cluster = found
-        ui.status(True, f"Recorded lab: cluster {name} already existed and was running, so it was reused (live: "
-                        "yours is reused if it runs, started if stopped, created if missing)."
-                  if lab.policy.replaying else
-                  f"Cluster {name} already exists and is ready: reusing it (nothing created, no wait).")
+        ui.status(
+            True,
+            f"Recorded lab: cluster {name} already existed and was running, so it was reused (live: "
+            "yours is reused if it runs, started if stopped, created if missing)."
+            if lab.policy.replaying
+            else f"Cluster {name} already exists and is ready: reusing it (nothing created, no wait).",
+        )
     _show_cluster(cluster)
     return cluster
 
@@ -169,54 +197,90 @@ def _create(lab: Lab):
     _ensure_group(lab)
     version = pick_version(lab)
     spec = cluster_spec(lab.config, version)
-    azcli.show_sdk_call("lab.aks.managed_clusters.begin_create_or_update(resource_group, name, spec)", spec,
-                        cluster_spec, SDK_REFERENCE)
-    return track(lab, lambda: lab.aks.managed_clusters.begin_create_or_update(rg, name, spec),
-                 title=f"Create AKS cluster {name} (5–10 minutes live)", az=az_create(lab.config, version),
-                 done=f"Cluster {name} created", doing=f"Creating cluster {name}")
+    azcli.show_sdk_call(
+        "lab.aks.managed_clusters.begin_create_or_update(resource_group, name, spec)", spec, cluster_spec, SDK_REFERENCE
+    )
+    return track(
+        lab,
+        lambda: lab.aks.managed_clusters.begin_create_or_update(rg, name, spec),
+        title=f"Create AKS cluster {name} (5–10 minutes live)",
+        az=az_create(lab.config, version),
+        done=f"Cluster {name} created",
+        doing=f"Creating cluster {name}",
+    )
 
 
 def _join(lab: Lab, cluster, *, poll_seconds: float = 15):
     """Wait for a create (or update) already in progress, started by 00-setup or an earlier run."""
     rg, name = _names(lab)
     recorded = lab.policy.replaying  # the recorded lab's story, not the learner's: this learner started nothing
-    progress = ui.Progress(lab, f"Recorded lab: its 00-setup had started cluster {name}, still "
-                           f"{cluster.provisioning_state}, so this cell joined that create (live: it joins yours, or "
-                           "creates the cluster if 00-setup did not start it)" if recorded else
-                           f"Cluster {name} is {cluster.provisioning_state}: joining the operation already "
-                           "running (not starting another)",
-                           f"az aks wait --created --resource-group {rg} --name {name}")
-    cluster = poll(lambda: lab.aks.managed_clusters.get(rg, name),
-                   lambda found: found.provisioning_state in DONE_STATES, every=poll_seconds, timeout=JOIN_TIMEOUT,
-                   clock=lab.policy.clock, progress=lambda found: progress.update(found.provisioning_state),
-                   first=cluster)
+    progress = ui.Progress(
+        lab,
+        f"Recorded lab: its 00-setup had started cluster {name}, still "
+        f"{cluster.provisioning_state}, so this cell joined that create (live: it joins yours, or "
+        "creates the cluster if 00-setup did not start it)"
+        if recorded
+        else f"Cluster {name} is {cluster.provisioning_state}: joining the operation already "
+        "running (not starting another)",
+        f"az aks wait --created --resource-group {rg} --name {name}",
+    )
+    cluster = poll(
+        lambda: lab.aks.managed_clusters.get(rg, name),
+        lambda found: found.provisioning_state in DONE_STATES,
+        every=poll_seconds,
+        timeout=JOIN_TIMEOUT,
+        clock=lab.policy.clock,
+        progress=lambda found: progress.update(found.provisioning_state),
+        first=cluster,
+    )
     if cluster.provisioning_state == "Succeeded":
-        progress.finish(True, f"Recorded lab: cluster {name} was ready — it waited only for what was left of its "
-                              "creation" if recorded else
-                              f"Cluster {name} is ready — you waited only for what was left of its creation")
+        progress.finish(
+            True,
+            f"Recorded lab: cluster {name} was ready — it waited only for what was left of its creation"
+            if recorded
+            else f"Cluster {name} is ready — you waited only for what was left of its creation",
+        )
         return cluster
     if cluster.provisioning_state not in DONE_STATES:
-        raise shown(LabError(f"Cluster {name} is still {cluster.provisioning_state}",
-                             "run this cell again: it joins the same operation."), progress)
+        raise shown(
+            LabError(
+                f"Cluster {name} is still {cluster.provisioning_state}",
+                "run this cell again: it joins the same operation.",
+            ),
+            progress,
+        )
     raise shown(_failed(cluster), progress)
 
 
 def _start(lab: Lab):
     rg, name = _names(lab)
-    track(lab, lambda: lab.aks.managed_clusters.begin_start(rg, name), title=f"Start stopped cluster {name}",
-          az=f"az aks start --resource-group {rg} --name {name}", done=f"Cluster {name} started",
-          doing=f"Starting cluster {name}")
+    track(
+        lab,
+        lambda: lab.aks.managed_clusters.begin_start(rg, name),
+        title=f"Start stopped cluster {name}",
+        az=f"az aks start --resource-group {rg} --name {name}",
+        done=f"Cluster {name} started",
+        doing=f"Starting cluster {name}",
+    )
     return lab.aks.managed_clusters.get(rg, name)
 
 
 def _show_cluster(cluster) -> None:
-    pools = ", ".join(f"{p.name} ({ui.plain(p.mode)}, {p.count} × {p.vm_size})"
-                      for p in cluster.agent_pool_profiles or [])
-    ui.show([("Kubernetes version", cluster.current_kubernetes_version or cluster.kubernetes_version),
-             ("Pricing tier", f"{ui.plain(cluster.sku.tier)} (control plane run by Azure)" if cluster.sku else ""),
-             ("Node pools", pools), ("Identity", ui.plain(cluster.identity.type) if cluster.identity else ""),
-             ("API server", cluster.fqdn), ("Node resource group", cluster.node_resource_group),
-             ("Provisioning state", cluster.provisioning_state)], f"Cluster {cluster.name} in {cluster.location}")
+    pools = ", ".join(
+        f"{p.name} ({ui.plain(p.mode)}, {p.count} × {p.vm_size})" for p in cluster.agent_pool_profiles or []
+    )
+    ui.show(
+        [
+            ("Kubernetes version", cluster.current_kubernetes_version or cluster.kubernetes_version),
+            ("Pricing tier", f"{ui.plain(cluster.sku.tier)} (control plane run by Azure)" if cluster.sku else ""),
+            ("Node pools", pools),
+            ("Identity", ui.plain(cluster.identity.type) if cluster.identity else ""),
+            ("API server", cluster.fqdn),
+            ("Node resource group", cluster.node_resource_group),
+            ("Provisioning state", cluster.provisioning_state),
+        ],
+        f"Cluster {cluster.name} in {cluster.location}",
+    )
 
 
 @step("Fetching the kubeconfig of {c.cluster_name}")
@@ -230,9 +294,12 @@ def fetch_kubeconfig(lab: Lab):
     with os.fdopen(fd, "wb") as file:
         file.write(result.kubeconfigs[0].value)
     os.chmod(path, 0o600)
-    ui.status(True, f"Kubeconfig saved as {path.name} in your lab folder, readable only by you "
-                    f"(az aks get-credentials --resource-group {rg} --name {name} --file …). It holds a "
-                    "credential for your cluster, so it is not shown.")
+    ui.status(
+        True,
+        f"Kubeconfig saved as {path.name} in your lab folder, readable only by you "
+        f"(az aks get-credentials --resource-group {rg} --name {name} --file …). It holds a "
+        "credential for your cluster, so it is not shown.",
+    )
     return path
 
 
@@ -241,16 +308,28 @@ def fetch_kubeconfig(lab: Lab):
 def show_api_server(lab: Lab) -> None:
     """The control plane answering: its version, and its health checks with etcd's."""
     info, checks = kube.version(lab), kube.readyz(lab)
-    ui.show([("Kubernetes", info.get("gitVersion", "")), ("Platform", info.get("platform", "")),
-             ("Built with", info.get("goVersion", ""))], "kube-apiserver: GET /version")
+    ui.show(
+        [
+            ("Kubernetes", info.get("gitVersion", "")),
+            ("Platform", info.get("platform", "")),
+            ("Built with", info.get("goVersion", "")),
+        ],
+        "kube-apiserver: GET /version",
+    )
     etcd = [line for line in checks if "etcd" in line]
     others = [line[3:].rsplit(" ", 1)[0] for line in checks if line.startswith("[") and "etcd" not in line]
     failed = [line for line in checks if line.startswith("[-]")]
-    ui.show([(line[3:].rsplit(" ", 1)[0], line[3:].rsplit(" ", 1)[-1]) for line in etcd]
-            + [("other checks", f"{len(others)}: {', '.join(others[:4])}, …"),
-               ("verdict", checks[-1] if checks else "")], "kube-apiserver: GET /readyz?verbose")
-    ui.status(not failed and bool(etcd), "etcd answers through the API server: it is there, run by Azure, "
-              "out of your reach" if not failed else f"failing checks: {', '.join(failed)}")
+    ui.show(
+        [(line[3:].rsplit(" ", 1)[0], line[3:].rsplit(" ", 1)[-1]) for line in etcd]
+        + [("other checks", f"{len(others)}: {', '.join(others[:4])}, …"), ("verdict", checks[-1] if checks else "")],
+        "kube-apiserver: GET /readyz?verbose",
+    )
+    ui.status(
+        not failed and bool(etcd),
+        "etcd answers through the API server: it is there, run by Azure, out of your reach"
+        if not failed
+        else f"failing checks: {', '.join(failed)}",
+    )
 
 
 @step("Listing the kube-system pods of {c.cluster_name}")
@@ -260,9 +339,14 @@ def show_system_pods(lab: Lab) -> None:
     groups: dict = {}
     for pod in found:
         groups.setdefault(pod["component"], []).append(pod)
-    rows = [(component, f"{len(members)} pod(s), {sum(p['phase'] == 'Running' for p in members)} running · "
-                        f"{COMPONENTS.get(component, '')}".rstrip(" ·"))
-            for component, members in sorted(groups.items())]
+    rows = [
+        (
+            component,
+            f"{len(members)} pod(s), {sum(p['phase'] == 'Running' for p in members)} running · "
+            f"{COMPONENTS.get(component, '')}".rstrip(" ·"),
+        )
+        for component, members in sorted(groups.items())
+    ]
     ui.show(rows, f"kube-system: {len(found)} pods in {len(groups)} components (kubectl get pods -n kube-system)")
 
 
@@ -273,19 +357,31 @@ def show_nodes(lab: Lab) -> None:
     for node in found:
         ui.show(_node_rows(node, system), f"Node {node['name']} (kubectl describe node)")
     runtimes = {n["containerRuntimeVersion"].split(":")[0] for n in found}
-    ui.status(runtimes == {"containerd"}, f"Container runtime on every node: {', '.join(sorted(runtimes))} "
-              "(not Docker: dockershim left Kubernetes in 1.24)")
+    ui.status(
+        runtimes == {"containerd"},
+        f"Container runtime on every node: {', '.join(sorted(runtimes))} "
+        "(not Docker: dockershim left Kubernetes in 1.24)",
+    )
 
 
 def _node_rows(node: dict, system_pods: list) -> list:
-    proxy = next((p["images"][0].rsplit(":", 1)[-1] for p in system_pods
-                  if p["component"] == "kube-proxy" and p["node"] == node["name"] and p["images"]), "")
+    proxy = next(
+        (
+            p["images"][0].rsplit(":", 1)[-1]
+            for p in system_pods
+            if p["component"] == "kube-proxy" and p["node"] == node["name"] and p["images"]
+        ),
+        "",
+    )
     reported = node.get("kubeProxyVersion") or "(empty: nodes stopped reporting it in Kubernetes 1.33)"
-    return [("Node pool", f"{node['pool']} · {node['vmSize']}"), ("Ready", "yes" if node["ready"] else "no"),
-            ("kubelet", node["kubeletVersion"]),
-            ("kube-proxy", f"{proxy} (image of its kube-proxy pod); node field: {reported}"),
-            ("Container runtime", node["containerRuntimeVersion"]),
-            ("OS image", f"{node['osImage']} · kernel {node['kernelVersion']} · {node['architecture']}")]
+    return [
+        ("Node pool", f"{node['pool']} · {node['vmSize']}"),
+        ("Ready", "yes" if node["ready"] else "no"),
+        ("kubelet", node["kubeletVersion"]),
+        ("kube-proxy", f"{proxy} (image of its kube-proxy pod); node field: {reported}"),
+        ("Container runtime", node["containerRuntimeVersion"]),
+        ("OS image", f"{node['osImage']} · kernel {node['kernelVersion']} · {node['architecture']}"),
+    ]
 
 
 # -- 02: node pools and upgrades --------------------------------------------------------------------------------
@@ -294,9 +390,17 @@ def show_node_pools(lab: Lab) -> None:
     """The cluster's node pools: mode, size, count, version and state."""
     rg, name = _names(lab)
     pools = list(lab.aks.agent_pools.list(rg, name))
-    ui.show([(p.name, f"{ui.plain(p.mode)} · {p.count} × {p.vm_size} · {ui.plain(p.os_type)} ({ui.plain(p.os_sku)}) · "
-                      f"Kubernetes {p.current_orchestrator_version} · {p.provisioning_state}") for p in pools],
-            f"Node pools of {name} (az aks nodepool list --resource-group {rg} --cluster-name {name})")
+    ui.show(
+        [
+            (
+                p.name,
+                f"{ui.plain(p.mode)} · {p.count} × {p.vm_size} · {ui.plain(p.os_type)} ({ui.plain(p.os_sku)}) · "
+                f"Kubernetes {p.current_orchestrator_version} · {p.provisioning_state}",
+            )
+            for p in pools
+        ],
+        f"Node pools of {name} (az aks nodepool list --resource-group {rg} --cluster-name {name})",
+    )
 
 
 @step("Adding a node pool to {c.cluster_name}")
@@ -307,23 +411,37 @@ def add_user_pool(lab: Lab, pool: str = USER_POOL, *, vm_size: str | None = None
     rg, name = _names(lab)
     size = vm_size or lab.config.vm_size
     spec = AgentPool(mode="User", count=1, vm_size=size, os_type="Linux")
-    track(lab, lambda: lab.aks.agent_pools.begin_create_or_update(rg, name, pool, spec),
-          title=f"Add user node pool {pool} (about 3 minutes live; +${costs.node_hour(size):.3f}/h)",
-          az=f"az aks nodepool add --resource-group {rg} --cluster-name {name} --name {pool} "
-             f"--mode User --node-count 1 --node-vm-size {size}",
-          done=f"Node pool {pool} added", doing=f"Adding node pool {pool}")
+    track(
+        lab,
+        lambda: lab.aks.agent_pools.begin_create_or_update(rg, name, pool, spec),
+        title=f"Add user node pool {pool} (about 3 minutes live; +${costs.node_hour(size):.3f}/h)",
+        az=f"az aks nodepool add --resource-group {rg} --cluster-name {name} --name {pool} "
+        f"--mode User --node-count 1 --node-vm-size {size}",
+        done=f"Node pool {pool} added",
+        doing=f"Adding node pool {pool}",
+    )
     found = kube.nodes(lab)
-    ui.show([(n["name"], f"pool {n['pool']} · {'Ready' if n['ready'] else 'not ready'} · {n['kubeletVersion']}")
-             for n in found], "Nodes now (kubectl get nodes)")
+    ui.show(
+        [
+            (n["name"], f"pool {n['pool']} · {'Ready' if n['ready'] else 'not ready'} · {n['kubeletVersion']}")
+            for n in found
+        ],
+        "Nodes now (kubectl get nodes)",
+    )
 
 
 @step("Deleting a node pool of {c.cluster_name}")
 def remove_user_pool(lab: Lab, pool: str = USER_POOL) -> None:
     """Delete the user pool again: its VM stops costing money."""
     rg, name = _names(lab)
-    track(lab, lambda: lab.aks.agent_pools.begin_delete(rg, name, pool), title=f"Delete node pool {pool}",
-          az=f"az aks nodepool delete --resource-group {rg} --cluster-name {name} --name {pool}",
-          done=f"Node pool {pool} deleted", doing=f"Deleting node pool {pool}")
+    track(
+        lab,
+        lambda: lab.aks.agent_pools.begin_delete(rg, name, pool),
+        title=f"Delete node pool {pool}",
+        az=f"az aks nodepool delete --resource-group {rg} --cluster-name {name} --name {pool}",
+        done=f"Node pool {pool} deleted",
+        doing=f"Deleting node pool {pool}",
+    )
 
 
 @step("Reading the upgrade profile")
@@ -333,17 +451,24 @@ def show_upgrades(lab: Lab) -> None:
     profile = lab.aks.managed_clusters.get_upgrade_profile(rg, name)
 
     def targets(upgrades):
-        return ", ".join(u.kubernetes_version + (" (preview)" if u.is_preview else "")
-                         for u in upgrades or []) or "none"
+        return (
+            ", ".join(u.kubernetes_version + (" (preview)" if u.is_preview else "") for u in upgrades or []) or "none"
+        )
 
     cp = profile.control_plane_profile
     rows = [("Control plane", f"{cp.kubernetes_version} → {targets(cp.upgrades)}")]
-    rows += [(f"Pool {p.name}", f"{p.kubernetes_version} → {targets(p.upgrades)}")
-             for p in profile.agent_pool_profiles or []]
+    rows += [
+        (f"Pool {p.name}", f"{p.kubernetes_version} → {targets(p.upgrades)}") for p in profile.agent_pool_profiles or []
+    ]
     if not profile.agent_pool_profiles:  # Azure sends null here for scale-set pools, and while a cluster is created
-        rows.append(("Node pools", "not listed in this profile: each pool has its own "
-                                   f"(az aks nodepool get-upgrades --resource-group {rg} --cluster-name {name} "
-                                   "--nodepool-name …)"))
+        rows.append(
+            (
+                "Node pools",
+                "not listed in this profile: each pool has its own "
+                f"(az aks nodepool get-upgrades --resource-group {rg} --cluster-name {name} "
+                "--nodepool-name …)",
+            )
+        )
     ui.show(rows, f"Upgrades available (az aks get-upgrades --resource-group {rg} --name {name})")
 
 
@@ -358,32 +483,50 @@ def show_running(lab: Lab) -> None:
     hourly = costs.cluster_hour_of(cluster)  # node VMs, their OS disks, the load balancer and its IP, the tier
     state = ui.plain(cluster.power_state.code) if cluster.power_state else "Running"
     unpriced = [p.vm_size for p in pools if p.vm_size not in costs.NODE_PER_HOUR]
-    ui.show([("Cluster", f"{name}: {state}, {tier} tier"),
-             ("Nodes", ", ".join(f"{p.count} × {p.vm_size} ({p.name})" for p in pools)),
-             ("Cost while running", f"≈ ${hourly:.3f} per hour, ≈ ${24 * hourly:.2f} per day"
-                                    + (f" ({', '.join(unpriced)} priced like a D2s_v3)" if unpriced else "")),
-             ("Prices", f"{costs.PRICES_SOURCE}, read {costs.PRICES_DATE}"),
-             ("Pause it", f"aks.stop_cluster(lab)  ·  az aks stop --resource-group {rg} --name {name}"),
-             ("Delete it", f"aks.delete_cluster(lab)  ·  az aks delete --resource-group {rg} --name {name} --yes")],
-            "Still running after this notebook")
+    ui.show(
+        [
+            ("Cluster", f"{name}: {state}, {tier} tier"),
+            ("Nodes", ", ".join(f"{p.count} × {p.vm_size} ({p.name})" for p in pools)),
+            (
+                "Cost while running",
+                f"≈ ${hourly:.3f} per hour, ≈ ${24 * hourly:.2f} per day"
+                + (f" ({', '.join(unpriced)} priced like a D2s_v3)" if unpriced else ""),
+            ),
+            ("Prices", f"{costs.PRICES_SOURCE}, read {costs.PRICES_DATE}"),
+            ("Pause it", f"aks.stop_cluster(lab)  ·  az aks stop --resource-group {rg} --name {name}"),
+            ("Delete it", f"aks.delete_cluster(lab)  ·  az aks delete --resource-group {rg} --name {name} --yes"),
+        ],
+        "Still running after this notebook",
+    )
 
 
 @step("Stopping cluster {c.cluster_name}")
 def stop_cluster(lab: Lab) -> None:
     """Stop the cluster (control plane and nodes): no node charges until it is started again."""
     rg, name = _names(lab)
-    track(lab, lambda: lab.aks.managed_clusters.begin_stop(rg, name), title=f"Stop cluster {name}",
-          az=f"az aks stop --resource-group {rg} --name {name}", done=f"Cluster {name} stopped",
-          next_step="05-run-on-aks starts it again in its first cell (2–5 minutes live), as does "
-                    "aks.create_cluster(lab) or az aks start. While stopped, its OS disks, load balancer "
-                    "and public IP are still billed.",
-          doing=f"Stopping cluster {name}")
+    track(
+        lab,
+        lambda: lab.aks.managed_clusters.begin_stop(rg, name),
+        title=f"Stop cluster {name}",
+        az=f"az aks stop --resource-group {rg} --name {name}",
+        done=f"Cluster {name} stopped",
+        next_step="05-run-on-aks starts it again in its first cell (2–5 minutes live), as does "
+        "aks.create_cluster(lab) or az aks start. While stopped, its OS disks, load balancer "
+        "and public IP are still billed.",
+        doing=f"Stopping cluster {name}",
+    )
 
 
 @step("Deleting cluster {c.cluster_name}")
 def delete_cluster(lab: Lab) -> None:
     """Delete the cluster and its node resource group (the resource group and registry stay)."""
     rg, name = _names(lab)
-    track(lab, lambda: lab.aks.managed_clusters.begin_delete(rg, name), title=f"Delete cluster {name}",
-          az=f"az aks delete --resource-group {rg} --name {name} --yes", done=f"Cluster {name} deleted",
-          next_step="99-cleanup removes everything else the lab made.", doing=f"Deleting cluster {name}")
+    track(
+        lab,
+        lambda: lab.aks.managed_clusters.begin_delete(rg, name),
+        title=f"Delete cluster {name}",
+        az=f"az aks delete --resource-group {rg} --name {name} --yes",
+        done=f"Cluster {name} deleted",
+        next_step="99-cleanup removes everything else the lab made.",
+        doing=f"Deleting cluster {name}",
+    )

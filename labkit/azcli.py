@@ -41,18 +41,22 @@ class SdkCall:
 
     @property
     def text(self) -> str:
-        return (f"Python SDK: {self.call} with the {self.model_name} built by {self.builder}() "
-                f"(reference: {self.reference})")
+        return (
+            f"Python SDK: {self.call} with the {self.model_name} built by {self.builder}() "
+            f"(reference: {self.reference})"
+        )
 
     def __repr__(self) -> str:
         return self.text
 
     def _repr_html_(self) -> str:
         e = html.escape
-        return (f'<details class="labkit-sdk"><summary>Python SDK: <code>{e(self.call)}</code></summary>'
-                f"<p>The {e(self.model_name)} is built by <code>{e(self.builder)}()</code>:</p>"
-                f"<pre>{e(self.source)}</pre><p>and sends this JSON (REST names):</p><pre>{e(self.body)}</pre>"
-                f'<p>Reference: <a href="{e(self.reference)}" target="_blank">{e(self.reference)}</a></p></details>')
+        return (
+            f'<details class="labkit-sdk"><summary>Python SDK: <code>{e(self.call)}</code></summary>'
+            f"<p>The {e(self.model_name)} is built by <code>{e(self.builder)}()</code>:</p>"
+            f"<pre>{e(self.source)}</pre><p>and sends this JSON (REST names):</p><pre>{e(self.body)}</pre>"
+            f'<p>Reference: <a href="{e(self.reference)}" target="_blank">{e(self.reference)}</a></p></details>'
+        )
 
 
 def show_sdk_call(call: str, model, builder, reference: str, secrets=()) -> SdkCall:

@@ -32,16 +32,16 @@ DELETED, GONE, REFUSED, FAILED = "deleted", "already gone", "refused", "failed" 
 REPLAY_NOTE = " (replay: a recorded answer, nothing was deleted)"
 FIXES = {  # what to do about a delete Azure refused or could not finish, by error code
     "AuthorizationFailed": "deleting a resource group needs Contributor (or Owner) on it: ask for that role, or ask "
-                           "whoever has it to delete the group.",
+    "whoever has it to delete the group.",
     "ScopeLocked": "a lock protects the group: list it with `az lock list -g <group>`, remove it (if it is yours to "
-                   "remove), then run the delete again.",
+    "remove), then run the delete again.",
 }
 
 
 def shown(value, limit: int = 64) -> str:
     """A value read from Azure as it may be printed: control characters escaped, cut to ``limit`` characters."""
     text = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(value))
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _tag_date(group: Group, key: str) -> dt.date | None:
@@ -57,16 +57,24 @@ def _tag_date(group: Group, key: str) -> dt.date | None:
     raise ValueError(f"tag {key}='{shown(value)}' is not a date (YYYY-MM-DD)")
 
 
-def class_groups(lab: Lab, *, owner: str | None = None, expired: bool = False, older_than: float | None = None,
-                 now: dt.datetime | None = None) -> tuple[list[Group], list[tuple[Group, str]]]:
+def class_groups(
+    lab: Lab,
+    *,
+    owner: str | None = None,
+    expired: bool = False,
+    older_than: float | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[list[Group], list[tuple[Group, str]]]:
     """An instructor's selection across the class: by owner, expired (``expires`` tag before today) or age.
 
     Returns the selected groups (with their node groups) and the groups left out because a date tag the
     selection needs is not a date, each with why. An empty ``owner`` is refused: it is nobody, not everybody.
     """
     if owner is not None and not owner.strip():
-        raise LabError("An empty owner selects nobody (it would have meant every learner's groups).",
-                       "give the learner's owner tag, e.g. --owner alice, or leave --owner out.")
+        raise LabError(
+            "An empty owner selects nobody (it would have meant every learner's groups).",
+            "give the learner's owner tag, e.g. --owner alice, or leave --owner out.",
+        )
     groups = course_groups(lab)
     today = (now or dt.datetime.now(dt.UTC)).date()
     chosen, unreadable = [], []
@@ -88,8 +96,9 @@ def class_groups(lab: Lab, *, owner: str | None = None, expired: bool = False, o
 
 
 @step("Listing the course's resource groups")
-def find_class_groups(lab: Lab, *, owner: str | None = None, expired: bool = False, older_than: float | None = None
-                      ) -> tuple[dt.datetime, list[Group], list[tuple[Group, str]]]:
+def find_class_groups(
+    lab: Lab, *, owner: str | None = None, expired: bool = False, older_than: float | None = None
+) -> tuple[dt.datetime, list[Group], list[tuple[Group, str]]]:
     """``labkit cleanup``'s selection (:func:`class_groups`) as of the lab's clock: (now, groups, left out)."""
     now = costs.now(lab)
     return (now, *class_groups(lab, owner=owner, expired=expired, older_than=older_than, now=now))
@@ -97,8 +106,11 @@ def find_class_groups(lab: Lab, *, owner: str | None = None, expired: bool = Fal
 
 def inventory(lab: Lab, groups: list[Group]) -> dict:
     """What each deletable group holds: ``{group: [resource, ...]}`` (listed with their creation times)."""
-    return {g.name: list(lab.resources.resources.list_by_resource_group(g.name, expand="createdTime"))
-            for g in groups if not g.node_of}
+    return {
+        g.name: list(lab.resources.resources.list_by_resource_group(g.name, expand="createdTime"))
+        for g in groups
+        if not g.node_of
+    }
 
 
 def show_plan(groups: list[Group], holds: dict, title: str, *, others: int = 0) -> None:
@@ -108,10 +120,16 @@ def show_plan(groups: list[Group], holds: dict, title: str, *, others: int = 0) 
         if g.node_of:
             what = f"node resource group of AKS cluster {shown(g.node_of)}: Azure deletes it with the cluster"
         else:
-            what = "; ".join(f"{shown(r.type.split('/', 1)[-1])} {shown(r.name)}"
-                             for r in holds.get(g.name, [])) or "(empty)"
-        rows.append((shown(g.name, 90), f"owner {shown(g.owner)} · {shown(g.location)} · expires "
-                                           f"{shown(g.expires) or '?'} · {what}"))
+            what = (
+                "; ".join(f"{shown(r.type.split('/', 1)[-1])} {shown(r.name)}" for r in holds.get(g.name, []))
+                or "(empty)"
+            )
+        rows.append(
+            (
+                shown(g.name, 90),
+                f"owner {shown(g.owner)} · {shown(g.location)} · expires {shown(g.expires) or '?'} · {what}",
+            )
+        )
     if not rows:
         rows = [("nothing", f"no resource group tagged course={COURSE_TAG} is this lab's")]
     if others:
@@ -127,13 +145,22 @@ def plan(lab: Lab) -> list[Group]:
     holds = inventory(lab, groups)
     priced = [(r.id, costs.priced(lab, r)) for listed in holds.values() for r in listed]
     others = sum(not g.node_of for g in every) - sum(not g.node_of for g in groups)
-    show_plan(groups, holds, f"What cleanup will delete: this lab's groups (tags course={COURSE_TAG} and "
-                             f"lab={lab.config.resource_group})", others=others)
+    show_plan(
+        groups,
+        holds,
+        f"What cleanup will delete: this lab's groups (tags course={COURSE_TAG} and lab={lab.config.resource_group})",
+        others=others,
+    )
     ledger = costs.Ledger.of(lab)
     for rid, entry in priced:
         if entry is not None and rid.lower() not in ledger.entries:
-            ledger.opened(rid, entry["item"], entry["start"], per_hour=entry.get("per_hour", 0.0),
-                          per_day=entry.get("per_day", 0.0))
+            ledger.opened(
+                rid,
+                entry["item"],
+                entry["start"],
+                per_hour=entry.get("per_hour", 0.0),
+                per_day=entry.get("per_day", 0.0),
+            )
     return groups
 
 
@@ -158,8 +185,11 @@ def _ended(group: Group, err, *, started: bool) -> Outcome:
     why = shown(f"{code or type(err).__name__}" + (f" ({status})" if status else "") + f": {message}", 400)
     if status == 404 and (not started or code == "ResourceGroupNotFound"):
         return Outcome(group.name, GONE, shown(code or "404 Not Found"))
-    fix = (FIXES.get(code) or AZURE_HINTS.get(code)
-           or "run the delete again (a few minutes later if it fails the same way): it resumes with what is left.")
+    fix = (
+        FIXES.get(code)
+        or AZURE_HINTS.get(code)
+        or "run the delete again (a few minutes later if it fails the same way): it resumes with what is left."
+    )
     refused = not started and status is not None and 400 <= status < 500
     return Outcome(group.name, REFUSED if refused else FAILED, why, fix)
 
@@ -167,11 +197,13 @@ def _ended(group: Group, err, *, started: bool) -> Outcome:
 def _line(lab: Lab, outcome: Outcome, went_with: Sequence[str] = ()) -> str:
     """The status line of one outcome; in replay it says that nothing was deleted."""
     name = shown(outcome.name, 90)
-    text = {DELETED: f"{name} deleted" + "".join(f"; node resource group {shown(n, 90)} went with its cluster"
-                                                  for n in went_with),
-            GONE: f"{name} was already gone ({outcome.why})",
-            REFUSED: f"{name}: the delete was refused: {outcome.why}",
-            FAILED: f"{name}: the delete failed: {outcome.why}"}[outcome.state]
+    text = {
+        DELETED: f"{name} deleted"
+        + "".join(f"; node resource group {shown(n, 90)} went with its cluster" for n in went_with),
+        GONE: f"{name} was already gone ({outcome.why})",
+        REFUSED: f"{name}: the delete was refused: {outcome.why}",
+        FAILED: f"{name}: the delete failed: {outcome.why}",
+    }[outcome.state]
     return text + (REPLAY_NOTE if lab.policy.replaying else "")
 
 
@@ -188,7 +220,8 @@ def delete_groups(lab: Lab, groups: list[Group], *, meter: bool = False) -> list
     for group in (g for g in groups if not g.node_of):
         if not of_the_course(group):  # whoever chose it: labkit deletes only the course's groups
             outcomes[group.name] = outcome = Outcome(
-                group.name, REFUSED, f"not tagged course={COURSE_TAG}: labkit deletes only the course's groups")
+                group.name, REFUSED, f"not tagged course={COURSE_TAG}: labkit deletes only the course's groups"
+            )
             ui.status(False, _line(lab, outcome))
             continue
         try:
@@ -212,8 +245,9 @@ def _wait(lab: Lab, group: Group, poller, groups: list[Group]) -> Outcome:
     from azure.core.exceptions import AzureError
 
     name = shown(group.name, 90)
-    progress = ui.Progress(lab, f"Delete resource group {name} and everything in it",
-                           f"az group delete --name {name} --yes")
+    progress = ui.Progress(
+        lab, f"Delete resource group {name} and everything in it", f"az group delete --name {name} --yes"
+    )
     try:
         wait_for(lab, poller, every=5, progress=progress.update)
         poller.result()
@@ -241,35 +275,46 @@ def delete(lab: Lab, groups: list[Group], *, confirm: str | None = None) -> None
     confirmed = isinstance(confirm, str) and confirm.strip().lower() == wanted.lower()  # Azure's names ignore case
     ask = f'set confirm = "{wanted}" in the parameters cell, run that cell, then run this one again'
     if lab.policy.replaying:
-        ui.status(True, "Replay: nothing is deleted. Below is what the recorded lab's delete did."
-                  + ("" if confirmed else f" Live, this cell deletes only once you confirm: {ask}."))
+        ui.status(
+            True,
+            "Replay: nothing is deleted. Below is what the recorded lab's delete did."
+            + ("" if confirmed else f" Live, this cell deletes only once you confirm: {ask}."),
+        )
     elif not confirmed:
-        problem = ("Nothing was deleted: cleanup waits for your go-ahead." if confirm in (None, "") else
-                   f"Nothing was deleted: confirm={shown(confirm)!r} is not this lab's resource group ({wanted}).")
+        problem = (
+            "Nothing was deleted: cleanup waits for your go-ahead."
+            if confirm in (None, "")
+            else f"Nothing was deleted: confirm={shown(confirm)!r} is not this lab's resource group ({wanted})."
+        )
         raise failed(LabError(problem, f"check the plan above, then {ask}."))
     outcomes = delete_groups(lab, groups, meter=True)
     left = [o for o in outcomes if not o.went]
     if left:
-        raise LabError(f"{len(left)} of {len(targets)} resource groups could not be deleted: "
-                       + ", ".join(f"{shown(o.name, 90)} ({o.state}: {o.why})" for o in left)
-                       + ". The others are gone.",
-                       "run the delete cell again (it deletes what is left); if a resource blocks it, delete that "
-                       "resource in the portal first, then run the cell again.")
+        raise LabError(
+            f"{len(left)} of {len(targets)} resource groups could not be deleted: "
+            + ", ".join(f"{shown(o.name, 90)} ({o.state}: {o.why})" for o in left)
+            + ". The others are gone.",
+            "run the delete cell again (it deletes what is left); if a resource blocks it, delete that "
+            "resource in the portal first, then run the cell again.",
+        )
 
 
 @step("Listing the lab's resource groups")
 def leftovers(lab: Lab, groups: list[Group]) -> list[str]:
     """The planned groups that still exist: asked by tag again, and by name for each (node groups too)."""
     tagged = {g.name.lower() for g in course_groups(lab)}
-    return [g.name for g in groups
-            if g.name.lower() in tagged or lab.resources.resource_groups.check_existence(g.name)]
+    return [g.name for g in groups if g.name.lower() in tagged or lab.resources.resource_groups.check_existence(g.name)]
 
 
 def verify(lab: Lab, groups: list[Group]) -> None:
     """✅ when nothing of the lab is left in Azure, ⛔ with the names otherwise (see :func:`leftovers`)."""
     left = leftovers(lab, groups)
     replay = " (replay: the recorded lab's answer; nothing was deleted)" if lab.policy.replaying else ""
-    ui.status(not left, "Nothing of your lab is left in Azure: no resource group tagged as yours, and none of the "
-                        "planned groups (node group included) exists." + replay if not left else
-              f"Still there: {', '.join(shown(n, 90) for n in left)}", "" if not left else
-              "run the delete cell again in a few minutes.")
+    ui.status(
+        not left,
+        "Nothing of your lab is left in Azure: no resource group tagged as yours, and none of the "
+        "planned groups (node group included) exists." + replay
+        if not left
+        else f"Still there: {', '.join(shown(n, 90) for n in left)}",
+        "" if not left else "run the delete cell again in a few minutes.",
+    )

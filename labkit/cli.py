@@ -32,8 +32,9 @@ CLEANUP_EXIT = """exit status:
 def _owner(text: str) -> str:
     """An owner tag to select by: not empty (an empty owner once meant the whole class)."""
     if not text.strip():
-        raise argparse.ArgumentTypeError("an empty owner selects nobody: give the learner's owner tag, e.g. "
-                                         "--owner alice, or leave --owner out")
+        raise argparse.ArgumentTypeError(
+            "an empty owner selects nobody: give the learner's owner tag, e.g. --owner alice, or leave --owner out"
+        )
     return text
 
 
@@ -41,21 +42,29 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="labkit", description="Instructor tools for the AKS course workbook.")
     parser.add_argument("--version", action="version", version=f"labkit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    clean = commands.add_parser("cleanup", help="find the class's resource groups by tag and delete them",
-                                description="Dry run unless --yes: lists the course's resource groups (tag "
-                                            "course=aks-workbook) that match, then deletes them with --yes.",
-                                epilog=CLEANUP_EXIT, formatter_class=argparse.RawDescriptionHelpFormatter)
+    clean = commands.add_parser(
+        "cleanup",
+        help="find the class's resource groups by tag and delete them",
+        description="Dry run unless --yes: lists the course's resource groups (tag "
+        "course=aks-workbook) that match, then deletes them with --yes.",
+        epilog=CLEANUP_EXIT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     age = clean.add_mutually_exclusive_group()
     age.add_argument("--expired", action="store_true", help="only groups whose 'expires' tag is before today")
     age.add_argument("--older-than", type=float, metavar="DAYS", help="only groups created DAYS or more days ago")
     clean.add_argument("--owner", type=_owner, help="only this learner's groups (the 'owner' tag; not empty)")
     clean.add_argument("--yes", action="store_true", help="really delete (without it: a dry run)")
     clean.set_defaults(run=cleanup)
-    smoke = commands.add_parser("class-smoke", help="run the whole workbook in replay for N generated learners",
-                                description="Executes every notebook with papermill, in replay, once per generated "
-                                            "learner (learner001, …), and reports each failure.")
-    smoke.add_argument("--learners", type=_at_least_one, default=3, metavar="N", help="how many learners, 1 or more "
-                                                                                  "(default 3)")
+    smoke = commands.add_parser(
+        "class-smoke",
+        help="run the whole workbook in replay for N generated learners",
+        description="Executes every notebook with papermill, in replay, once per generated "
+        "learner (learner001, …), and reports each failure.",
+    )
+    smoke.add_argument(
+        "--learners", type=_at_least_one, default=3, metavar="N", help="how many learners, 1 or more (default 3)"
+    )
     smoke.add_argument("--keep", metavar="DIR", help="keep the executed notebooks in DIR")
     smoke.set_defaults(run=class_smoke)
     from labkit.instructor.commands import add_commands
@@ -88,8 +97,10 @@ def class_smoke(args) -> int:
     for learner, errors in failed.items():
         for line in errors:
             print(f"⛔ {learner}: {line}")
-    print(f"{'✅' if not failed else '⛔'} {len(report) - len(failed)} of {len(report)} learners ran all "
-          f"{len(paths)} notebooks in replay ({time.monotonic() - started:.0f} s).")
+    print(
+        f"{'✅' if not failed else '⛔'} {len(report) - len(failed)} of {len(report)} learners ran all "
+        f"{len(paths)} notebooks in replay ({time.monotonic() - started:.0f} s)."
+    )
     return 1 if failed else 0
 
 
@@ -103,17 +114,25 @@ def cleanup(args) -> int:
     lab = labkit.open_lab("cli-cleanup")
     note, shown = (clean.REPLAY_NOTE if lab.policy.replaying else ""), clean.shown
     if lab.policy.replaying:
-        print("Replay mode: this is a recorded class, nothing is deleted. Set LABKIT_MODE=live to act on your "
-              "subscription.")
-    now, groups, unreadable = clean.find_class_groups(lab, owner=args.owner, expired=args.expired,
-                                                      older_than=args.older_than)
+        print(
+            "Replay mode: this is a recorded class, nothing is deleted. Set LABKIT_MODE=live to act on your "
+            "subscription."
+        )
+    now, groups, unreadable = clean.find_class_groups(
+        lab, owner=args.owner, expired=args.expired, older_than=args.older_than
+    )
     what = "expired " if args.expired else f"older than {args.older_than:g} days " if args.older_than else ""
-    print(f"{len(groups)} {what}resource group(s) tagged course=aks-workbook"
-          + (f" and owner={shown(args.owner)}" if args.owner else "") + f" (today {now:%Y-%m-%d}):")
+    print(
+        f"{len(groups)} {what}resource group(s) tagged course=aks-workbook"
+        + (f" and owner={shown(args.owner)}" if args.owner else "")
+        + f" (today {now:%Y-%m-%d}):"
+    )
     for g in groups:
         action = f"node group of cluster {shown(g.node_of)}: goes with it" if g.node_of else "delete"
-        print(f"  {shown(g.name, 90):<45} owner {shown(g.owner, 24):<12} created "
-              f"{shown(g.created, 16) or '?':<10} expires {shown(g.expires, 16) or '?':<10} {action}")
+        print(
+            f"  {shown(g.name, 90):<45} owner {shown(g.owner, 24):<12} created "
+            f"{shown(g.created, 16) or '?':<10} expires {shown(g.expires, 16) or '?':<10} {action}"
+        )
     for g, why in unreadable:
         print(f"  ⚠ {shown(g.name, 90)}: {why}: left out")
     if not args.yes or not groups:
@@ -128,8 +147,10 @@ def cleanup(args) -> int:
     for name in left:
         print(f"  still there: {shown(name, 90)}")
     count = Counter(o.state for o in outcomes)
-    print(f"{count[clean.DELETED]} deleted, {count[clean.GONE]} already gone, {count[clean.REFUSED]} refused, "
-          f"{count[clean.FAILED]} failed; {len(left)} still there." + note)
+    print(
+        f"{count[clean.DELETED]} deleted, {count[clean.GONE]} already gone, {count[clean.REFUSED]} refused, "
+        f"{count[clean.FAILED]} failed; {len(left)} still there." + note
+    )
     lab.finish()
     return 0 if not left and not unreadable and all(o.went for o in outcomes) else 1
 

@@ -39,52 +39,73 @@ SETTINGS_KEYS = ("mode", "suffix") + REMEMBERED
 CLASS_NAME = (r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", "1–40 letters, digits, '.', '_' or '-'", "aks-2026-11")
 
 # Public Azure regions that offer AKS, ACR and ACI (checked November 2026).
-REGIONS = frozenset("""
+REGIONS = frozenset(
+    """
 australiacentral australiaeast australiasoutheast austriaeast belgiumcentral brazilsouth canadacentral
 canadaeast centralindia centralus chilecentral eastasia eastus eastus2 francecentral germanywestcentral
 indonesiacentral israelcentral italynorth japaneast japanwest koreacentral koreasouth malaysiawest
 mexicocentral newzealandnorth northcentralus northeurope norwayeast polandcentral qatarcentral
 southafricanorth southcentralus southeastasia southindia spaincentral swedencentral switzerlandnorth
 uaenorth uksouth ukwest westcentralus westeurope westus westus2 westus3
-""".split())
+""".split()
+)
 
 # (pattern, rule in words, a valid example) for each kind of name.
 RULES = {
     "prefix": (r"[a-z][a-z0-9]{1,11}", "2–12 lowercase letters or digits, starting with a letter", "alice"),
     "suffix": (r"[a-z0-9]{4}", "exactly 4 lowercase letters or digits", "k7q2"),
-    "resource group": (r"[-\w.()]{0,89}[-\w()]", "1–90 letters, digits, '-', '_', '.', '(', ')'; not ending in '.'",
-                       "rg-alice-k7q2"),
-    "AKS cluster": (r"[a-zA-Z0-9]([-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?",
-                    "1–63 letters, digits, '-' or '_', starting and ending with a letter or digit", "aks-alice-k7q2"),
-    "AKS DNS prefix": (r"[a-zA-Z0-9]([-a-zA-Z0-9]{0,52}[a-zA-Z0-9])?",
-                       "1–54 letters, digits or '-', starting and ending with a letter or digit", "aks-alice-k7q2"),
-    "ACR registry": (r"[a-zA-Z0-9]{5,50}", "5–50 letters or digits, no hyphens, unique across Azure",
-                     "acralicek7q2"),
-    "ACI container group": (r"[a-z0-9](?!.*--)[-a-z0-9]{0,61}[a-z0-9]",
-                            "2–63 lowercase letters, digits or single '-', not at either end", "aci-alice-k7q2"),
-    "ACI DNS label": (r"[a-z][a-z0-9-]{1,61}[a-z0-9]",
-                      "3–63 lowercase letters, digits or '-', starting with a letter, ending with a letter or digit",
-                      "alice-k7q2-app"),
+    "resource group": (
+        r"[-\w.()]{0,89}[-\w()]",
+        "1–90 letters, digits, '-', '_', '.', '(', ')'; not ending in '.'",
+        "rg-alice-k7q2",
+    ),
+    "AKS cluster": (
+        r"[a-zA-Z0-9]([-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?",
+        "1–63 letters, digits, '-' or '_', starting and ending with a letter or digit",
+        "aks-alice-k7q2",
+    ),
+    "AKS DNS prefix": (
+        r"[a-zA-Z0-9]([-a-zA-Z0-9]{0,52}[a-zA-Z0-9])?",
+        "1–54 letters, digits or '-', starting and ending with a letter or digit",
+        "aks-alice-k7q2",
+    ),
+    "ACR registry": (r"[a-zA-Z0-9]{5,50}", "5–50 letters or digits, no hyphens, unique across Azure", "acralicek7q2"),
+    "ACI container group": (
+        r"[a-z0-9](?!.*--)[-a-z0-9]{0,61}[a-z0-9]",
+        "2–63 lowercase letters, digits or single '-', not at either end",
+        "aci-alice-k7q2",
+    ),
+    "ACI DNS label": (
+        r"[a-z][a-z0-9-]{1,61}[a-z0-9]",
+        "3–63 lowercase letters, digits or '-', starting with a letter, ending with a letter or digit",
+        "alice-k7q2-app",
+    ),
 }
 
 # Words Azure refuses in the names of resources with a public endpoint (error ReservedResourceName): the
 # prefix is a whole word of the DNS names (alice-k7q2-app, aks-alice-k7q2), so it may not be one of these,
 # contain MICROSOFT or WINDOWS, or start with LOGIN (the DNS label starts with it).
-RESERVED_WORDS = frozenset("""
+RESERVED_WORDS = frozenset(
+    """
 access azure bing bizspark biztalk cortana directx dotnet dynamics excel exchange forefront groove hololens
 hyperv kinect lync msdn o365 office office365 onedrive onenote outlook powerpoint sharepoint skype visio
 visualstudio xbox
-""".split())
+""".split()
+)
 RESERVED_INSIDE, RESERVED_START = ("microsoft", "windows"), ("login",)
 
 # Azure VM size names: Standard_<family><vCPUs>[-<active vCPUs>]<features>[_<accelerator>][_v<version>],
 # e.g. Standard_D2s_v5, Standard_B2s, Standard_E4-2ads_v5, Standard_NC4as_T4_v3.
-VM_SIZE = re.compile(r"Standard_[A-Z]{1,3}(?P<cpus>\d{1,4})(-\d{1,3})?[a-z]{0,6}(_[A-Z]{1,3}\d{1,4}[A-Z]?)?"
-                     r"(_v\d{1,2})?(_Promo)?")
+VM_SIZE = re.compile(
+    r"Standard_[A-Z]{1,3}(?P<cpus>\d{1,4})(-\d{1,3})?[a-z]{0,6}(_[A-Z]{1,3}\d{1,4}[A-Z]?)?"
+    r"(_v\d{1,2})?(_Promo)?"
+)
 MAX_DAYS = 30
 # Tag values may hold almost anything; the owner is a person's short name or e-mail, shown in listings.
-OWNER = (r"[A-Za-z0-9](?:[A-Za-z0-9 ._@+-]{0,62}[A-Za-z0-9._@+-])?",
-         "1–64 letters, digits, spaces or . _ @ + -, starting with a letter or digit (no line breaks)")
+OWNER = (
+    r"[A-Za-z0-9](?:[A-Za-z0-9 ._@+-]{0,62}[A-Za-z0-9._@+-])?",
+    "1–64 letters, digits, spaces or . _ @ + -, starting with a letter or digit (no line breaks)",
+)
 
 
 def _shown(value) -> str:
@@ -95,8 +116,10 @@ def _shown(value) -> str:
 
 def _need_text(what: str, value, example: str) -> None:
     if not isinstance(value, str):
-        raise ConfigError(f"{what} must be text, not {type(value).__name__} ({_shown(value)}).",
-                          f"write it in quotes, e.g. {what} = {example!r}.")
+        raise ConfigError(
+            f"{what} must be text, not {type(value).__name__} ({_shown(value)}).",
+            f"write it in quotes, e.g. {what} = {example!r}.",
+        )
 
 
 def check_name_format(kind: str, value: str) -> str:
@@ -104,16 +127,22 @@ def check_name_format(kind: str, value: str) -> str:
     pattern, rule, example = RULES[kind]
     _need_text(kind, value, example)
     if not re.fullmatch(pattern, value):
-        raise ConfigError(f"{_shown(value)} is not a valid {kind} name: it must be {rule}.",
-                          f"use a name like {example!r}.")
+        raise ConfigError(
+            f"{_shown(value)} is not a valid {kind} name: it must be {rule}.", f"use a name like {example!r}."
+        )
     if kind == "prefix":
-        reserved = (value if value in RESERVED_WORDS else
-                    next((w for w in RESERVED_INSIDE if w in value), None) or
-                    next((w for w in RESERVED_START if value.startswith(w)), None))
+        reserved = (
+            value
+            if value in RESERVED_WORDS
+            else next((w for w in RESERVED_INSIDE if w in value), None)
+            or next((w for w in RESERVED_START if value.startswith(w)), None)
+        )
         if reserved:
-            raise ConfigError(f"{value!r} is not a valid prefix name: Azure refuses '{reserved}' in the names of "
-                              "resources with a public address (error ReservedResourceName).",
-                              f"use a name like {example!r}.")
+            raise ConfigError(
+                f"{value!r} is not a valid prefix name: Azure refuses '{reserved}' in the names of "
+                "resources with a public address (error ReservedResourceName).",
+                f"use a name like {example!r}.",
+            )
     return value
 
 
@@ -123,16 +152,19 @@ def check_region(region: str) -> str:
     normal = region.replace(" ", "").lower()
     if normal not in REGIONS:
         near = sorted(r for r in REGIONS if r.startswith(normal[:4]))[:4]
-        raise ConfigError(f"{_shown(region)} is not an Azure region this lab knows.",
-                          f"set region to one of {near or ['eastus', 'westeurope', 'uksouth']} "
-                          "(the list is `az account list-locations -o table`).")
+        raise ConfigError(
+            f"{_shown(region)} is not an Azure region this lab knows.",
+            f"set region to one of {near or ['eastus', 'westeurope', 'uksouth']} "
+            "(the list is `az account list-locations -o table`).",
+        )
     return normal
 
 
 def check_mode(mode: str) -> Mode:
     if mode not in MODES:  # a list or dict is never `in` a tuple of strings: no TypeError
-        raise ConfigError(f"LABKIT_MODE={_shown(mode)} is not a mode.",
-                          "use replay (no account needed), live or record.")
+        raise ConfigError(
+            f"LABKIT_MODE={_shown(mode)} is not a mode.", "use replay (no account needed), live or record."
+        )
     return Mode(mode)
 
 
@@ -141,13 +173,17 @@ def check_vm_size(vm_size: str) -> str:
     _need_text("vm_size", vm_size, "Standard_D2s_v5")
     found = VM_SIZE.fullmatch(vm_size)
     if not found:
-        raise ConfigError(f"{_shown(vm_size)} is not an Azure VM size name: it must look like "
-                          "Standard_<family><vCPUs><features>[_v<version>].",
-                          "use a size like 'Standard_D2s_v5' or 'Standard_D2as_v5' (exact capitals; "
-                          "`az vm list-sizes --location eastus -o table` lists them).")
+        raise ConfigError(
+            f"{_shown(vm_size)} is not an Azure VM size name: it must look like "
+            "Standard_<family><vCPUs><features>[_v<version>].",
+            "use a size like 'Standard_D2s_v5' or 'Standard_D2as_v5' (exact capitals; "
+            "`az vm list-sizes --location eastus -o table` lists them).",
+        )
     if int(found["cpus"]) < 2:
-        raise ConfigError(f"{vm_size!r} has fewer than the 2 vCPUs AKS needs on a node.",
-                          "use a size like 'Standard_D2s_v5' (2 vCPUs, 8 GB).")
+        raise ConfigError(
+            f"{vm_size!r} has fewer than the 2 vCPUs AKS needs on a node.",
+            "use a size like 'Standard_D2s_v5' (2 vCPUs, 8 GB).",
+        )
     return vm_size
 
 
@@ -156,8 +192,11 @@ def check_days(days) -> int:
     text = days.strip() if isinstance(days, str) else None
     number = int(text) if text and text.isascii() and text.isdigit() else days
     if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= MAX_DAYS:
-        raise ConfigError(f"days={_shown(days)} is refused: it must be a whole number of days from 1 to {MAX_DAYS} "
-                          "(the 'expires' tag; cleanup deletes the lab after it).", "use e.g. days = 2.")
+        raise ConfigError(
+            f"days={_shown(days)} is refused: it must be a whole number of days from 1 to {MAX_DAYS} "
+            "(the 'expires' tag; cleanup deletes the lab after it).",
+            "use e.g. days = 2.",
+        )
     return number
 
 
@@ -166,14 +205,23 @@ def check_owner(owner: str) -> str:
     pattern, rule = OWNER
     _need_text("owner", owner, "alice")
     if not re.fullmatch(pattern, owner):
-        raise ConfigError(f"owner={_shown(owner)} is refused: it must be {rule}; it is written as a tag on "
-                          "everything the lab creates.", "use your short name or e-mail, e.g. owner = 'alice'.")
+        raise ConfigError(
+            f"owner={_shown(owner)} is refused: it must be {rule}; it is written as a tag on "
+            "everything the lab creates.",
+            "use your short name or e-mail, e.g. owner = 'alice'.",
+        )
     return owner
 
 
-CHECKS = {"mode": check_mode, "region": check_region, "prefix": lambda v: check_name_format("prefix", v),
-          "suffix": lambda v: check_name_format("suffix", v), "owner": check_owner, "vm_size": check_vm_size,
-          "days": check_days}
+CHECKS = {
+    "mode": check_mode,
+    "region": check_region,
+    "prefix": lambda v: check_name_format("prefix", v),
+    "suffix": lambda v: check_name_format("suffix", v),
+    "owner": check_owner,
+    "vm_size": check_vm_size,
+    "days": check_days,
+}
 
 
 @dataclass(frozen=True)
@@ -192,15 +240,18 @@ class Provisioned:
         pattern, rule, example = CLASS_NAME
         _need_text("class", self.class_name, example)
         if not re.fullmatch(pattern, self.class_name):
-            raise ConfigError(f"{_shown(self.class_name)} is not a class name: it must be {rule}.",
-                              f"use a name like {example!r}.")
+            raise ConfigError(
+                f"{_shown(self.class_name)} is not a class name: it must be {rule}.", f"use a name like {example!r}."
+            )
 
     @classmethod
     def of(cls, marker: dict) -> Provisioned:
         """From the settings file's ``"provisioned": {"resource_group": …, "class": …}``."""
         if not isinstance(marker, dict) or set(marker) != {"resource_group", "class"}:
-            raise ConfigError("the 'provisioned' entry is not the shape labkit writes",
-                              "ask your instructor for your learner.json again.")
+            raise ConfigError(
+                "the 'provisioned' entry is not the shape labkit writes",
+                "ask your instructor for your learner.json again.",
+            )
         return cls(marker["resource_group"], marker["class"])
 
     def marker(self) -> dict:
@@ -229,8 +280,12 @@ def _valid_settings(data: dict) -> dict:
     if "suffixes" not in data and all(isinstance(v, str) for v in data.values()):
         data = {"suffixes": data, "lab": {}}  # the first labkit kept only {prefix: suffix}
     suffixes, chosen = data.get("suffixes", {}), data.get("lab", {})
-    if (set(data) - {"suffixes", "lab", "provisioned"} or not isinstance(suffixes, dict)
-            or not isinstance(chosen, dict) or set(chosen) - set(REMEMBERED)):
+    if (
+        set(data) - {"suffixes", "lab", "provisioned"}
+        or not isinstance(suffixes, dict)
+        or not isinstance(chosen, dict)
+        or set(chosen) - set(REMEMBERED)
+    ):
         raise DamagedSettings("not the shape labkit writes")
     try:
         for prefix, suffix in suffixes.items():
@@ -242,8 +297,9 @@ def _valid_settings(data: dict) -> dict:
             given = Provisioned.of(data["provisioned"])
             prefix = chosen.get("prefix")
             if f"rg-{prefix}-{suffixes.get(prefix)}" != given.resource_group:
-                raise ConfigError(f"the provisioned group {given.resource_group} is not the one its prefix and "
-                                  "suffix name", "")
+                raise ConfigError(
+                    f"the provisioned group {given.resource_group} is not the one its prefix and suffix name", ""
+                )
             valid["provisioned"] = given.marker()
     except ConfigError as err:
         raise DamagedSettings(err.problem) from None
@@ -262,9 +318,14 @@ def _load(notes: list | None) -> dict:
             except DamagedSettings:
                 kept = set_aside(path)
         if notes is not None:
-            notes.append((False, f"Your settings file {SETTINGS} was damaged ({err}); it is kept as {kept.name} "
-                          "and the lab starts afresh, with a new suffix. If you already have a lab in Azure, give "
-                          "open_lab in 00-setup your prefix and suffix (rg-<prefix>-<suffix>), e.g. suffix='k7q2'."))
+            notes.append(
+                (
+                    False,
+                    f"Your settings file {SETTINGS} was damaged ({err}); it is kept as {kept.name} "
+                    "and the lab starts afresh, with a new suffix. If you already have a lab in Azure, give "
+                    "open_lab in 00-setup your prefix and suffix (rg-<prefix>-<suffix>), e.g. suffix='k7q2'.",
+                )
+            )
         return {"suffixes": {}, "lab": {}}
 
 
@@ -299,6 +360,7 @@ def remembered_suffix(prefix: str, notes: list | None = None) -> str:
 
 def remember_lab(chosen: dict, prefix: str, suffix: str | None) -> None:
     """Keep the settings chosen in 00-setup (already checked) for later notebooks, and a suffix given there."""
+
     def keep(settings):
         settings["lab"].update(chosen)
         if suffix:
@@ -335,14 +397,17 @@ class LabConfig:
             raise ConfigError(f"today={_shown(self.today)} is not a date.", "leave it out (it defaults to today).")
         given = self.provisioned
         if given is not None and given.resource_group != self.resource_group:
-            raise ConfigError(f"Your instructor gave you the resource group {given.resource_group} (class "
-                              f"{given.class_name}), but these settings name {self.resource_group}.",
-                              "leave prefix and suffix empty (None) in the parameters cell and unset LABKIT_PREFIX "
-                              "and LABKIT_SUFFIX: the learner.json your instructor gave you sets them.")
+            raise ConfigError(
+                f"Your instructor gave you the resource group {given.resource_group} (class "
+                f"{given.class_name}), but these settings name {self.resource_group}.",
+                "leave prefix and suffix empty (None) in the parameters cell and unset LABKIT_PREFIX "
+                "and LABKIT_SUFFIX: the learner.json your instructor gave you sets them.",
+            )
 
     @classmethod
-    def resolve(cls, *, recorded: dict | None = None, notebook: str = "", notes: list | None = None,
-                **params) -> LabConfig:
+    def resolve(
+        cls, *, recorded: dict | None = None, notebook: str = "", notes: list | None = None, **params
+    ) -> LabConfig:
         """Settings from ``params`` (None or '' means unset), then the lab chosen in 00-setup, then ``LABKIT_*``
         variables, then defaults. In replay mode, names nobody chose are the recorded lab's (``recorded``).
 
@@ -370,8 +435,9 @@ class LabConfig:
             try:
                 return CHECKS[key](value)
             except ConfigError as err:
-                raise ConfigError(f"{err.problem} (from the environment variable LABKIT_{key.upper()})",
-                                  err.fix) from None
+                raise ConfigError(
+                    f"{err.problem} (from the environment variable LABKIT_{key.upper()})", err.fix
+                ) from None
 
         mode = Mode(pick("mode", Mode.REPLAY))
         base = dict(recorded or {}) if mode is Mode.REPLAY else {}
@@ -381,26 +447,51 @@ class LabConfig:
         else:
             suffix = pick("suffix") or remembered_suffix(prefix, notes)
         marker = settings.get("provisioned")
-        config = cls(mode=mode, region=pick("region", base.get("region", "eastus")), prefix=prefix, suffix=suffix,
-                     owner=pick("owner", prefix), vm_size=pick("vm_size", "Standard_D2s_v5"), days=pick("days", 1),
-                     provisioned=Provisioned.of(marker) if marker else None)  # names another group: refused here
+        config = cls(
+            mode=mode,
+            region=pick("region", base.get("region", "eastus")),
+            prefix=prefix,
+            suffix=suffix,
+            owner=pick("owner", prefix),
+            vm_size=pick("vm_size", "Standard_D2s_v5"),
+            days=pick("days", 1),
+            provisioned=Provisioned.of(marker) if marker else None,
+        )  # names another group: refused here
         if marker and mode is Mode.REPLAY:  # the recordings are of a lab that made its own group
             config = replace(config, provisioned=None)
             if notes is not None:
-                notes.append((True, f"Replay shows the recorded lab, which made its own resource group; your "
-                                    f"instructor's {marker['resource_group']} is used in live mode."))
+                notes.append(
+                    (
+                        True,
+                        f"Replay shows the recorded lab, which made its own resource group; your "
+                        f"instructor's {marker['resource_group']} is used in live mode.",
+                    )
+                )
         chosen = {k: getattr(config, k) for k in REMEMBERED if k in given}
         if setup and chosen:
             remember_lab(chosen, config.prefix, given.get("suffix"))
             if notes is not None:
-                notes.append((True, f"Remembered for every later notebook: {_listed(chosen)} (in your lab "
-                                    f"folder's {SETTINGS}; set them here again to change them)."))
+                notes.append(
+                    (
+                        True,
+                        f"Remembered for every later notebook: {_listed(chosen)} (in your lab "
+                        f"folder's {SETTINGS}; set them here again to change them).",
+                    )
+                )
         used = {k: v for k, v in saved.items() if k not in given}
         if notes is not None and used:
             overridden = {k: given[k] for k in saved if k in given and given[k] != saved[k]}
-            notes.append((True, f"Your lab from {SETUP_NOTEBOOK}: {_listed(used)}"
-                          + (f"; this notebook's parameters set {_listed(overridden)} for this notebook only."
-                             if overridden else ".")))
+            notes.append(
+                (
+                    True,
+                    f"Your lab from {SETUP_NOTEBOOK}: {_listed(used)}"
+                    + (
+                        f"; this notebook's parameters set {_listed(overridden)} for this notebook only."
+                        if overridden
+                        else "."
+                    ),
+                )
+            )
         return config
 
     @property
@@ -438,12 +529,21 @@ class LabConfig:
 
     def names(self) -> dict:
         """Every Azure name the lab uses, keyed by the kind of name."""
-        return {"resource group": self.resource_group, "AKS cluster": self.cluster_name,
-                "AKS DNS prefix": self.dns_prefix, "ACR registry": self.registry_name,
-                "ACI container group": self.container_group, "ACI DNS label": self.dns_label}
+        return {
+            "resource group": self.resource_group,
+            "AKS cluster": self.cluster_name,
+            "AKS DNS prefix": self.dns_prefix,
+            "ACR registry": self.registry_name,
+            "ACI container group": self.container_group,
+            "ACI DNS label": self.dns_label,
+        }
 
     def tags(self) -> dict:
         """Tags on everything the lab creates; cleanup finds the lab by them."""
-        return {"course": COURSE_TAG, "owner": self.owner, "created": self.today.isoformat(),
-                "expires": (self.today + dt.timedelta(days=self.days)).isoformat(),
-                "lab": self.resource_group}  # the lab's identity, unique to it (owners repeat across a class)
+        return {
+            "course": COURSE_TAG,
+            "owner": self.owner,
+            "created": self.today.isoformat(),
+            "expires": (self.today + dt.timedelta(days=self.days)).isoformat(),
+            "lab": self.resource_group,
+        }  # the lab's identity, unique to it (owners repeat across a class)

@@ -91,8 +91,12 @@ def explain(err: Exception, *, doing: str) -> Exception:
 
 
 TRANSIENT_STATUS = {408, 500, 502, 503, 504}  # Azure's passing trouble: the same request may work a minute later
-CAPACITY_CODES = {"AllocationFailed", "ZonalAllocationFailed", "OverconstrainedAllocationRequest",
-                  "OverconstrainedZonalAllocationRequest"}  # no room in the region: retrying soon rarely helps
+CAPACITY_CODES = {
+    "AllocationFailed",
+    "ZonalAllocationFailed",
+    "OverconstrainedAllocationRequest",
+    "OverconstrainedZonalAllocationRequest",
+}  # no room in the region: retrying soon rarely helps
 RUN_AGAIN = "run the cell again (a minute later if it fails the same way)."
 
 
@@ -109,8 +113,10 @@ def transient_error(err: Exception, *, doing: str) -> LabError | None:
     from labkit import network
 
     if isinstance(err, ServiceRequestError):
-        return LabError(f"{doing}: Azure did not answer ({network.why(err)}).",
-                        "check the network connection (and the proxy, if you use one: HTTPS_PROXY), then " + RUN_AGAIN)
+        return LabError(
+            f"{doing}: Azure did not answer ({network.why(err)}).",
+            "check the network connection (and the proxy, if you use one: HTTPS_PROXY), then " + RUN_AGAIN,
+        )
     if isinstance(err, ServiceResponseError):
         return LabError(f"{doing}: Azure did not answer ({network.why(err)}).", RUN_AGAIN)
     status = getattr(err, "status_code", None)
@@ -118,9 +124,11 @@ def transient_error(err: Exception, *, doing: str) -> LabError | None:
         return None
     if status == 429:
         asked = _retry_after(err)
-        return LabError(f"{doing}: Azure is throttling requests (429 Too Many Requests)"
-                        + (f" and asks us to wait {asked} s." if asked else "."),
-                        f"wait {asked or 60} s, then run the cell again.")
+        return LabError(
+            f"{doing}: Azure is throttling requests (429 Too Many Requests)"
+            + (f" and asks us to wait {asked} s." if asked else "."),
+            f"wait {asked or 60} s, then run the cell again.",
+        )
     code = getattr(getattr(err, "error", None), "code", None) or ""
     message = getattr(getattr(err, "error", None), "message", None) or ""
     capacity = code in CAPACITY_CODES or "capacity" in message.lower() or "not available in the location" in message

@@ -28,9 +28,13 @@ def check_given_group(lab: Lab, given: Provisioned) -> None:
         try:
             group = lab.resources.resource_groups.get(rg)
         except ResourceNotFoundError:
-            raise LabError(f"Your resource group {rg} does not exist. Your instructor creates it for class "
-                           f"{given.class_name}, and your role lets you work inside it, not create it.",
-                           "ask your instructor to provision it (`labkit class provision … --yes`), then run this "
-                           "cell again.") from None
-    ui.status(True, f"Resource group {rg} in {group.location}, made by your instructor for class "
-                    f"{given.class_name}: used as it is (az group show --name {rg}).")
+            raise LabError(
+                f"Your resource group {rg} does not exist. Your instructor creates it for class "
+                f"{given.class_name}, and your role lets you work inside it, not create it.",
+                "ask your instructor to provision it (`labkit class provision … --yes`), then run this cell again.",
+            ) from None
+    ui.status(
+        True,
+        f"Resource group {rg} in {group.location}, made by your instructor for class "
+        f"{given.class_name}: used as it is (az group show --name {rg}).",
+    )

@@ -38,10 +38,18 @@ class Group:
         """From the SDK's ResourceGroup."""
         tags = {str(k): str(v) for k, v in (group.tags or {}).items()}
         managed_by = group.managed_by or ""
-        return cls(group.name, group.location or "", tags, tags.get("owner", "?"), tags.get("lab", ""),
-                   tags.get("created", ""), tags.get("expires", ""),
-                   managed_by.rstrip("/").split("/")[-1] if "/managedclusters/" in managed_by.lower() else "",
-                   managed_by, group.properties.provisioning_state if group.properties else "")
+        return cls(
+            group.name,
+            group.location or "",
+            tags,
+            tags.get("owner", "?"),
+            tags.get("lab", ""),
+            tags.get("created", ""),
+            tags.get("expires", ""),
+            managed_by.rstrip("/").split("/")[-1] if "/managedclusters/" in managed_by.lower() else "",
+            managed_by,
+            group.properties.provisioning_state if group.properties else "",
+        )
 
 
 def course_groups(lab: Lab) -> list[Group]:

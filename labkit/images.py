@@ -20,12 +20,14 @@ DEFAULT_PLATFORM = "linux/amd64"  # AKS nodes and ACI run amd64; an arm64 laptop
 
 # Ask for every current manifest kind, so the registry answers with the manifest as pushed
 # (a registry may otherwise convert it, and the digest would not match the push).
-MANIFEST_MEDIA_TYPES = ", ".join((
-    "application/vnd.oci.image.index.v1+json",
-    "application/vnd.oci.image.manifest.v1+json",
-    "application/vnd.docker.distribution.manifest.list.v2+json",
-    "application/vnd.docker.distribution.manifest.v2+json",
-))
+MANIFEST_MEDIA_TYPES = ", ".join(
+    (
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.docker.distribution.manifest.v2+json",
+    )
+)
 
 HTTP_TIMEOUT = 30  # seconds, for each registry API request
 
@@ -70,8 +72,7 @@ PUSH_DENIED_FIX = (
     "allowed to push (the ACR admin user, or a role with AcrPush)."
 )
 ACCESS_FIX = (
-    "Use a user allowed to read the registry: the ACR admin user (registries.list_credentials), "
-    "or a role with AcrPull."
+    "Use a user allowed to read the registry: the ACR admin user (registries.list_credentials), or a role with AcrPull."
 )
 UNREACHABLE_FIX = (
     "Check the registry's name: use its login server exactly as Azure gives it "
@@ -84,14 +85,29 @@ def _registry_error(text, server, fix):
     """Turn an engine or registry error message about ``server`` into the right ImageError."""
     text = text.strip()
     lowered = text.lower()
-    if any(s in lowered for s in ("unauthorized", "authentication required",
-                                  "incorrect username or password", "no basic auth credentials")):
+    if any(
+        s in lowered
+        for s in (
+            "unauthorized",
+            "authentication required",
+            "incorrect username or password",
+            "no basic auth credentials",
+        )
+    ):
         return RegistryLoginRefused(f"{server} refused the user name or password: {text}", LOGIN_FIX)
     if "denied" in lowered:
         return PushDenied(f"{server} refused the push: {text}", PUSH_DENIED_FIX)
-    if any(s in lowered for s in ("no such host", "connection refused", "i/o timeout",
-                                  "network is unreachable", "server misbehaving",
-                                  "tls handshake timeout")):
+    if any(
+        s in lowered
+        for s in (
+            "no such host",
+            "connection refused",
+            "i/o timeout",
+            "network is unreachable",
+            "server misbehaving",
+            "tls handshake timeout",
+        )
+    ):
         return RegistryUnreachable(f"Cannot reach the registry {server}: {text}", UNREACHABLE_FIX)
     return ImageError(text, fix)
 
@@ -136,8 +152,12 @@ def read_engine(version):
     """What the notebook says about the engine, from :func:`engine_version`'s answer."""
     if version is None:
         return {"engine": False, "problem": f"No Docker engine answers at {_where()}."}
-    return {"engine": True, "version": version.get("Version", ""), "os": version.get("Os", ""),
-            "arch": version.get("Arch", "")}
+    return {
+        "engine": True,
+        "version": version.get("Version", ""),
+        "os": version.get("Os", ""),
+        "arch": version.get("Arch", ""),
+    }
 
 
 def _engine_refusal(exc):
@@ -151,11 +171,21 @@ def build_stream(client, context_dir, tag, *, platform=DEFAULT_PLATFORM, buildar
 
     context_dir = os.fspath(context_dir)
     if not os.path.isdir(context_dir):
-        raise ImageError(f"The build context {context_dir} is not a folder.",
-                         "Pass the folder that holds the Dockerfile and the app's files.")
+        raise ImageError(
+            f"The build context {context_dir} is not a folder.",
+            "Pass the folder that holds the Dockerfile and the app's files.",
+        )
     try:
-        yield from client.api.build(path=context_dir, tag=tag, platform=platform, buildargs=buildargs,
-                                    dockerfile=dockerfile, rm=True, forcerm=True, decode=True)
+        yield from client.api.build(
+            path=context_dir,
+            tag=tag,
+            platform=platform,
+            buildargs=buildargs,
+            dockerfile=dockerfile,
+            rm=True,
+            forcerm=True,
+            decode=True,
+        )
     except docker.errors.APIError as exc:  # refused before building, e.g. no such Dockerfile
         yield _engine_refusal(exc)
 
@@ -165,8 +195,7 @@ def read_build(chunks, tag):
 
     A failed build raises :class:`ImageError` naming the failing step and the error line.
     """
-    fix = ("Read the build log above: correct the Dockerfile or the files it copies, "
-           "then build again.")
+    fix = "Read the build log above: correct the Dockerfile or the files it copies, then build again."
     step, pending, image_id = "the start", "", None
     for chunk in chunks:
         if "error" in chunk or "errorDetail" in chunk or "message" in chunk:
@@ -191,14 +220,14 @@ def read_build(chunks, tag):
     yield {"image_id": image_id, "tag": tag}
 
 
-def build_image(client, context_dir, tag, *, platform=DEFAULT_PLATFORM, buildargs=None,
-                dockerfile=None):
+def build_image(client, context_dir, tag, *, platform=DEFAULT_PLATFORM, buildargs=None, dockerfile=None):
     """Build ``context_dir`` into the image ``tag``, streaming the build log (:func:`read_build`).
 
     ``dockerfile`` is a path inside the context (default ``Dockerfile``).
     """
-    yield from read_build(build_stream(client, context_dir, tag, platform=platform, buildargs=buildargs,
-                                       dockerfile=dockerfile), tag)
+    yield from read_build(
+        build_stream(client, context_dir, tag, platform=platform, buildargs=buildargs, dockerfile=dockerfile), tag
+    )
 
 
 def login_answer(client, server, username, password):
@@ -206,8 +235,7 @@ def login_answer(client, server, username, password):
     import docker
 
     try:
-        return {"status": 200, "body": client.login(username=username, password=password, registry=server,
-                                                     reauth=True)}
+        return {"status": 200, "body": client.login(username=username, password=password, registry=server, reauth=True)}
     except docker.errors.APIError as exc:
         return {"status": exc.status_code, "body": _engine_refusal(exc)}
 
@@ -269,11 +297,17 @@ def read_push(chunks, repository, tag):
             digest = chunk["aux"]["Digest"]
         elif chunk.get("id") and chunk.get("status"):
             detail = chunk.get("progressDetail") or {}
-            yield {"layer": chunk["id"], "status": chunk["status"],
-                   "current": detail.get("current"), "total": detail.get("total")}
+            yield {
+                "layer": chunk["id"],
+                "status": chunk["status"],
+                "current": detail.get("current"),
+                "total": detail.get("total"),
+            }
     if digest is None:
-        raise ImageError(f"The push of {repository}:{tag} ended without a digest.",
-                         "Push again; if it repeats, check the registry with list_tags.")
+        raise ImageError(
+            f"The push of {repository}:{tag} ended without a digest.",
+            "Push again; if it repeats, check the registry with list_tags.",
+        )
     yield {"digest": digest, "tag": tag}
 
 
@@ -291,16 +325,18 @@ def registry_answer(method, url, username, password, headers=None):
     import requests
 
     try:
-        response = requests.request(method, url, auth=(username, password), headers=headers,
-                                    timeout=HTTP_TIMEOUT)
+        response = requests.request(method, url, auth=(username, password), headers=headers, timeout=HTTP_TIMEOUT)
     except requests.exceptions.RequestException:
         return None
     try:
         body = response.json() if method != "HEAD" and response.content else None
     except ValueError:
         body = response.text
-    return {"status": response.status_code, "body": body,
-            "headers": {k: response.headers[k] for k in REGISTRY_HEADERS if k in response.headers}}
+    return {
+        "status": response.status_code,
+        "body": body,
+        "headers": {k: response.headers[k] for k in REGISTRY_HEADERS if k in response.headers},
+    }
 
 
 def _direct(call, fn):
@@ -310,13 +346,14 @@ def _direct(call, fn):
 def _registry(method, path, server, username, password, scheme, through, headers=None):
     """A /v2/ answer through ``through(call, fn)`` (``lab.result_of`` records and replays it); a refusal or
     no answer at all becomes the ImageError that says what to do."""
-    answer = through(f"registry {method} {path}",
-                     lambda: registry_answer(method, f"{scheme}://{server}{path}", username, password, headers))
+    answer = through(
+        f"registry {method} {path}",
+        lambda: registry_answer(method, f"{scheme}://{server}{path}", username, password, headers),
+    )
     if answer is None:
         raise RegistryUnreachable(f"Cannot reach the registry {server}.", UNREACHABLE_FIX)
     if answer["status"] == 401:
-        raise RegistryLoginRefused(f"{server} refused the user name or password (HTTP 401{_said(answer)}).",
-                                   LOGIN_FIX)
+        raise RegistryLoginRefused(f"{server} refused the user name or password (HTTP 401{_said(answer)}).", LOGIN_FIX)
     if answer["status"] == 403:
         raise AccessDenied(f"{server} refused access to {path} (HTTP 403{_said(answer)}).", ACCESS_FIX)
     from requests.structures import CaseInsensitiveDict
@@ -340,8 +377,10 @@ def _registry_json_pages(server, path, key, username, password, scheme, missing,
         if answer["status"] == 404:
             raise missing
         if answer["status"] != 200:
-            raise ImageError(f"{server} answered HTTP {answer['status']} to {path}.",
-                             "Try again in a minute; if it repeats, check the registry in Azure.")
+            raise ImageError(
+                f"{server} answered HTTP {answer['status']} to {path}.",
+                "Try again in a minute; if it repeats, check the registry in Azure.",
+            )
         items.extend(answer["body"].get(key) or [])
         links = requests.utils.parse_header_links(answer["headers"].get("Link", ""))
         path = next((_path(link["url"]) for link in links if link.get("rel") == "next"), None)
@@ -358,30 +397,47 @@ def _path(url):
 
 def list_repositories(server, username, password, *, scheme="https", through=_direct):
     """Names of the repositories in the registry (``/v2/_catalog``), sorted."""
-    missing = ImageError(f"{server} does not offer a catalog of repositories.",
-                         "Check the server name: use the registry's login server.")
-    return sorted(_registry_json_pages(server, "/v2/_catalog", "repositories",
-                                       username, password, scheme, missing, through))
+    missing = ImageError(
+        f"{server} does not offer a catalog of repositories.", "Check the server name: use the registry's login server."
+    )
+    return sorted(
+        _registry_json_pages(server, "/v2/_catalog", "repositories", username, password, scheme, missing, through)
+    )
 
 
 def list_tags(server, repository, username, password, *, scheme="https", through=_direct):
     """Tags of ``repository`` in the registry (``/v2/<repository>/tags/list``), sorted."""
-    missing = ImageError(f"The repository {repository} is not in {server}.",
-                         "Push the image first, or check the name with list_repositories.")
-    return sorted(_registry_json_pages(server, f"/v2/{repository}/tags/list", "tags",
-                                       username, password, scheme, missing, through))
+    missing = ImageError(
+        f"The repository {repository} is not in {server}.",
+        "Push the image first, or check the name with list_repositories.",
+    )
+    return sorted(
+        _registry_json_pages(
+            server, f"/v2/{repository}/tags/list", "tags", username, password, scheme, missing, through
+        )
+    )
 
 
 def manifest_digest(server, repository, tag, username, password, *, scheme="https", through=_direct):
     """The registry's digest (``sha256:...``) of ``repository:tag``, as ``docker push`` reports it."""
-    answer = _registry("HEAD", f"/v2/{repository}/manifests/{tag}", server, username, password, scheme, through,
-                       headers={"Accept": MANIFEST_MEDIA_TYPES})
+    answer = _registry(
+        "HEAD",
+        f"/v2/{repository}/manifests/{tag}",
+        server,
+        username,
+        password,
+        scheme,
+        through,
+        headers={"Accept": MANIFEST_MEDIA_TYPES},
+    )
     if answer["status"] == 404:
-        raise ImageError(f"{repository}:{tag} is not in {server}.",
-                         "Push the image first, or check the tag with list_tags.")
+        raise ImageError(
+            f"{repository}:{tag} is not in {server}.", "Push the image first, or check the tag with list_tags."
+        )
     digest = answer["headers"].get("Docker-Content-Digest")
     if answer["status"] != 200 or not digest:
-        raise ImageError(f"{server} gave no digest for {repository}:{tag} "
-                         f"(HTTP {answer['status']}).",
-                         "Try again in a minute; if it repeats, check the registry in Azure.")
+        raise ImageError(
+            f"{server} gave no digest for {repository}:{tag} (HTTP {answer['status']}).",
+            "Try again in a minute; if it repeats, check the registry in Azure.",
+        )
     return digest

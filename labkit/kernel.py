@@ -24,8 +24,10 @@ class FoldedTraceback:
         return "(details: the traceback, folded)"
 
     def _repr_html_(self):
-        return ("<details class='labkit-traceback'><summary>Details: where labkit raised this</summary>"
-                f"<pre>{html.escape(self.text)}</pre></details>")
+        return (
+            "<details class='labkit-traceback'><summary>Details: where labkit raised this</summary>"
+            f"<pre>{html.escape(self.text)}</pre></details>"
+        )
 
 
 def show_lab_error(shell, etype, value, tb, tb_offset=None) -> None:

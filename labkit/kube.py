@@ -42,8 +42,9 @@ def kubeconfig_path(lab: Lab) -> Path:
 
 
 # -- calls -----------------------------------------------------------------------------------------------------
-def call(lab: Lab, method: str, path: str, *, query: dict | None = None, body: dict | None = None,
-         content_type: str = JSON) -> dict:
+def call(
+    lab: Lab, method: str, path: str, *, query: dict | None = None, body: dict | None = None, content_type: str = JSON
+) -> dict:
     """One request to the API server: ``{"status", "body"}`` as it answered (recorded and replayed raw)."""
     name = f"kube {method} {path}" + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
     return lab.result_of(name, lambda: _send(lab, method, path, query, body, content_type))
@@ -55,11 +56,16 @@ def ok(lab: Lab, answer: dict, doing: str):
     if status < 400:
         return body
     if status in (401, 403):
-        raise LabError(f"{doing}: the API server of {lab.config.cluster_name} refused the kubeconfig's "
-                       f"credentials (HTTP {status}).", "fetch the kubeconfig again: run the kubeconfig cell.")
+        raise LabError(
+            f"{doing}: the API server of {lab.config.cluster_name} refused the kubeconfig's "
+            f"credentials (HTTP {status}).",
+            "fetch the kubeconfig again: run the kubeconfig cell.",
+        )
     said = body.get("message", "") if isinstance(body, dict) else str(body).strip()
-    raise LabError(f"{doing}: the API server answered HTTP {status}{': ' + said if said else ''}.",
-                   "run the cell again in a minute; if it persists, look at the cluster in the portal.")
+    raise LabError(
+        f"{doing}: the API server answered HTTP {status}{': ' + said if said else ''}.",
+        "run the cell again in a minute; if it persists, look at the cluster in the portal.",
+    )
 
 
 def reason(answer: dict) -> str:
@@ -102,9 +108,13 @@ def pod_summary(pod: dict) -> dict:
     template_hash = meta.get("labels", {}).get("pod-template-hash")
     if owner.get("kind") == "ReplicaSet" and template_hash and component.endswith("-" + template_hash):
         component = component[: -len(template_hash) - 1]
-    return {"name": meta.get("name", ""), "component": component, "node": spec.get("nodeName", ""),
-            "phase": pod.get("status", {}).get("phase", ""),
-            "images": [c.get("image", "") for c in spec.get("containers", [])]}
+    return {
+        "name": meta.get("name", ""),
+        "component": component,
+        "node": spec.get("nodeName", ""),
+        "phase": pod.get("status", {}).get("phase", ""),
+        "images": [c.get("image", "") for c in spec.get("containers", [])],
+    }
 
 
 def node_summary(node: dict) -> dict:
@@ -112,11 +122,23 @@ def node_summary(node: dict) -> dict:
     labels, status = node.get("metadata", {}).get("labels", {}), node.get("status", {})
     info = status.get("nodeInfo", {})
     ready = next((c.get("status") == "True" for c in status.get("conditions", []) if c.get("type") == "Ready"), False)
-    return {"name": node.get("metadata", {}).get("name", ""),
-            "pool": labels.get("kubernetes.azure.com/agentpool", labels.get("agentpool", "")),
-            "vmSize": labels.get("node.kubernetes.io/instance-type", ""), "ready": ready,
-            **{key: info.get(key, "") for key in ("kubeletVersion", "kubeProxyVersion", "containerRuntimeVersion",
-                                                  "osImage", "kernelVersion", "architecture")}}
+    return {
+        "name": node.get("metadata", {}).get("name", ""),
+        "pool": labels.get("kubernetes.azure.com/agentpool", labels.get("agentpool", "")),
+        "vmSize": labels.get("node.kubernetes.io/instance-type", ""),
+        "ready": ready,
+        **{
+            key: info.get(key, "")
+            for key in (
+                "kubeletVersion",
+                "kubeProxyVersion",
+                "containerRuntimeVersion",
+                "osImage",
+                "kernelVersion",
+                "architecture",
+            )
+        },
+    }
 
 
 # -- live: the kubernetes client, with its credential files in the lab folder --------------------------------------
@@ -125,16 +147,24 @@ def _send(lab: Lab, method: str, path: str, query: dict | None, body: dict | Non
 
     with _api_client(lab) as api:
         method, url, headers, body, post = api.param_serialize(
-            method, path, query_params=list((query or {}).items()), body=body, auth_settings=["BearerToken"],
-            header_params={"Accept": f"{JSON}, text/plain", **({"Content-Type": content_type} if body else {})})
+            method,
+            path,
+            query_params=list((query or {}).items()),
+            body=body,
+            auth_settings=["BearerToken"],
+            header_params={"Accept": f"{JSON}, text/plain", **({"Content-Type": content_type} if body else {})},
+        )
         try:
-            response = api.call_api(method, url, header_params=headers, body=body, post_params=post,
-                                    _request_timeout=TIMEOUT)
+            response = api.call_api(
+                method, url, header_params=headers, body=body, post_params=post, _request_timeout=TIMEOUT
+            )
             data = response.read()
         except HTTPError as err:
-            raise LabError(f"The API server of {lab.config.cluster_name} did not answer ({type(err).__name__}).",
-                           "check that the cluster is running (`az aks show ... --query powerState`) and that "
-                           "your network allows HTTPS to *.azmk8s.io.") from err
+            raise LabError(
+                f"The API server of {lab.config.cluster_name} did not answer ({type(err).__name__}).",
+                "check that the cluster is running (`az aks show ... --query powerState`) and that "
+                "your network allows HTTPS to *.azmk8s.io.",
+            ) from err
     text = data.decode("utf-8", errors="replace")
     is_json = JSON in (response.headers.get("Content-Type") or "")
     return {"status": response.status, "body": _kept(json.loads(text)) if is_json and text else text}
@@ -156,8 +186,10 @@ def _api_client(lab: Lab):
     """A kubernetes ApiClient for the lab's kubeconfig; its credential files live only as long as the call."""
     path = kubeconfig_path(lab)
     if not path.exists():
-        raise LabError(f"There is no kubeconfig for {lab.config.cluster_name} yet.",
-                       "run the kubeconfig cell (`aks.fetch_kubeconfig(lab)`) first.")
+        raise LabError(
+            f"There is no kubeconfig for {lab.config.cluster_name} yet.",
+            "run the kubeconfig cell (`aks.fetch_kubeconfig(lab)`) first.",
+        )
     root = private_folder(CREDENTIALS)
     remove_stale_credentials(root)
     folder = root / str(os.getpid())
@@ -166,8 +198,9 @@ def _api_client(lab: Lab):
 
     try:
         configuration = client.Configuration()
-        config.load_kube_config(config_file=str(path), client_configuration=configuration, persist_config=False,
-                                temp_file_path=str(folder))
+        config.load_kube_config(
+            config_file=str(path), client_configuration=configuration, persist_config=False, temp_file_path=str(folder)
+        )
         api = client.ApiClient(configuration)
         try:
             yield api

@@ -41,8 +41,13 @@ def replay_source(root: Path | None = None, provenances=None) -> str:
     dates = sorted({p["date"] for p in provenances if p.get("date")})
     kinds = {p.get("kind") for p in provenances}
     when = (dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}") if dates else ""
-    how = ("built by hand from published Azure answers" if kinds == {"hand-built"} else
-           "recorded from a real Azure subscription" if kinds == {"recorded"} else "recorded or built by hand")
+    how = (
+        "built by hand from published Azure answers"
+        if kinds == {"hand-built"}
+        else "recorded from a real Azure subscription"
+        if kinds == {"recorded"}
+        else "recorded or built by hand"
+    )
     where = ", ".join(x for x in (lab["config"].get("region", ""), when, how) if x)
     return f"the answers are the recorded lab's ({where}); nothing is created in Azure and nothing is billed."
 
@@ -50,8 +55,9 @@ def replay_source(root: Path | None = None, provenances=None) -> str:
 class Lab:
     """One notebook's session. Build it with :func:`open_lab`."""
 
-    def __init__(self, notebook: str, config: LabConfig, recorder: Recorder, credential, subscription_id: str,
-                 notes: tuple = ()):
+    def __init__(
+        self, notebook: str, config: LabConfig, recorder: Recorder, credential, subscription_id: str, notes: tuple = ()
+    ):
         self.notebook, self.config, self.recorder = notebook, config, recorder
         self.credential, self.subscription_id, self.notes = credential, subscription_id, notes
         self.policy: Policy = recorder.policy  # what the mode decides (answers, clock, prices, ledger, banner)
@@ -84,16 +90,28 @@ class Lab:
             ui.status(True, note)
         folder = self.recorder.root / self.notebook
         if not self.policy.replaying or not folder.is_dir():
-            ui.status(True, f"Mode {self.mode}: every answer comes from Azure itself; what the cells create is real "
-                            "and billed.")
+            ui.status(
+                True,
+                f"Mode {self.mode}: every answer comes from Azure itself; what the cells create is real and billed.",
+            )
             return
         provenances = self._provenances()
-        rows = [(step, f"{p.get('kind', '?')} on {p.get('date', '?')} · " + ", ".join(
-                    b.rsplit("/examples/", 1)[-1] for b in p.get("follows", []) + p.get("built_from", [])))
-                for step, p in provenances.items()]
-        ui.display_folded(f"ℹ️ Replay: {self.replay_source()}",
-                          ui.table_html(rows, f"The recordings this notebook replays (recordings/{self.notebook}/; "
-                                              "each file's provenance says how it was made)"))
+        rows = [
+            (
+                step,
+                f"{p.get('kind', '?')} on {p.get('date', '?')} · "
+                + ", ".join(b.rsplit("/examples/", 1)[-1] for b in p.get("follows", []) + p.get("built_from", [])),
+            )
+            for step, p in provenances.items()
+        ]
+        ui.display_folded(
+            f"ℹ️ Replay: {self.replay_source()}",
+            ui.table_html(
+                rows,
+                f"The recordings this notebook replays (recordings/{self.notebook}/; "
+                "each file's provenance says how it was made)",
+            ),
+        )
 
     def replay_source(self) -> str:
         """Where this notebook's replayed answers come from, in the words every replay note uses."""
@@ -101,14 +119,20 @@ class Lab:
 
     def _provenances(self) -> dict:
         folder = self.recorder.root / self.notebook
-        return {path.stem: json.loads(path.read_text(encoding="utf-8")).get("provenance", {})
-                for path in sorted(folder.glob("*.json"))}
+        return {
+            path.stem: json.loads(path.read_text(encoding="utf-8")).get("provenance", {})
+            for path in sorted(folder.glob("*.json"))
+        }
 
     def _client(self, cls, **kwargs):
         from labkit.recording.transport import client_options
 
-        return cls(self.credential, self.subscription_id, **client_options(self.recorder),
-                   **{"polling_interval": POLL_SECONDS, **kwargs})
+        return cls(
+            self.credential,
+            self.subscription_id,
+            **client_options(self.recorder),
+            **{"polling_interval": POLL_SECONDS, **kwargs},
+        )
 
     @cached_property
     def resources(self):
@@ -135,9 +159,18 @@ class Lab:
         return self._client(ContainerInstanceManagementClient)
 
 
-def open_lab(notebook: str, *, prefix: str | None = None, region: str | None = None, vm_size: str | None = None,
-             owner: str | None = None, days: int | None = None, mode: str | None = None, suffix: str | None = None,
-             recordings: Path | None = None) -> Lab:
+def open_lab(
+    notebook: str,
+    *,
+    prefix: str | None = None,
+    region: str | None = None,
+    vm_size: str | None = None,
+    owner: str | None = None,
+    days: int | None = None,
+    mode: str | None = None,
+    suffix: str | None = None,
+    recordings: Path | None = None,
+) -> Lab:
     """Build the session for ``notebook`` from the parameters cell, the environment and defaults.
 
     Each setting left None comes from the lab chosen in 00-setup, then ``LABKIT_*``, then its default. The mode
@@ -147,8 +180,18 @@ def open_lab(notebook: str, *, prefix: str | None = None, region: str | None = N
     recordings = recordings or paths.recordings()
     recorded = recorded_lab(recordings)
     said: list[tuple[bool, str]] = []  # where the settings came from (the lab chosen in 00-setup), as (ok, line)
-    config = LabConfig.resolve(recorded=recorded["config"], notebook=notebook, notes=said, prefix=prefix,
-                               region=region, vm_size=vm_size, owner=owner, days=days, mode=mode, suffix=suffix)
+    config = LabConfig.resolve(
+        recorded=recorded["config"],
+        notebook=notebook,
+        notes=said,
+        prefix=prefix,
+        region=region,
+        vm_size=vm_size,
+        owner=owner,
+        days=days,
+        mode=mode,
+        suffix=suffix,
+    )
     policy = Policy.of(config.mode)
     ui.mark_outputs(policy.replaying)
     for ok, line in said:
@@ -157,16 +200,26 @@ def open_lab(notebook: str, *, prefix: str | None = None, region: str | None = N
     if policy.replaying:
         recorded_config = LabConfig(mode=Mode.REPLAY, **recorded["config"]) if recorded["config"] else config
         if config.region != recorded_config.region:
-            notes.append(f"Replay shows the recorded lab in {recorded_config.region}; "
-                         f"your region {config.region} is used in live mode.")
+            notes.append(
+                f"Replay shows the recorded lab in {recorded_config.region}; "
+                f"your region {config.region} is used in live mode."
+            )
             config = dataclasses.replace(config, region=recorded_config.region)
         if config.vm_size != recorded_config.vm_size:
-            notes.append(f"Replay shows the recorded lab's {recorded_config.vm_size} nodes; "
-                         f"your vm_size {config.vm_size} is used in live mode.")
+            notes.append(
+                f"Replay shows the recorded lab's {recorded_config.vm_size} nodes; "
+                f"your vm_size {config.vm_size} is used in live mode."
+            )
             config = dataclasses.replace(config, vm_size=recorded_config.vm_size)
         names = dict(zip(config.names().values(), recorded_config.names().values(), strict=True))
-        recorder = Recorder(policy, notebook, root=recordings, names=names, learner=config.names(),
-                            names_of=lambda lab: dataclasses.replace(config, **lab).names())
+        recorder = Recorder(
+            policy,
+            notebook,
+            root=recordings,
+            names=names,
+            learner=config.names(),
+            names_of=lambda lab: dataclasses.replace(config, **lab).names(),
+        )
         return Lab(notebook, config, recorder, _replay_credential(), scrub.SUBSCRIPTION, tuple(notes))
 
     from labkit.identity import choose_subscription, sign_in
@@ -179,9 +232,12 @@ def open_lab(notebook: str, *, prefix: str | None = None, region: str | None = N
     provenance = {"config": dataclasses.asdict(config, dict_factory=_plain), "sdk": sdk_versions()}
     recorder = Recorder(policy, notebook, root=recordings, ids=ids, provenance=provenance, whole_run=True)
     if policy.recording:
-        ui.status(True, f"Record mode: this notebook's answers are kept aside until it has run to its end; then "
-                        f"its last cell, `lab.finish()` (or `python3 tasks.py run`), puts them in "
-                        f"recordings/{notebook}/.")
+        ui.status(
+            True,
+            f"Record mode: this notebook's answers are kept aside until it has run to its end; then "
+            f"its last cell, `lab.finish()` (or `python3 tasks.py run`), puts them in "
+            f"recordings/{notebook}/.",
+        )
     return Lab(notebook, config, recorder, credential, subscription_id, tuple(notes))
 
 
@@ -189,10 +245,19 @@ def sdk_versions() -> dict:
     """The versions that shape the recorded requests (api-versions come with the SDK release)."""
     from importlib.metadata import version
 
-    return {p: version(p) for p in ("azure-core", "azure-identity", "azure-mgmt-resource",
-                                    "azure-mgmt-containerservice", "azure-mgmt-containerregistry",
-                                    "azure-mgmt-containerinstance", "docker",
-                                    "kubernetes")}
+    return {
+        p: version(p)
+        for p in (
+            "azure-core",
+            "azure-identity",
+            "azure-mgmt-resource",
+            "azure-mgmt-containerservice",
+            "azure-mgmt-containerregistry",
+            "azure-mgmt-containerinstance",
+            "docker",
+            "kubernetes",
+        )
+    }
 
 
 def _replay_credential():

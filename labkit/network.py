@@ -29,8 +29,13 @@ def transport_options() -> dict:
 
 def retry_policy() -> LabRetryPolicy:
     """The retry policy for ARM clients: :data:`TRIES` tries, each wait said on screen."""
-    return LabRetryPolicy(retry_total=TRIES - 1, retry_connect=TRIES - 1,
-                          retry_read=TRIES - 1, retry_status=TRIES - 1, timeout=CALL_TIMEOUT)
+    return LabRetryPolicy(
+        retry_total=TRIES - 1,
+        retry_connect=TRIES - 1,
+        retry_read=TRIES - 1,
+        retry_status=TRIES - 1,
+        timeout=CALL_TIMEOUT,
+    )
 
 
 def sign_in_bound() -> float:
@@ -42,10 +47,14 @@ def sign_in_options() -> dict:
     """Keyword arguments for an azure-identity credential: its own bounded transport and retries."""
     from azure.core.pipeline.transport import RequestsTransport
 
-    return {"transport": RequestsTransport(connection_timeout=CONNECT_TIMEOUT, read_timeout=SIGN_IN_READ_TIMEOUT),
-            "retry_policy_class": SignInRetryPolicy,  # azure-identity builds its retry policy from this class
-            "retry_total": SIGN_IN_TRIES - 1, "retry_connect": SIGN_IN_TRIES - 1,
-            "retry_read": SIGN_IN_TRIES - 1, "retry_status": SIGN_IN_TRIES - 1}
+    return {
+        "transport": RequestsTransport(connection_timeout=CONNECT_TIMEOUT, read_timeout=SIGN_IN_READ_TIMEOUT),
+        "retry_policy_class": SignInRetryPolicy,  # azure-identity builds its retry policy from this class
+        "retry_total": SIGN_IN_TRIES - 1,
+        "retry_connect": SIGN_IN_TRIES - 1,
+        "retry_read": SIGN_IN_TRIES - 1,
+        "retry_status": SIGN_IN_TRIES - 1,
+    }
 
 
 def why(err: BaseException | None) -> str:
@@ -57,12 +66,16 @@ def why(err: BaseException | None) -> str:
         return f"no answer within {_secs(float(read.group(1))) if read else f'{READ_TIMEOUT} s'}"
     if isinstance(err, ServiceRequestTimeoutError) or ("timed out" in text and "proxy" not in text):
         return f"no connection within {_secs(float(connect.group(1))) if connect else f'{CONNECT_TIMEOUT} s'}"
-    for words, said in ((("refused",), "the connection was refused"),
-                        (("proxy",), "the proxy did not let the request through"),
-                        (("reset", "aborted", "remotedisconnected", "connection broken"), "the connection was reset"),
-                        (("name or service", "nodename", "getaddrinfo", "name resolution", "resolve"),
-                         "the server name could not be resolved (DNS)"),
-                        (("ssl", "certificate"), "the secure connection could not be set up (TLS)")):
+    for words, said in (
+        (("refused",), "the connection was refused"),
+        (("proxy",), "the proxy did not let the request through"),
+        (("reset", "aborted", "remotedisconnected", "connection broken"), "the connection was reset"),
+        (
+            ("name or service", "nodename", "getaddrinfo", "name resolution", "resolve"),
+            "the server name could not be resolved (DNS)",
+        ),
+        (("ssl", "certificate"), "the secure connection could not be set up (TLS)"),
+    ):
         if any(w in text for w in words):
             return said
     return type(err).__name__
@@ -99,11 +112,14 @@ class LabRetryPolicy(RetryPolicy):
             status, asked = response.http_response.status_code, self.get_retry_after(response)
             if asked:
                 reason = "throttled" if status == 429 else "busy"
-                self.announce(f"{self.who} asks us to wait {_secs(asked)} ({status} {reason}); "
-                              f"then trying again {next_try}.")
+                self.announce(
+                    f"{self.who} asks us to wait {_secs(asked)} ({status} {reason}); then trying again {next_try}."
+                )
             else:
-                self.announce(f"{self.who} answered {status} (a passing server error); trying again "
-                              f"{self._when(settings)} {next_try}.")
+                self.announce(
+                    f"{self.who} answered {status} (a passing server error); trying again "
+                    f"{self._when(settings)} {next_try}."
+                )
         else:
             last = settings["history"][-1].error if settings["history"] else None
             self.announce(f"{self.who} did not answer: {why(last)}; trying again {self._when(settings)} {next_try}.")

@@ -1,7 +1,7 @@
 """Executing the workbook's notebooks: stored outputs (replay), record runs, and class smoke tests.
 
-    python -m labkit.notebooks store NB...   execute in replay, in place, and keep clean outputs
-    python -m labkit.notebooks run NB...     execute with papermill in the current LABKIT_MODE
+python -m labkit.notebooks store NB...   execute in replay, in place, and keep clean outputs
+python -m labkit.notebooks run NB...     execute with papermill in the current LABKIT_MODE
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ def store(path: Path) -> None:
 
     nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as fresh, environment({"LABKIT_HOME": fresh}):
-        NotebookClient(nb, timeout=600, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        NotebookClient(
+            nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        ).execute()
     clean(nb)
     nbformat.write(nb, path)
 
@@ -60,8 +61,14 @@ def execute(path: Path, output: Path, parameters: dict | None = None, *, env: di
     import papermill
 
     with environment(env or {}):
-        papermill.execute_notebook(str(path), str(output), parameters=parameters or {}, cwd=str(path.parent),
-                                   kernel_name="python3", progress_bar=False)
+        papermill.execute_notebook(
+            str(path),
+            str(output),
+            parameters=parameters or {},
+            cwd=str(path.parent),
+            kernel_name="python3",
+            progress_bar=False,
+        )
 
 
 @contextlib.contextmanager
@@ -160,8 +167,11 @@ def learner_suffix(home: Path, prefix: str) -> str:
 def class_smoke(count: int, paths: list[Path], folder: Path) -> dict:
     """Execute the whole workbook in replay for ``count`` generated learners; failures per learner."""
     if count < 1 or not paths:
-        raise ConfigError(f"a class smoke test needs at least one learner and one notebook (got {count} learners, "
-                          f"{len(paths)} notebooks).", "give --learners 1 or more, and a workbook with notebooks.")
+        raise ConfigError(
+            f"a class smoke test needs at least one learner and one notebook (got {count} learners, "
+            f"{len(paths)} notebooks).",
+            "give --learners 1 or more, and a workbook with notebooks.",
+        )
     return {prefix: smoke_one(prefix, paths, folder) for prefix in learner_prefixes(count)}
 
 
@@ -170,8 +180,10 @@ def workbook() -> list[Path]:
     folder = paths.notebooks()
     found = sorted(folder.glob("[0-9]*.ipynb"))
     if not found:
-        raise paths.WorkbookNotFound(f"{folder} holds no numbered notebook (00-setup.ipynb …).",
-                                     f"point {paths.ENV} at a full clone of the workbook.")
+        raise paths.WorkbookNotFound(
+            f"{folder} holds no numbered notebook (00-setup.ipynb …).",
+            f"point {paths.ENV} at a full clone of the workbook.",
+        )
     return found
 
 

@@ -18,9 +18,17 @@ T = TypeVar("T")
 _UNREAD = object()
 
 
-def poll(read: Callable[[], T], done: Callable[[T], bool], *, every: float, timeout: float, clock,
-         progress: Callable[[T], None] | None = None, first=_UNREAD,
-         wait: Callable[[float], object] | None = None) -> T:
+def poll(
+    read: Callable[[], T],
+    done: Callable[[T], bool],
+    *,
+    every: float,
+    timeout: float,
+    clock,
+    progress: Callable[[T], None] | None = None,
+    first=_UNREAD,
+    wait: Callable[[float], object] | None = None,
+) -> T:
     """``read()`` every ``every`` seconds until ``done(value)``, or until ``timeout`` seconds have passed.
 
     Returns the last value read (the caller tells done from timed out with ``done``). ``progress`` sees each
@@ -40,11 +48,19 @@ def poll(read: Callable[[], T], done: Callable[[T], bool], *, every: float, time
 def wait_for(lab: Lab, poller, *, every: float, progress: Callable[[str], None]) -> None:
     """Until an SDK poller is done, its status to ``progress`` every ``every`` seconds at most (the poller's own
     wait, which ends early when the operation does)."""
+
     def status() -> str:
         return "" if poller.done() else poller.status()
 
-    poll(status, lambda _: poller.done(), every=every, timeout=float("inf"), clock=lab.policy.clock,
-         progress=progress, wait=poller.wait)
+    poll(
+        status,
+        lambda _: poller.done(),
+        every=every,
+        timeout=float("inf"),
+        clock=lab.policy.clock,
+        progress=progress,
+        wait=poller.wait,
+    )
 
 
 def track(lab: Lab, start, *, title: str, az: str = "", done: str, next_step: str = "", doing: str = ""):

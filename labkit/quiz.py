@@ -43,8 +43,17 @@ import string
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["Question", "QuizText", "QuizView", "build_quiz", "check_yourself", "questions_for", "quiz", "quiz_html",
-           "quiz_text"]
+__all__ = [
+    "Question",
+    "QuizText",
+    "QuizView",
+    "build_quiz",
+    "check_yourself",
+    "questions_for",
+    "quiz",
+    "quiz_html",
+    "quiz_text",
+]
 
 RIGHT = "✅ Right: "
 WRONG = "⛔ Not quite: "
@@ -72,8 +81,9 @@ class Question:
 
     __slots__ = ("prompt", "choices", "answer", "explain", "why")
 
-    def __init__(self, prompt: str, choices: Sequence[str], answer: int, explain: str,
-                 why: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, prompt: str, choices: Sequence[str], answer: int, explain: str, why: Sequence[str] | None = None
+    ) -> None:
         if not isinstance(prompt, str) or not prompt.strip():
             raise ValueError("Question: the prompt must be a non-empty string.")
         label = f"Question {_short(prompt)!r}"
@@ -87,8 +97,7 @@ class Question:
                 raise ValueError(f"{label}: choice {i} must be a non-empty string, not {choice!r}.")
         if isinstance(answer, bool) or not isinstance(answer, int):
             raise TypeError(
-                f"{label}: answer must be the index (an int, counted from 0) of the right choice, "
-                f"not {answer!r}."
+                f"{label}: answer must be the index (an int, counted from 0) of the right choice, not {answer!r}."
             )
         if not 0 <= answer < len(choices):
             raise ValueError(
@@ -97,8 +106,9 @@ class Question:
             )
         if not isinstance(explain, str) or not explain.strip():
             raise ValueError(f"{label}: explain must say why the answer is right.")
-        if why is not None and (isinstance(why, str) or len(why) != len(choices)
-                                or not all(isinstance(x, str) and x.strip() for x in why)):
+        if why is not None and (
+            isinstance(why, str) or len(why) != len(choices) or not all(isinstance(x, str) and x.strip() for x in why)
+        ):
             raise ValueError(f"{label}: why must give one non-empty explanation per choice ({len(choices)}).")
         self.why = tuple(x.strip() for x in why) if why is not None else None
         self.prompt = prompt.strip()
@@ -107,16 +117,17 @@ class Question:
         self.explain = explain.strip()
 
     def __repr__(self) -> str:
-        return (
-            f"Question({self.prompt!r}, {list(self.choices)!r}, "
-            f"answer={self.answer!r}, explain={self.explain!r})"
-        )
+        return f"Question({self.prompt!r}, {list(self.choices)!r}, answer={self.answer!r}, explain={self.explain!r})"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Question):
             return NotImplemented
         return (self.prompt, self.choices, self.answer, self.explain) == (
-            other.prompt, other.choices, other.answer, other.explain)
+            other.prompt,
+            other.choices,
+            other.answer,
+            other.explain,
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -129,8 +140,7 @@ class Question:
             if len(letter) == 1 and letter in _LETTERS[: len(self.choices)]:
                 return _LETTERS.index(letter)
             raise ValueError(
-                f"{choice!r} is not one of the letters a–{_LETTERS[len(self.choices) - 1]} "
-                f"for this question."
+                f"{choice!r} is not one of the letters a–{_LETTERS[len(self.choices) - 1]} for this question."
             )
         if isinstance(choice, int):
             if 0 <= choice < len(self.choices):
@@ -196,10 +206,16 @@ def quiz_html(*questions: Question) -> str:
     """The HTML form where no widget can be drawn (a stored notebook, GitHub, an HTML export): the questions,
     no answers, and the one thing to do."""
     questions = _checked(questions)
-    items = "".join(f"<li><b>{html.escape(q.prompt)}</b><ol style='list-style-type:lower-alpha'>"
-                    + "".join(f"<li>{html.escape(c)}</li>" for c in q.choices) + "</ol></li>" for q in questions)
-    return (f"<div class='labkit-quiz-text'><p><b>{html.escape(_heading(questions))}</b> "
-            f"▶ {html.escape(RUN_TO_ANSWER)}</p><ol>{items}</ol></div>")
+    items = "".join(
+        f"<li><b>{html.escape(q.prompt)}</b><ol style='list-style-type:lower-alpha'>"
+        + "".join(f"<li>{html.escape(c)}</li>" for c in q.choices)
+        + "</ol></li>"
+        for q in questions
+    )
+    return (
+        f"<div class='labkit-quiz-text'><p><b>{html.escape(_heading(questions))}</b> "
+        f"▶ {html.escape(RUN_TO_ANSWER)}</p><ol>{items}</ol></div>"
+    )
 
 
 class QuizView:
@@ -230,8 +246,11 @@ class QuizView:
                 layout=w.Layout(width="auto"),
             )
             radio.add_class("labkit-quiz-choices")
-            button = w.Button(description="Check", tooltip=f"Check your answer to question {number}",
-                              layout=w.Layout(flex="0 0 auto", width="auto", min_width="7em"))
+            button = w.Button(
+                description="Check",
+                tooltip=f"Check your answer to question {number}",
+                layout=w.Layout(flex="0 0 auto", width="auto", min_width="7em"),
+            )
             button.add_class("labkit-quiz-check")
             feedback = w.HTML("", layout=w.Layout(flex="1 1 auto", width="auto", min_width="0"))
             feedback.add_class("labkit-quiz-feedback")
@@ -262,8 +281,10 @@ class QuizView:
             if radio.value is not None:
                 feedback.add_class("labkit-quiz-right" if question.is_right(radio.value) else "labkit-quiz-wrong")
             colour = "#605e5c" if radio.value is None else "#107c10" if question.is_right(radio.value) else "#c50f1f"
-            feedback.value = (f"<div style='{_WRAP};line-height:1.4;margin-left:0.5em;padding-left:0.5em;"  # a colour
-                              f"border-left:4px solid {colour}'>{html.escape(message)}</div>")  # as well as ✅/⛔
+            feedback.value = (
+                f"<div style='{_WRAP};line-height:1.4;margin-left:0.5em;padding-left:0.5em;"  # a colour
+                f"border-left:4px solid {colour}'>{html.escape(message)}</div>"
+            )  # as well as ✅/⛔
 
         return on_check
 
@@ -299,8 +320,10 @@ class QuizText:
     """
 
     # JupyterLab: hide this output when the next output holds the drawn quiz (.labkit-quiz exists only then).
-    HIDE_WHEN_DRAWN = ("<style>.jp-OutputArea-child:has(.labkit-quiz-text):has(+ .jp-OutputArea-child .labkit-quiz)"
-                       "{display:none}</style>")
+    HIDE_WHEN_DRAWN = (
+        "<style>.jp-OutputArea-child:has(.labkit-quiz-text):has(+ .jp-OutputArea-child .labkit-quiz)"
+        "{display:none}</style>"
+    )
 
     def __init__(self, text: str, html_form: str = "") -> None:
         self.text, self.html = text, html_form

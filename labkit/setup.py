@@ -20,8 +20,7 @@ def show_lab(lab: Lab) -> None:
     c = lab.config
     rows = [("Mode", lab.policy.banner), ("Subscription", lab.subscription_id), ("Region", c.region)]
     rows += [(kind[0].upper() + kind[1:], name) for kind, name in c.names().items()]
-    rows += [("VM size for nodes", c.vm_size), ("Tags", ", ".join(
-        f"{k}={v}" for k, v in c.tags().items()))]
+    rows += [("VM size for nodes", c.vm_size), ("Tags", ", ".join(f"{k}={v}" for k, v in c.tags().items()))]
     ui.show(rows, "Your lab")
     for note in lab.notes:
         ui.status(True, note)
@@ -42,11 +41,20 @@ def register_providers(lab: Lab, namespaces=PROVIDERS, *, poll_seconds: float = 
         state = lab.resources.providers.get(ns).registration_state
         if state != "Registered":
             lab.resources.providers.register(ns)
-        state = poll(functools.partial(_registration_state, lab, ns),
-                     lambda now: now == "Registered", every=poll_seconds, timeout=timeout,
-                     clock=lab.policy.clock, progress=progress.update, first=state)
-        progress.finish(state == "Registered", f"{ns}: {state}",
-                        "" if state == "Registered" else "wait a minute and run this cell again.")
+        state = poll(
+            functools.partial(_registration_state, lab, ns),
+            lambda now: now == "Registered",
+            every=poll_seconds,
+            timeout=timeout,
+            clock=lab.policy.clock,
+            progress=progress.update,
+            first=state,
+        )
+        progress.finish(
+            state == "Registered",
+            f"{ns}: {state}",
+            "" if state == "Registered" else "wait a minute and run this cell again.",
+        )
         states[ns] = state
     return states
 
@@ -60,11 +68,14 @@ def _read_providers(lab: Lab, namespaces) -> dict:
     states = {}
     for ns in namespaces:
         state = _registration_state(lab, ns)
-        ui.status(state == "Registered", f"{ns}: {state}" + (
-                  " (registered by your instructor)" if state == "Registered" else ""),
-                  "" if state == "Registered" else
-                  f"ask your instructor to register it: `az provider register --namespace {ns} --wait` needs "
-                  "rights on the whole subscription, and yours are on your resource group.")
+        ui.status(
+            state == "Registered",
+            f"{ns}: {state}" + (" (registered by your instructor)" if state == "Registered" else ""),
+            ""
+            if state == "Registered"
+            else f"ask your instructor to register it: `az provider register --namespace {ns} --wait` needs "
+            "rights on the whole subscription, and yours are on your resource group.",
+        )
         states[ns] = state
     return states
 

@@ -44,13 +44,32 @@ class LabStatus:
     forgotten: list[str] = field(default_factory=list)
 
     def cells(self) -> list[str]:
-        return [self.owner, self.group, self.cluster, self.registry, self.containers, self.load_balancer,
-                f"{self.age_hours:.1f} h", f"${self.cost:.2f}", self.expires or "?",
-                "; ".join(self.forgotten) or "no"]
+        return [
+            self.owner,
+            self.group,
+            self.cluster,
+            self.registry,
+            self.containers,
+            self.load_balancer,
+            f"{self.age_hours:.1f} h",
+            f"${self.cost:.2f}",
+            self.expires or "?",
+            "; ".join(self.forgotten) or "no",
+        ]
 
 
-HEADINGS = ["Learner", "Resource group", "Cluster", "Registry", "Container group", "Load balancer", "Age",
-            "Cost so far", "Expires", "Forgotten"]
+HEADINGS = [
+    "Learner",
+    "Resource group",
+    "Cluster",
+    "Registry",
+    "Container group",
+    "Load balancer",
+    "Age",
+    "Cost so far",
+    "Expires",
+    "Forgotten",
+]
 
 
 def _names(resources, kind: str) -> list[str]:
@@ -75,8 +94,9 @@ def _cluster(lab: Lab, group: str, name: str) -> tuple[str, float, bool]:
     return f"{name}: running, {nodes} node{'s' if nodes != 1 else ''}", costs.cluster_hour_of(cluster), True
 
 
-def lab_status(lab: Lab, group: Group, node_groups: list[Group], now: dt.datetime, *,
-               idle_hours: float = IDLE_HOURS) -> LabStatus:
+def lab_status(
+    lab: Lab, group: Group, node_groups: list[Group], now: dt.datetime, *, idle_hours: float = IDLE_HOURS
+) -> LabStatus:
     """One lab's status, read from its group (and its cluster's node group, for a Service's load balancer)."""
     resources = list(lab.resources.resources.list_by_resource_group(group.name, expand="createdTime,changedTime"))
     status = LabStatus(group.name, group.owner, group.expires)
@@ -95,8 +115,12 @@ def lab_status(lab: Lab, group: Group, node_groups: list[Group], now: dt.datetim
     status.registry = ", ".join(_names(resources, REGISTRY)) or "none"
     status.containers = ", ".join(_names(resources, CONTAINERS)) or "none"
     listed = lab.resources.resources.list_by_resource_group
-    ips = [r for g in node_groups for r in listed(g.name, expand="createdTime")
-           if (r.type or "").lower() == PUBLIC_IP and r.name.startswith(SERVICE_IP)]
+    ips = [
+        r
+        for g in node_groups
+        for r in listed(g.name, expand="createdTime")
+        if (r.type or "").lower() == PUBLIC_IP and r.name.startswith(SERVICE_IP)
+    ]
     if ips:
         status.load_balancer = f"{len(ips)} Service public IP{'s' if len(ips) > 1 else ''}"
         cost += sum(_charge(r, now, per_hour=costs.LOAD_BALANCER_PER_HOUR) for r in ips)
@@ -107,8 +131,9 @@ def lab_status(lab: Lab, group: Group, node_groups: list[Group], now: dt.datetim
     return status
 
 
-def forgotten(expires: str, resources: list, running: list[str], last_change, now: dt.datetime,
-              idle_hours: float) -> list[str]:
+def forgotten(
+    expires: str, resources: list, running: list[str], last_change, now: dt.datetime, idle_hours: float
+) -> list[str]:
     """Why a lab counts as forgotten: past its expiry with something still in it; running but untouched."""
     why = []
     try:
@@ -130,14 +155,22 @@ def show_lab_status(lab: Lab, *, idle_hours: float = IDLE_HOURS) -> list[LabStat
 
     groups = lab_groups(lab, course_groups(lab))
     now = costs.now(lab)
-    mine = [lab_status(lab, g, [n for n in groups if n.node_of and _parent(n) == g.name.lower()], now,
-                       idle_hours=idle_hours) for g in groups if not g.node_of]
+    mine = [
+        lab_status(
+            lab, g, [n for n in groups if n.node_of and _parent(n) == g.name.lower()], now, idle_hours=idle_hours
+        )
+        for g in groups
+        if not g.node_of
+    ]
     for status in mine:
         ui.show(list(zip(HEADINGS[1:], status.cells()[1:], strict=True)), f"Your lab in Azure now ({status.group})")
         if status.forgotten:
-            ui.status(False, f"{status.group} looks forgotten: {'; '.join(status.forgotten)}.",
-                      "stop the cluster (`aks.stop_cluster(lab)`, notebook 02) or delete the lab (99-cleanup) if "
-                      "you are done with it.")
+            ui.status(
+                False,
+                f"{status.group} looks forgotten: {'; '.join(status.forgotten)}.",
+                "stop the cluster (`aks.stop_cluster(lab)`, notebook 02) or delete the lab (99-cleanup) if "
+                "you are done with it.",
+            )
     if not mine:
         ui.status(True, "Nothing of your lab is in Azure now: no resource group tagged as yours.")
     return mine

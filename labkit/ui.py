@@ -76,10 +76,12 @@ NO_BREAK_UP_TO = 48  # characters: a hyphenated token up to this long stays on o
 
 # Live and record mode: an output a replay run stored (the notebook as shipped, or an earlier replay run) fades and
 # says so until its cell runs again, so a learner never takes the recorded lab's answers below for their own.
-STALE_REPLAY_STYLE = ("<style>.jp-OutputArea-child:has(.labkit-replay){opacity:.5}"
-                      ".jp-OutputArea-child:first-child:has(.labkit-replay)>.jp-OutputArea-output::before"
-                      "{content:'replay output, not your lab: run this cell';display:block;font-style:italic;"
-                      "color:#8a6100}</style>")
+STALE_REPLAY_STYLE = (
+    "<style>.jp-OutputArea-child:has(.labkit-replay){opacity:.5}"
+    ".jp-OutputArea-child:first-child:has(.labkit-replay)>.jp-OutputArea-output::before"
+    "{content:'replay output, not your lab: run this cell';display:block;font-style:italic;"
+    "color:#8a6100}</style>"
+)
 
 
 _REPLAYING: bool | None = None  # set by labkit.lab.open_lab from the session's policy; None before any lab opens
@@ -102,9 +104,13 @@ def mode_mark() -> tuple[str, str]:
 def words_html(text: str) -> str:
     """Text as HTML in which a short name or option with a hyphen ("--query", "aks-student-k7q2") is never split
     at its hyphen; longer tokens (a URL) may still break, so nothing runs out of the output."""
-    return re.sub(r"\S*-\S*", lambda m: (f"<span style='white-space:nowrap'>{m.group(0)}</span>"
-                                          if len(m.group(0)) <= NO_BREAK_UP_TO else m.group(0)),
-                  html.escape(str(text)))
+    return re.sub(
+        r"\S*-\S*",
+        lambda m: (
+            f"<span style='white-space:nowrap'>{m.group(0)}</span>" if len(m.group(0)) <= NO_BREAK_UP_TO else m.group(0)
+        ),
+        html.escape(str(text)),
+    )
 
 
 def code_html(text: str) -> str:
@@ -119,17 +125,25 @@ def status_html(text: str, css_class: str = "labkit-status") -> str:
     """A status text (first character a mark) as HTML: wrapped at spaces, the mark's colour as a bar beside it."""
     mark = next((m for m in MARKS if text.startswith(m)), "")
     colour = MARKS.get(mark, "#605e5c")
-    body = (f"<span style='color:{colour};font-weight:600'>{html.escape(mark)}</span>{words_html(text[len(mark):])}"
-            if mark else words_html(text))
+    body = (
+        f"<span style='color:{colour};font-weight:600'>{html.escape(mark)}</span>{words_html(text[len(mark) :])}"
+        if mark
+        else words_html(text)
+    )
     mode, style = mode_mark()
-    return (f"{style}<pre class='{css_class} {mode}' style='{WRAP};border-left:4px solid {colour};"
-            f"padding:0.1em 0 0.1em 0.6em;margin:0.15em 0'>{body}</pre>")
+    return (
+        f"{style}<pre class='{css_class} {mode}' style='{WRAP};border-left:4px solid {colour};"
+        f"padding:0.1em 0 0.1em 0.6em;margin:0.15em 0'>{body}</pre>"
+    )
 
 
 def table_html(rows, title: str = "", css_class: str = "labkit-table") -> str:
     """Rows of (label, value) as an HTML table, the title above it (a <caption> would be squeezed to its width)."""
-    body = "".join(f"<tr><th style='text-align:left;vertical-align:top;{WRAP}'>{words_html(k)}</th>"
-                   f"<td style='text-align:left;{WRAP}'>{code_html(v)}</td></tr>" for k, v in rows)
+    body = "".join(
+        f"<tr><th style='text-align:left;vertical-align:top;{WRAP}'>{words_html(k)}</th>"
+        f"<td style='text-align:left;{WRAP}'>{code_html(v)}</td></tr>"
+        for k, v in rows
+    )
     heading = f"<div class='labkit-table-title' style='{WRAP}'><b>{words_html(title)}</b></div>" if title else ""
     mode, style = mode_mark()
     return f"{style}<div class='{css_class} {mode}'>{heading}<table>{body}</table></div>"
@@ -163,10 +177,12 @@ class Folded:
         mark = next((m for m in MARKS if self.line.startswith(m)), "")
         colour = MARKS.get(mark, "#605e5c")
         mode, style = mode_mark()
-        return (f"{style}<details class='labkit-folded {mode}' "
-                f"style='border-left:4px solid {colour};padding:0.1em 0 0.1em 0.6em'>"
-                f"<summary style='{WRAP};cursor:pointer'>{words_html(self.line)} <i>(details)</i></summary>"
-                f"{self.detail_html}</details>")
+        return (
+            f"{style}<details class='labkit-folded {mode}' "
+            f"style='border-left:4px solid {colour};padding:0.1em 0 0.1em 0.6em'>"
+            f"<summary style='{WRAP};cursor:pointer'>{words_html(self.line)} <i>(details)</i></summary>"
+            f"{self.detail_html}</details>"
+        )
 
 
 def display_folded(line: str, detail_html: str) -> None:
@@ -222,14 +238,23 @@ class Progress:
         self.title, self.az, self.clock = title, az, lab.policy.clock
         self.started, self.recorded = self.clock.now(), lab.recorder.recorded_seconds()
         self.state = "starting"
-        self.bar = w.FloatProgress(value=0, min=0, max=1, bar_style="info", description="",
-                                   layout=w.Layout(width="40%"))
+        self.bar = w.FloatProgress(
+            value=0, min=0, max=1, bar_style="info", description="", layout=w.Layout(width="40%")
+        )
         self.label = w.HTML()
-        self.box = _progress_box_class()(self, children=[
-            w.HTML(f"<div style='{WRAP};line-height:1.4'><b><span style='color:{MARKS['⏳']}'>⏳</span> "
-                   f"{words_html(title)}</b></div>"),
-            w.HTML(f"<div style='line-height:1.4'><code style='{WRAP}'>{words_html(az)}</code></div>" if az else ""),
-            w.HBox([self.bar, self.label])])
+        self.box = _progress_box_class()(
+            self,
+            children=[
+                w.HTML(
+                    f"<div style='{WRAP};line-height:1.4'><b><span style='color:{MARKS['⏳']}'>⏳</span> "
+                    f"{words_html(title)}</b></div>"
+                ),
+                w.HTML(
+                    f"<div style='line-height:1.4'><code style='{WRAP}'>{words_html(az)}</code></div>" if az else ""
+                ),
+                w.HBox([self.bar, self.label]),
+            ],
+        )
         self.box.add_class("labkit-progress")
         self._render()
         display(self.box)
@@ -310,9 +335,14 @@ def note(text: str) -> None:
 def header(title: str, commands: list[str]) -> Text:
     mode, style = mode_mark()
     lines = [f"⏳ {title}"] + [f"   $ {c}" for c in commands]
-    return Text("\n".join(lines), f"{style}<div class='labkit-progress {mode}' style='{WRAP}'><b>⏳ "
-                + html.escape(title) + "</b>"
-                + "".join(f"<br><code style='{WRAP}'>$ {words_html(c)}</code>" for c in commands) + "</div>")
+    return Text(
+        "\n".join(lines),
+        f"{style}<div class='labkit-progress {mode}' style='{WRAP}'><b>⏳ "
+        + html.escape(title)
+        + "</b>"
+        + "".join(f"<br><code style='{WRAP}'>$ {words_html(c)}</code>" for c in commands)
+        + "</div>",
+    )
 
 
 class Live:
@@ -352,9 +382,11 @@ class Log:
 
     def _repr_html_(self):
         # column-reverse keeps the box scrolled to its last line without any script
-        return (f"<details open><summary>{html.escape(self.title)} ({len(self.lines)} lines)</summary>"
-                "<div style='display:flex;flex-direction:column-reverse;max-height:14em;overflow:auto'>"
-                f"<pre style='margin:0;{WRAP}'>{html.escape(chr(10).join(self.lines))}</pre></div></details>")
+        return (
+            f"<details open><summary>{html.escape(self.title)} ({len(self.lines)} lines)</summary>"
+            "<div style='display:flex;flex-direction:column-reverse;max-height:14em;overflow:auto'>"
+            f"<pre style='margin:0;{WRAP}'>{html.escape(chr(10).join(self.lines))}</pre></div></details>"
+        )
 
 
 class Layers:
@@ -370,8 +402,9 @@ class Layers:
             layer["current"], layer["total"] = event["current"], event["total"]
 
     def __repr__(self):
-        rows = [f"   {name}  {layer['status']:<22} {size(layer['total'])}".rstrip()
-                for name, layer in self.layers.items()]
+        rows = [
+            f"   {name}  {layer['status']:<22} {size(layer['total'])}".rstrip() for name, layer in self.layers.items()
+        ]
         return "\n".join([f"{self.title} ({len(self.layers)} layers):"] + rows)
 
     def _repr_html_(self):
@@ -380,8 +413,12 @@ class Layers:
             done = layer["status"] != "Pushing"
             total = layer["total"] or 1
             value = total if done else min(layer["current"] or 0, total)
-            rows.append(f"<tr><td><code>{html.escape(name)}</code></td><td>{html.escape(layer['status'])}</td>"
-                        f"<td><progress value='{value}' max='{total}'></progress></td>"
-                        f"<td>{html.escape(size(layer['total']))}</td></tr>")
-        return (f"<div class='labkit-table'><div class='labkit-table-title'><b>{html.escape(self.title)}</b></div>"
-                f"<table>{''.join(rows)}</table></div>")
+            rows.append(
+                f"<tr><td><code>{html.escape(name)}</code></td><td>{html.escape(layer['status'])}</td>"
+                f"<td><progress value='{value}' max='{total}'></progress></td>"
+                f"<td>{html.escape(size(layer['total']))}</td></tr>"
+            )
+        return (
+            f"<div class='labkit-table'><div class='labkit-table-title'><b>{html.escape(self.title)}</b></div>"
+            f"<table>{''.join(rows)}</table></div>"
+        )

@@ -29,28 +29,49 @@ PULL_FAILURES = {"ErrImagePull", "ImagePullBackOff", "InvalidImageName"}
 def deployment(config, replicas: int = 2) -> dict:
     """The Deployment: ``replicas`` pods of the app's image, pulled with the registry secret."""
     labels = {"app": APP}
-    container = {"name": "app", "image": config.app_image, "ports": [{"containerPort": 80}],
-                 "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}},
-                 "readinessProbe": {"httpGet": {"path": "/healthz", "port": 80}}}
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": APP, "labels": labels},
-            "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
-                     "template": {"metadata": {"labels": labels},
-                                  "spec": {"imagePullSecrets": [{"name": SECRET}], "containers": [container]}}}}
+    container = {
+        "name": "app",
+        "image": config.app_image,
+        "ports": [{"containerPort": 80}],
+        "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}},
+        "readinessProbe": {"httpGet": {"path": "/healthz", "port": 80}},
+    }
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": APP, "labels": labels},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {"imagePullSecrets": [{"name": SECRET}], "containers": [container]},
+            },
+        },
+    }
 
 
 def service() -> dict:
     """The Service of type LoadBalancer: Azure gives it a public IP on the cluster's load balancer."""
-    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": APP, "labels": {"app": APP}},
-            "spec": {"type": "LoadBalancer", "selector": {"app": APP}, "ports": [{"port": 80, "targetPort": 80}]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": APP, "labels": {"app": APP}},
+        "spec": {"type": "LoadBalancer", "selector": {"app": APP}, "ports": [{"port": 80, "targetPort": 80}]},
+    }
 
 
 def pull_secret(server: str, username: str, password: str) -> dict:
     """A ``kubernetes.io/dockerconfigjson`` Secret holding the registry's admin credentials."""
     auth = base64.b64encode(f"{username}:{password}".encode()).decode()
     config = {"auths": {server: {"username": username, "password": password, "auth": auth}}}
-    return {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": SECRET},
-            "type": "kubernetes.io/dockerconfigjson",
-            "data": {".dockerconfigjson": base64.b64encode(json.dumps(config).encode()).decode()}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": SECRET},
+        "type": "kubernetes.io/dockerconfigjson",
+        "data": {".dockerconfigjson": base64.b64encode(json.dumps(config).encode()).decode()},
+    }
 
 
 # -- Kubernetes calls (raw answers through labkit.kube) and what labkit reads of them ------------------------------
@@ -75,17 +96,23 @@ def _apply(lab: Lab, manifest: dict) -> dict:
 def app_pod(pod: dict) -> dict:
     """What the notebook shows of one of the app's pods: node, phase, readiness, why it waits, whether it goes."""
     statuses = pod.get("status", {}).get("containerStatuses") or []
-    waiting = next((s["state"]["waiting"].get("reason", "") for s in statuses
-                    if (s.get("state") or {}).get("waiting")), "")
-    return {"name": pod["metadata"]["name"], "node": pod.get("spec", {}).get("nodeName", ""),
-            "phase": pod.get("status", {}).get("phase", ""),
-            "ready": bool(statuses) and all(s.get("ready") for s in statuses), "waiting": waiting,
-            "terminating": bool(pod["metadata"].get("deletionTimestamp"))}
+    waiting = next(
+        (s["state"]["waiting"].get("reason", "") for s in statuses if (s.get("state") or {}).get("waiting")), ""
+    )
+    return {
+        "name": pod["metadata"]["name"],
+        "node": pod.get("spec", {}).get("nodeName", ""),
+        "phase": pod.get("status", {}).get("phase", ""),
+        "ready": bool(statuses) and all(s.get("ready") for s in statuses),
+        "waiting": waiting,
+        "terminating": bool(pod["metadata"].get("deletionTimestamp")),
+    }
 
 
 def _pods(lab: Lab) -> list[dict]:
-    found = kube.get(lab, f"/api/v1/namespaces/{NAMESPACE}/pods", "Listing the app's pods",
-                     {"labelSelector": f"app={APP}"})
+    found = kube.get(
+        lab, f"/api/v1/namespaces/{NAMESPACE}/pods", "Listing the app's pods", {"labelSelector": f"app={APP}"}
+    )
     return [app_pod(p) for p in found["items"]]
 
 
@@ -97,11 +124,14 @@ def service_ip(service: dict) -> str | None:
 
 def service_events(events: dict) -> list[dict]:
     """The Service's last five events, oldest first: type, reason and message."""
+
     def when(e):
         return e.get("lastTimestamp") or e.get("eventTime") or e.get("metadata", {}).get("creationTimestamp") or ""
 
-    return [{"type": e.get("type", ""), "reason": e.get("reason", ""), "message": e.get("message", "")}
-            for e in sorted(events.get("items", []), key=when)[-5:]]
+    return [
+        {"type": e.get("type", ""), "reason": e.get("reason", ""), "message": e.get("message", "")}
+        for e in sorted(events.get("items", []), key=when)[-5:]
+    ]
 
 
 def _service_status(lab: Lab) -> dict:
@@ -109,8 +139,12 @@ def _service_status(lab: Lab) -> dict:
     ip = service_ip(service)
     if ip:
         return {"ip": ip, "events": []}
-    events = kube.get(lab, f"/api/v1/namespaces/{NAMESPACE}/events", "Reading the Service's events",
-                      {"fieldSelector": f"involvedObject.kind=Service,involvedObject.name={APP}"})
+    events = kube.get(
+        lab,
+        f"/api/v1/namespaces/{NAMESPACE}/events",
+        "Reading the Service's events",
+        {"fieldSelector": f"involvedObject.kind=Service,involvedObject.name={APP}"},
+    )
     return {"ip": None, "events": service_events(events)}
 
 
@@ -131,17 +165,23 @@ def grant_pull(lab: Lab) -> dict:
     c = lab.config
     creds = acr.pull_credentials(lab)
     result = _apply(lab, pull_secret(c.login_server, creds.username, creds.password))
-    ui.status(True, f"Secret {result['name']} {result['action']} in namespace {NAMESPACE}: pods that name it can "
-                    f"pull from {c.login_server} (kubectl create secret docker-registry {SECRET} "
-                    f"--docker-server {c.login_server} --docker-username {c.registry_name} --docker-password …)")
+    ui.status(
+        True,
+        f"Secret {result['name']} {result['action']} in namespace {NAMESPACE}: pods that name it can "
+        f"pull from {c.login_server} (kubectl create secret docker-registry {SECRET} "
+        f"--docker-server {c.login_server} --docker-username {c.registry_name} --docker-password …)",
+    )
     return result
 
 
 @step("Deploying the app on {c.cluster_name}")
 def deploy(lab: Lab, replicas: int = 2, *, timeout: float = 300, poll_seconds: float = 5) -> list[dict]:
     """Apply the Deployment and the LoadBalancer Service, then wait until every pod is ready."""
-    costs.before_create("the Service's load balancer rule and public IP", costs.LOAD_BALANCER_PER_HOUR,
-                        " (the pods run on the nodes you already pay for)")
+    costs.before_create(
+        "the Service's load balancer rule and public IP",
+        costs.LOAD_BALANCER_PER_HOUR,
+        " (the pods run on the nodes you already pay for)",
+    )
     applied = [_apply(lab, m) for m in (deployment(lab.config, replicas), service())]
     for item in applied:
         ui.status(True, f"{item['kind'].lower()}/{item['name']} {item['action']} (kubectl apply -f {APP}.yaml)")
@@ -151,27 +191,46 @@ def deploy(lab: Lab, replicas: int = 2, *, timeout: float = 300, poll_seconds: f
 
 
 def _wait_for_pods(lab: Lab, replicas: int, *, timeout: float, poll_seconds: float) -> list[dict]:
-    progress = ui.Progress(lab, f"Wait for {replicas} ready pod(s) of {APP}",
-                           f"kubectl rollout status deployment/{APP}")
+    progress = ui.Progress(
+        lab, f"Wait for {replicas} ready pod(s) of {APP}", f"kubectl rollout status deployment/{APP}"
+    )
+
     def failing(pods):
         return [p for p in pods if not p["terminating"] and p["waiting"] in PULL_FAILURES]
 
     def ready(pods):
         return len(pods) == replicas and all(p["ready"] and not p["terminating"] for p in pods)
 
-    pods = poll(lambda: _pods(lab), lambda pods: bool(failing(pods)) or ready(pods), every=poll_seconds,
-                timeout=timeout, clock=lab.policy.clock, progress=lambda pods: progress.update(
-                    f"{sum(p['ready'] for p in pods if not p['terminating'])}/{replicas} ready"))
+    pods = poll(
+        lambda: _pods(lab),
+        lambda pods: bool(failing(pods)) or ready(pods),
+        every=poll_seconds,
+        timeout=timeout,
+        clock=lab.policy.clock,
+        progress=lambda pods: progress.update(
+            f"{sum(p['ready'] for p in pods if not p['terminating'])}/{replicas} ready"
+        ),
+    )
     if failing(pods):
         bad = failing(pods)[0]
-        raise shown(LabError(f"Pod {bad['name']} cannot pull {lab.config.app_image}: {bad['waiting']}.",
-                             f"check that notebook 03 pushed the image, that the pull secret exists (run "
-                             f"`workloads.grant_pull(lab)`), or attach the registry: az aks update --resource-group "
-                             f"{lab.config.resource_group} --name {lab.config.cluster_name} --attach-acr "
-                             f"{lab.config.registry_name}"), progress)
+        raise shown(
+            LabError(
+                f"Pod {bad['name']} cannot pull {lab.config.app_image}: {bad['waiting']}.",
+                f"check that notebook 03 pushed the image, that the pull secret exists (run "
+                f"`workloads.grant_pull(lab)`), or attach the registry: az aks update --resource-group "
+                f"{lab.config.resource_group} --name {lab.config.cluster_name} --attach-acr "
+                f"{lab.config.registry_name}",
+            ),
+            progress,
+        )
     if not ready(pods):
-        raise shown(LabError(f"The pods of {APP} were not all ready after {ui.seconds(timeout)}.",
-                             f"look at them: kubectl describe pods -l app={APP}; then run this cell again."), progress)
+        raise shown(
+            LabError(
+                f"The pods of {APP} were not all ready after {ui.seconds(timeout)}.",
+                f"look at them: kubectl describe pods -l app={APP}; then run this cell again.",
+            ),
+            progress,
+        )
     progress.finish(True, f"{replicas} of {replicas} pods ready")
     return pods
 
@@ -183,23 +242,39 @@ def _show_pods(pods: list[dict], title: str) -> None:
 @step("Reading service/" + APP)
 def external_ip(lab: Lab, *, timeout: float = 300, poll_seconds: float = 10) -> str:
     """Wait until Azure gives the Service its public IP (usually within a minute or two)."""
-    progress = ui.Progress(lab, f"Wait for the external IP of service/{APP} (Azure load balancer)",
-                           f"kubectl get service {APP} --watch")
-    status = poll(lambda: _service_status(lab), lambda status: bool(status["ip"]), every=poll_seconds,
-                  timeout=timeout, clock=lab.policy.clock, progress=lambda status: progress.update(
-                      "pending" + (f" · {status['events'][-1]['reason']}" if status["events"] else "")))
+    progress = ui.Progress(
+        lab, f"Wait for the external IP of service/{APP} (Azure load balancer)", f"kubectl get service {APP} --watch"
+    )
+    status = poll(
+        lambda: _service_status(lab),
+        lambda status: bool(status["ip"]),
+        every=poll_seconds,
+        timeout=timeout,
+        clock=lab.policy.clock,
+        progress=lambda status: progress.update(
+            "pending" + (f" · {status['events'][-1]['reason']}" if status["events"] else "")
+        ),
+    )
     if not status["ip"]:
         last = status["events"][-1] if status["events"] else None
         said = f" Last event: {last['reason']}: {last['message']}" if last else ""
-        raise shown(LabError(f"service/{APP} got no external IP within {ui.seconds(timeout)}.{said}",
-                             f"run `kubectl describe service {APP}` and read its events; a public-IP quota or a policy "
-                             f"that forbids public IPs is the usual cause (az network public-ip list --resource-group "
-                             f"MC_{lab.config.resource_group}_{lab.config.cluster_name}_{lab.config.region}); "
-                             "then run this cell again — it keeps waiting for the same Service."), progress)
+        raise shown(
+            LabError(
+                f"service/{APP} got no external IP within {ui.seconds(timeout)}.{said}",
+                f"run `kubectl describe service {APP}` and read its events; a public-IP quota or a policy "
+                f"that forbids public IPs is the usual cause (az network public-ip list --resource-group "
+                f"MC_{lab.config.resource_group}_{lab.config.cluster_name}_{lab.config.region}); "
+                "then run this cell again — it keeps waiting for the same Service.",
+            ),
+            progress,
+        )
     since = costs.now(lab)
-    costs.Ledger.of(lab).opened(f"kubernetes/{lab.config.cluster_name}/services/{APP}",
-                                f"Load balancer rule + public IP of service/{APP}", since,
-                                per_hour=costs.LOAD_BALANCER_PER_HOUR)
+    costs.Ledger.of(lab).opened(
+        f"kubernetes/{lab.config.cluster_name}/services/{APP}",
+        f"Load balancer rule + public IP of service/{APP}",
+        since,
+        per_hour=costs.LOAD_BALANCER_PER_HOUR,
+    )
     progress.finish(True, f"service/{APP} answers at http://{status['ip']}/")
     return status["ip"]
 
@@ -210,18 +285,33 @@ def call(lab: Lab, ip: str, times: int = 3) -> list[dict]:
     url = f"http://{ip}/"
     answers = [lab.result_of("http.get", lambda: aci.fetch(url)) for _ in range(times)]
     said = [aci.app_answer(a["body"]) for a in answers]
-    ui.show([(f"call {i + 1}", f"HTTP {a['status']} · {s['app']} {s['version']} · answered by pod {s['host']}")
-             for i, (a, s) in enumerate(zip(answers, said, strict=True))], f"GET {url} × {times} (curl)")
+    ui.show(
+        [
+            (f"call {i + 1}", f"HTTP {a['status']} · {s['app']} {s['version']} · answered by pod {s['host']}")
+            for i, (a, s) in enumerate(zip(answers, said, strict=True))
+        ],
+        f"GET {url} × {times} (curl)",
+    )
     return said
 
 
 @step("Scaling deployment/" + APP)
 def scale(lab: Lab, replicas: int, *, timeout: float = 300, poll_seconds: float = 5) -> list[dict]:
     """Change the number of replicas and show which node each pod landed on."""
-    kube.ok(lab, kube.call(lab, "PATCH", f"{_collection('Deployment')}/{APP}/scale",
-                           body={"spec": {"replicas": replicas}}, content_type=kube.MERGE_PATCH), f"Scaling {APP}")
-    ui.status(True, f"deployment/{APP} scaled to {replicas} replicas (kubectl scale deployment {APP} "
-                    f"--replicas {replicas})")
+    kube.ok(
+        lab,
+        kube.call(
+            lab,
+            "PATCH",
+            f"{_collection('Deployment')}/{APP}/scale",
+            body={"spec": {"replicas": replicas}},
+            content_type=kube.MERGE_PATCH,
+        ),
+        f"Scaling {APP}",
+    )
+    ui.status(
+        True, f"deployment/{APP} scaled to {replicas} replicas (kubectl scale deployment {APP} --replicas {replicas})"
+    )
     pods = _wait_for_pods(lab, replicas, timeout=timeout, poll_seconds=poll_seconds)
     nodes = sorted({p["node"] for p in pods})
     _show_pods(pods, f"{replicas} pods on {len(nodes)} node(s) (kubectl get pods -l app={APP} -o wide)")
@@ -234,8 +324,11 @@ def remove(lab: Lab) -> list[str]:
     removed = _delete_all(lab)
     ended = costs.now(lab)
     costs.Ledger.of(lab).closed(f"kubernetes/{lab.config.cluster_name}/services/{APP}", ended)
-    ui.status(True, f"Deleted {', '.join(removed)} (kubectl delete service,deployment {APP}; kubectl delete secret "
-                    f"{SECRET}): the public IP is released.")
+    ui.status(
+        True,
+        f"Deleted {', '.join(removed)} (kubectl delete service,deployment {APP}; kubectl delete secret "
+        f"{SECRET}): the public IP is released.",
+    )
     return removed
 
 
@@ -244,14 +337,26 @@ def compare(lab: Lab, aci_hours: float = 0.5, aks_hours: float = 1.0) -> None:
     c = lab.config
     aci_cost = aci_hours * costs.aci_hour(aci.CPU, aci.MEMORY_GB)
     aks_hour = costs.cluster_hour(c.vm_size) + costs.LOAD_BALANCER_PER_HOUR
-    ui.show([
-        ("What you manage", "ACI: one container group, nothing else  ·  AKS: a cluster (nodes, upgrades, add-ons)"),
-        ("Good for", "ACI: one container, a batch job, a quick test  ·  AKS: many services that scale, heal and "
-                     "roll out new versions"),
-        ("Start-up", "ACI: about a minute  ·  AKS: 5–10 minutes for the cluster, then seconds per pod"),
-        ("Public address", f"ACI: {c.dns_label}.{c.region}.azurecontainer.io  ·  AKS: a Service of type LoadBalancer"),
-        ("Billing", "ACI: per second of vCPU and memory  ·  AKS: node VMs per hour, whether pods run or not"),
-        ("Cost in this lab", f"ACI: ≈ ${aci_cost:.3f} ({aci_hours:g} h)  ·  AKS: ≈ ${aks_hour * aks_hours:.3f} "
-                             f"({aks_hours:g} h: 1 × {c.vm_size} node, Free tier, load balancer)"),
-        ("Prices", f"{costs.PRICES_SOURCE}, read {costs.PRICES_DATE}"),
-    ], "Azure Container Instances and AKS, side by side")
+    ui.show(
+        [
+            ("What you manage", "ACI: one container group, nothing else  ·  AKS: a cluster (nodes, upgrades, add-ons)"),
+            (
+                "Good for",
+                "ACI: one container, a batch job, a quick test  ·  AKS: many services that scale, heal and "
+                "roll out new versions",
+            ),
+            ("Start-up", "ACI: about a minute  ·  AKS: 5–10 minutes for the cluster, then seconds per pod"),
+            (
+                "Public address",
+                f"ACI: {c.dns_label}.{c.region}.azurecontainer.io  ·  AKS: a Service of type LoadBalancer",
+            ),
+            ("Billing", "ACI: per second of vCPU and memory  ·  AKS: node VMs per hour, whether pods run or not"),
+            (
+                "Cost in this lab",
+                f"ACI: ≈ ${aci_cost:.3f} ({aci_hours:g} h)  ·  AKS: ≈ ${aks_hour * aks_hours:.3f} "
+                f"({aks_hours:g} h: 1 × {c.vm_size} node, Free tier, load balancer)",
+            ),
+            ("Prices", f"{costs.PRICES_SOURCE}, read {costs.PRICES_DATE}"),
+        ],
+        "Azure Container Instances and AKS, side by side",
+    )

@@ -52,8 +52,13 @@ class Ledger:
         return cls(path, json.loads(path.read_text(encoding="utf-8")) if path.exists() else {})
 
     def opened(self, rid: str, item: str, start: Any, *, per_hour: float = 0.0, per_day: float = 0.0) -> None:
-        self.entries[rid.lower()] = {"item": item, "per_hour": per_hour, "per_day": per_day,
-                                     "start": parse_time(start).isoformat(), "end": None}
+        self.entries[rid.lower()] = {
+            "item": item,
+            "per_hour": per_hour,
+            "per_day": per_day,
+            "start": parse_time(start).isoformat(),
+            "end": None,
+        }
         self._save()
 
     def closed(self, rid: str, end: Any) -> None:
@@ -91,14 +96,19 @@ def priced(lab: Lab, resource: Any) -> dict | None:
         cluster = lab.aks.managed_clusters.get(rg, resource.name)
         tier = plain(cluster.sku.tier) if cluster.sku else "Free"
         nodes = ", ".join(f"{p.count} × {p.vm_size}" for p in cluster.agent_pool_profiles or [])
-        return {"item": f"AKS cluster {resource.name} ({tier} tier, {nodes}; OS disks, load balancer, public IP)",
-                "per_hour": cluster_hour_of(cluster), "start": start}
+        return {
+            "item": f"AKS cluster {resource.name} ({tier} tier, {nodes}; OS disks, load balancer, public IP)",
+            "per_hour": cluster_hour_of(cluster),
+            "start": start,
+        }
     if kind == "microsoft.containerregistry/registries":
-        return {"item": f"Container registry {resource.name} (Basic, billed daily)",
-                "per_day": table().acr_basic_per_day, "start": start}
+        return {
+            "item": f"Container registry {resource.name} (Basic, billed daily)",
+            "per_day": table().acr_basic_per_day,
+            "start": start,
+        }
     if kind == "microsoft.containerinstance/containergroups":
-        return {"item": f"Container instance {resource.name} ({ACI_SIZE})", "per_hour": aci_hour(),
-                "start": start}
+        return {"item": f"Container instance {resource.name} ({ACI_SIZE})", "per_hour": aci_hour(), "start": start}
     return None
 
 
@@ -135,7 +145,9 @@ def show_running_total(lab: Lab) -> None:
 
     rows, total, began = running_total(lab)
     since = f" since the lab began ({began:%Y-%m-%d %H:%M} UTC)" if began else ""
-    ui.show(rows + [("Total so far", f"≈ ${total:.2f}{since}"), ("Prices", table().label)],
-            "Cost meter: what this lab has cost so far (estimate)")
+    ui.show(
+        rows + [("Total so far", f"≈ ${total:.2f}{since}"), ("Prices", table().label)],
+        "Cost meter: what this lab has cost so far (estimate)",
+    )
     if lab.policy.replaying:
         ui.status(True, f"Replay: {lab.replay_source()}")

@@ -26,9 +26,11 @@ HOURS_PER_MONTH = 730  # how Azure turns a monthly price (disks) into an hourly 
 OS_DISK_TIERS = ((128, "P10"), (256, "P15"), (512, "P20"), (1024, "P30"))  # GiB up to which each tier serves
 # The control plane's pricing tiers (the cluster's sku.tier) and their uptime SLA (azure-aks-docs
 # free-standard-pricing-tiers.md). Premium adds long-term support (LTS).
-TIER_SLA = {"Free": "none (no financially backed SLA)",
-            "Standard": "99.95 % with availability zones, 99.9 % without",
-            "Premium": "99.95 % with availability zones, 99.9 % without; adds long-term support"}
+TIER_SLA = {
+    "Free": "none (no financially backed SLA)",
+    "Standard": "99.95 % with availability zones, 99.9 % without",
+    "Premium": "99.95 % with availability zones, 99.9 % without; adds long-term support",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,8 +118,9 @@ def cluster_hour_of(cluster: Any) -> float:
     """:func:`cluster_hour` for a cluster as Azure describes it (its tier, and each pool's size, count and disk)."""
     tier = plain(cluster.sku.tier) if getattr(cluster, "sku", None) and cluster.sku.tier else "Free"
     pools = cluster.agent_pool_profiles or []
-    nodes = sum(p.count * (node_hour(p.vm_size) + os_disk_hour(p.os_disk_size_gb, plain(p.os_disk_type)))
-                for p in pools)
+    nodes = sum(
+        p.count * (node_hour(p.vm_size) + os_disk_hour(p.os_disk_size_gb, plain(p.os_disk_type))) for p in pools
+    )
     return table().control_plane_per_hour.get(tier or "Free", 0.0) + nodes + egress_hour()
 
 
@@ -135,8 +138,9 @@ def aci_hour(cpu: float = ACI_CPU, memory_gb: float = ACI_MEMORY_GB) -> float:
 
 
 # -- estimates -------------------------------------------------------------------------------------------
-def lab_estimate(vm_size: str = "Standard_D2s_v5", hours: float = 1.0,
-                 aci_hours: float = 0.5) -> list[tuple[str, str, float]]:
+def lab_estimate(
+    vm_size: str = "Standard_D2s_v5", hours: float = 1.0, aci_hours: float = 0.5
+) -> list[tuple[str, str, float]]:
     """The whole lab, item by item: (item, how long, USD). The cluster's rows run from its first minute."""
     span = f"{hours:g} h"
     prices = table()
@@ -160,17 +164,27 @@ def estimate_table(vm_size: str = "Standard_D2s_v5", hours: float = 1.0) -> list
 
 def tier_table(vm_size: str = "Standard_D2s_v5") -> list[tuple[str, str]]:
     """The three control-plane tiers: price per hour, SLA, and what one lab cluster costs per hour on each."""
-    return [(tier, f"control plane ≈ ${price:.2f}/h · SLA {TIER_SLA[tier]} · this lab's cluster ≈ "
-                   f"${cluster_hour(vm_size, tier=tier):.3f}/h")
-            for tier, price in table().control_plane_per_hour.items()]
+    return [
+        (
+            tier,
+            f"control plane ≈ ${price:.2f}/h · SLA {TIER_SLA[tier]} · this lab's cluster ≈ "
+            f"${cluster_hour(vm_size, tier=tier):.3f}/h",
+        )
+        for tier, price in table().control_plane_per_hour.items()
+    ]
 
 
 def before_create(what: str, per_hour: float, note: str = "") -> None:
     """The estimate shown before a create: what it costs per hour and per day while it exists."""
     from labkit import ui
 
-    ui.show([("Estimated cost", f"≈ ${per_hour:.4f} per hour, ≈ ${24 * per_hour:.2f} per day while it exists{note}"),
-             ("Prices", table().label)], f"Before creating {what}")
+    ui.show(
+        [
+            ("Estimated cost", f"≈ ${per_hour:.4f} per hour, ≈ ${24 * per_hour:.2f} per day while it exists{note}"),
+            ("Prices", table().label),
+        ],
+        f"Before creating {what}",
+    )
 
 
 # -- live prices ------------------------------------------------------------------------------------------
@@ -192,15 +206,20 @@ def retail_price(filters: str, fetch: Callable[[str], dict] = _fetch_json) -> fl
     items = fetch(f"{RETAIL_API}?$filter={quote(filters)}").get("Items", [])
     for item in items:
         words = f"{item.get('skuName', '')} {item.get('productName', '')} {item.get('meterName', '')}"
-        if (item.get("type") == "Consumption" and item.get("unitOfMeasure") in per_unit
-                and not any(w in words for w in ("Spot", "Low Priority", "Windows"))):
+        if (
+            item.get("type") == "Consumption"
+            and item.get("unitOfMeasure") in per_unit
+            and not any(w in words for w in ("Spot", "Low Priority", "Windows"))
+        ):
             return float(item["retailPrice"]) / per_unit[item["unitOfMeasure"]]
     return None
 
 
-def refresh(region: str, vm_size: str, fetch: Callable[[str], dict] = _fetch_json,
-            prices: PriceTable = DATED) -> PriceTable:
+def refresh(
+    region: str, vm_size: str, fetch: Callable[[str], dict] = _fetch_json, prices: PriceTable = DATED
+) -> PriceTable:
     """``prices`` with what the Retail Prices API says today (live mode only); any failure keeps ``prices``."""
+
     def meter(service: str, condition: str) -> str:
         return f"serviceName eq '{service}' and armRegionName eq '{region}' and {condition}"
 
@@ -222,16 +241,18 @@ def refresh(region: str, vm_size: str, fetch: Callable[[str], dict] = _fetch_jso
         return prices
     if not found:
         return prices
-    change: dict[str, Any] = {"date": dt.date.today().isoformat(),
-                              "source": f"Azure Retail Prices API (prices.azure.com), {region}, Linux, "
-                                        "pay-as-you-go (live)"}
+    change: dict[str, Any] = {
+        "date": dt.date.today().isoformat(),
+        "source": f"Azure Retail Prices API (prices.azure.com), {region}, Linux, pay-as-you-go (live)",
+    }
     if "node" in found:
         change["node_per_hour"] = MappingProxyType({**prices.node_per_hour, vm_size: found["node"]})
     if "vcpu" in found and "memory" in found:
         change.update(aci_vcpu_per_hour=found["vcpu"], aci_gb_per_hour=found["memory"])
     if "disk" in found:
-        change["os_disk_per_month"] = MappingProxyType({**prices.os_disk_per_month,
-                                                        "P10": found["disk"] * HOURS_PER_MONTH})
+        change["os_disk_per_month"] = MappingProxyType(
+            {**prices.os_disk_per_month, "P10": found["disk"] * HOURS_PER_MONTH}
+        )
     if "lb" in found:
         change["standard_lb_per_hour"] = found["lb"]
     if "ip" in found:

@@ -35,10 +35,15 @@ def graph_user_id(lab: Lab, upn: str) -> str:
     from labkit import network
     from labkit.recording.transport import make_transport
 
-    client = PipelineClient(GRAPH, policies=[
-        policies.HeadersPolicy(), network.retry_policy(),
-        policies.BearerTokenCredentialPolicy(lab.credential, f"{GRAPH}/.default")],
-        transport=make_transport(lab.recorder))
+    client = PipelineClient(
+        GRAPH,
+        policies=[
+            policies.HeadersPolicy(),
+            network.retry_policy(),
+            policies.BearerTokenCredentialPolicy(lab.credential, f"{GRAPH}/.default"),
+        ],
+        transport=make_transport(lab.recorder),
+    )
     answer = client.send_request(HttpRequest("GET", f"{GRAPH}/v1.0/users/{quote(upn)}?$select=id"))
     answer.raise_for_status()
     return answer.json()["id"]

@@ -27,8 +27,11 @@ if TYPE_CHECKING:
 PEAK_NODES = (("system pool node", 1), ("user pool node (notebook 02)", 1), ("upgrade surge node", 1))
 NODES_PER_LEARNER = sum(n for _, n in PEAK_NODES)
 # What each provider must offer in the region: the resource type the lab creates with it.
-OFFERED = {"Microsoft.ContainerService": "managedClusters", "Microsoft.ContainerRegistry": "registries",
-           "Microsoft.ContainerInstance": "containerGroups"}
+OFFERED = {
+    "Microsoft.ContainerService": "managedClusters",
+    "Microsoft.ContainerRegistry": "registries",
+    "Microsoft.ContainerInstance": "containerGroups",
+}
 OTHER_REGIONS = ("eastus2", "westus3", "swedencentral")  # tried when the chosen region does not fit
 SESSION_HOURS = 2.0
 
@@ -49,7 +52,7 @@ class Region:
 
     name: str
     usages: dict  # quota name -> (used, limit, display name)
-    sizes: dict   # VM size -> ResourceSku
+    sizes: dict  # VM size -> ResourceSku
 
 
 def vcpus_of(vm_size: str) -> int:
@@ -66,10 +69,15 @@ def vcpus_needed(learners: int, vm_size: str) -> int:
 def read_region(lab: Lab, region: str) -> Region:
     """The region's vCPU usages and its VM sizes (Compute usages and resource SKUs), two reads."""
     client = compute(lab)
-    usages = {u.name.value: (u.current_value, u.limit, u.name.localized_value or u.name.value)
-              for u in client.usage.list(region)}
-    sizes = {s.name: s for s in client.resource_skus.list(filter=f"location eq '{region}'")
-             if s.resource_type == "virtualMachines"}
+    usages = {
+        u.name.value: (u.current_value, u.limit, u.name.localized_value or u.name.value)
+        for u in client.usage.list(region)
+    }
+    sizes = {
+        s.name: s
+        for s in client.resource_skus.list(filter=f"location eq '{region}'")
+        if s.resource_type == "virtualMachines"
+    }
     return Region(region, usages, sizes)
 
 
@@ -110,16 +118,21 @@ def fits(facts: Region, vm_size: str, learners: int) -> bool:
 
 def other_sizes(facts: Region, learners: int, current: str) -> list[str]:
     """Sizes the lab has prices for that pass in this region (offered, unrestricted, enough quota)."""
-    return [size for size in costs.NODE_PER_HOUR if size != current and size in facts.sizes
-            and vcpus_of(size) >= 2 and fits(facts, size, learners)]
+    return [
+        size
+        for size in costs.NODE_PER_HOUR
+        if size != current and size in facts.sizes and vcpus_of(size) >= 2 and fits(facts, size, learners)
+    ]
 
 
 def quota_fix(lab: Lab, region: str, name: str, shown: str, used: int, needed: int) -> str:
     limit = used + needed
-    return (f"request '{shown}' ≥ {limit} in {region}: portal → Quotas → Compute, or `az quota update "
-            f"--resource-name {name} --scope /subscriptions/{lab.subscription_id}/providers/Microsoft.Compute/"
-            f"locations/{region} --limit-object value={limit} --resource-type dedicated` (Azure CLI quota "
-            f"extension)")
+    return (
+        f"request '{shown}' ≥ {limit} in {region}: portal → Quotas → Compute, or `az quota update "
+        f"--resource-name {name} --scope /subscriptions/{lab.subscription_id}/providers/Microsoft.Compute/"
+        f"locations/{region} --limit-object value={limit} --resource-type dedicated` (Azure CLI quota "
+        f"extension)"
+    )
 
 
 @step("Reading the resource providers")
@@ -130,18 +143,37 @@ def provider_checks(lab: Lab, region: str, regions: list[str]) -> tuple[list[Che
         provider = lab.resources.providers.get(ns)
         state = provider.registration_state or "NotRegistered"
         kind = OFFERED[ns]
-        locations = next((t.locations or [] for t in provider.resource_types or []
-                          if (t.resource_type or "").lower() == kind.lower()), [])
+        locations = next(
+            (
+                t.locations or []
+                for t in provider.resource_types or []
+                if (t.resource_type or "").lower() == kind.lower()
+            ),
+            [],
+        )
         where = {_region_name(loc) for loc in locations}
         offered_in[ns] = where
-        checks.append(Check(f"{ns} registered", state == "Registered", state,
-                            "" if state == "Registered" else f"`az provider register --namespace {ns}` (needs rights "
-                            "on the subscription; a learner with Contributor on a group cannot), then wait for "
-                            "Registered"))
+        checks.append(
+            Check(
+                f"{ns} registered",
+                state == "Registered",
+                state,
+                ""
+                if state == "Registered"
+                else f"`az provider register --namespace {ns}` (needs rights "
+                "on the subscription; a learner with Contributor on a group cannot), then wait for "
+                "Registered",
+            )
+        )
         others = [r for r in regions if r != region and r in where][:3]
-        checks.append(Check(f"{kind} offered in {region}", region in where,
-                            f"{ns.split('.')[-1]}: {'offered' if region in where else 'not offered'} in {region}",
-                            "" if region in where else f"use a region that offers it, e.g. {', '.join(others) or '?'}"))
+        checks.append(
+            Check(
+                f"{kind} offered in {region}",
+                region in where,
+                f"{ns.split('.')[-1]}: {'offered' if region in where else 'not offered'} in {region}",
+                "" if region in where else f"use a region that offers it, e.g. {', '.join(others) or '?'}",
+            )
+        )
     return checks, offered_in
 
 
@@ -155,19 +187,28 @@ def region_checks(lab: Lab, facts: Region, vm_size: str, learners: int) -> list[
     region, checks = facts.name, []
     problem = size_problem(facts, vm_size)
     alternatives = other_sizes(facts, learners, vm_size)
-    checks.append(Check(f"Node size {vm_size} in {region}", not problem,
-                        problem or f"{vm_size} offered, not restricted for this subscription",
-                        "" if not problem else f"use --vm-size {alternatives[0]}" if alternatives else
-                        "use another region (below)"))
+    checks.append(
+        Check(
+            f"Node size {vm_size} in {region}",
+            not problem,
+            problem or f"{vm_size} offered, not restricted for this subscription",
+            "" if not problem else f"use --vm-size {alternatives[0]}" if alternatives else "use another region (below)",
+        )
+    )
     needed = vcpus_needed(learners, vm_size)
     sku = facts.sizes.get(vm_size)
     short = {name for name, *_ in quota_short(facts, vm_size, learners)}
     for name in ["cores"] + ([sku.family] if sku is not None and sku.family else []):
         used, limit, shown = facts.usages.get(name, (0, 0, name))
         ok = name not in short
-        checks.append(Check(f"vCPU quota '{shown}' in {region}", ok,
-                            f"{limit - used} free of {limit} ({used} used); the class needs {needed}",
-                            "" if ok else quota_fix(lab, region, name, shown, used, needed)))
+        checks.append(
+            Check(
+                f"vCPU quota '{shown}' in {region}",
+                ok,
+                f"{limit - used} free of {limit} ({used} used); the class needs {needed}",
+                "" if ok else quota_fix(lab, region, name, shown, used, needed),
+            )
+        )
     return checks
 
 
@@ -175,23 +216,32 @@ def cost_check(learners: int, vm_size: str, hours: float) -> Check:
     """What the session costs for the class (the lab's price table), as a row that fails only when unpriced."""
     per_learner = sum(usd for *_, usd in costs.lab_estimate(vm_size, hours))
     if math.isnan(per_learner):
-        return Check(f"Cost of a {hours:g} h session", False, f"no price for {vm_size} in labkit's table",
-                     f"use a size with a price: {', '.join(costs.NODE_PER_HOUR)}")
-    return Check(f"Cost of a {hours:g} h session", True,
-                 f"≈ ${per_learner * learners:.2f} for {learners} learners (≈ ${per_learner:.2f} each; "
-                 f"{costs.PRICES_SOURCE}, read {costs.PRICES_DATE})")
+        return Check(
+            f"Cost of a {hours:g} h session",
+            False,
+            f"no price for {vm_size} in labkit's table",
+            f"use a size with a price: {', '.join(costs.NODE_PER_HOUR)}",
+        )
+    return Check(
+        f"Cost of a {hours:g} h session",
+        True,
+        f"≈ ${per_learner * learners:.2f} for {learners} learners (≈ ${per_learner:.2f} each; "
+        f"{costs.PRICES_SOURCE}, read {costs.PRICES_DATE})",
+    )
 
 
-def preflight(lab: Lab, learners: int, *, hours: float = SESSION_HOURS,
-              others: tuple[str, ...] = OTHER_REGIONS) -> tuple[list[Check], list[str]]:
+def preflight(
+    lab: Lab, learners: int, *, hours: float = SESSION_HOURS, others: tuple[str, ...] = OTHER_REGIONS
+) -> tuple[list[Check], list[str]]:
     """Every check for ``learners`` in the lab's region with its node size, and the other regions the class fits in."""
     region, vm_size = check_region(lab.config.region), lab.config.vm_size
     candidates = [check_region(r) for r in others if r != region]
     checks, offered_in = provider_checks(lab, region, [region] + candidates)
     checks += check_region_fit(lab, region, vm_size, learners)
     checks.append(cost_check(learners, vm_size, hours))
-    return checks, other_regions(lab, [r for r in candidates if all(r in where for where in offered_in.values())],
-                                 vm_size, learners)
+    return checks, other_regions(
+        lab, [r for r in candidates if all(r in where for where in offered_in.values())], vm_size, learners
+    )
 
 
 @step("Reading the region's quotas and VM sizes")

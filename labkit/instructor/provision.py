@@ -46,8 +46,10 @@ class Seat:
 
 def check_class(name: str) -> str:
     if not isinstance(name, str) or not re.fullmatch(CLASS_NAME[0], name):
-        raise LabError(f"{str(name)[:50]!r} is not a class name.",
-                       "use 1–40 letters, digits, '.', '_' or '-', e.g. --class aks-2026-11.")
+        raise LabError(
+            f"{str(name)[:50]!r} is not a class name.",
+            "use 1–40 letters, digits, '.', '_' or '-', e.g. --class aks-2026-11.",
+        )
     return name
 
 
@@ -58,17 +60,32 @@ def class_tags(config: LabConfig, class_name: str) -> dict:
 
 def tagged_for(tags: dict, group: str, class_name: str) -> bool:
     """A group labkit may change for this class: course, class and lab (= its own name) tags all agree."""
-    return (tags.get("course") == COURSE_TAG and tags.get("class") == class_name
-            and (tags.get("lab") or "").lower() == group.lower())
+    return (
+        tags.get("course") == COURSE_TAG
+        and tags.get("class") == class_name
+        and (tags.get("lab") or "").lower() == group.lower()
+    )
 
 
 def seats(lab: Lab, learners: list[Learner], *, days: int, known: dict) -> list[Seat]:
     """Each learner's lab settings: the lab's region and node size, their prefix, the suffix known or a new one."""
     c = lab.config
-    return [Seat(learner, LabConfig(mode=c.mode, region=c.region, vm_size=c.vm_size, prefix=learner.prefix,
-                                    suffix=learner.suffix or known.get(learner.prefix) or new_suffix(),
-                                    owner=learner.prefix, days=days, today=c.today))
-            for learner in learners]
+    return [
+        Seat(
+            learner,
+            LabConfig(
+                mode=c.mode,
+                region=c.region,
+                vm_size=c.vm_size,
+                prefix=learner.prefix,
+                suffix=learner.suffix or known.get(learner.prefix) or new_suffix(),
+                owner=learner.prefix,
+                days=days,
+                today=c.today,
+            ),
+        )
+        for learner in learners
+    ]
 
 
 def known_suffixes(out: Path) -> dict:
@@ -91,8 +108,9 @@ def _group_tags(lab: Lab, name: str) -> dict | None:
     return dict(lab.resources.resource_groups.get(name).tags or {})
 
 
-def provision(lab: Lab, learners: list[Learner], class_name: str, *, days: int = 1, yes: bool = False,
-              out: Path | None = None) -> list[Seat]:
+def provision(
+    lab: Lab, learners: list[Learner], class_name: str, *, days: int = 1, yes: bool = False, out: Path | None = None
+) -> list[Seat]:
     """Create (with ``yes``) each learner's tagged group and their Contributor assignment on it; the seats."""
     check_class(class_name)
     taken = seats(lab, learners, days=days, known=known_suffixes(out) if out else {})
@@ -124,7 +142,8 @@ def create_groups(lab: Lab, taken: list[Seat], class_name: str, *, yes: bool) ->
             seat.group = WOULD
         else:
             lab.resources.resource_groups.create_or_update(
-                name, {"location": seat.config.region, "tags": class_tags(seat.config, class_name)})
+                name, {"location": seat.config.region, "tags": class_tags(seat.config, class_name)}
+            )
             seat.group = CREATED
 
 
@@ -139,8 +158,10 @@ def assign_roles(lab: Lab, taken: list[Seat]) -> None:
         scope = f"subscriptions/{lab.subscription_id}/resourceGroups/{seat.config.resource_group}"  # no leading /
         parameters = RoleAssignmentCreateParameters(
             role_definition_id=f"/subscriptions/{lab.subscription_id}/providers/Microsoft.Authorization/"
-                               f"roleDefinitions/{CONTRIBUTOR}",
-            principal_id=seat.principal, principal_type="User")
+            f"roleDefinitions/{CONTRIBUTOR}",
+            principal_id=seat.principal,
+            principal_type="User",
+        )
         try:
             roles.role_assignments.create(scope, role_assignment_name(), parameters)
             seat.role = "Contributor on the group"
@@ -151,10 +172,17 @@ def assign_roles(lab: Lab, taken: list[Seat]) -> None:
 def learner_settings(config: LabConfig, class_name: str) -> dict:
     """The settings file a learner's lab loads (``learner.json``): their prefix and suffix, region, size, owner, days,
     and the marker that their group was provisioned (their lab then checks it, and never creates or rewrites it)."""
-    return {"suffixes": {config.prefix: config.suffix},
-            "lab": {"prefix": config.prefix, "region": config.region, "vm_size": config.vm_size,
-                    "owner": config.owner, "days": config.days},
-            "provisioned": Provisioned(config.resource_group, class_name).marker()}
+    return {
+        "suffixes": {config.prefix: config.suffix},
+        "lab": {
+            "prefix": config.prefix,
+            "region": config.region,
+            "vm_size": config.vm_size,
+            "owner": config.owner,
+            "days": config.days,
+        },
+        "provisioned": Provisioned(config.resource_group, class_name).marker(),
+    }
 
 
 def write_settings(out: Path, class_name: str, taken: list[Seat]) -> list[Path]:
@@ -164,9 +192,19 @@ def write_settings(out: Path, class_name: str, taken: list[Seat]) -> list[Path]:
         path = out / seat.config.prefix / SETTINGS
         write_private(path, json.dumps(learner_settings(seat.config, class_name), indent=2) + "\n")
         written.append(path)
-    listing = {"class": class_name, "learners": [
-        {"prefix": s.config.prefix, "suffix": s.config.suffix, "resource_group": s.config.resource_group,
-         "principal": s.principal, "group": s.group} for s in taken]}
+    listing = {
+        "class": class_name,
+        "learners": [
+            {
+                "prefix": s.config.prefix,
+                "suffix": s.config.suffix,
+                "resource_group": s.config.resource_group,
+                "principal": s.principal,
+                "group": s.group,
+            }
+            for s in taken
+        ],
+    }
     write_private(out / CLASS_FILE, json.dumps(listing, indent=2) + "\n")
     return written
 

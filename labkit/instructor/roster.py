@@ -34,17 +34,19 @@ def read_roster(path: Path) -> list[Learner]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
-        raise LabError(f"Cannot read the roster {path}: {err.strerror or err}.",
-                       "give a CSV file with one line per learner: prefix,user (Entra ID object id or sign-in name).",
-                       ) from err
+        raise LabError(
+            f"Cannot read the roster {path}: {err.strerror or err}.",
+            "give a CSV file with one line per learner: prefix,user (Entra ID object id or sign-in name).",
+        ) from err
     learners, seen = [], set()
     for number, row in enumerate(csv.reader(text.splitlines()), start=1):
         cells = [c.strip() for c in row]
         if not any(cells) or cells[0].startswith("#") or (number == 1 and cells[0].lower() == "prefix"):
             continue
         if len(cells) not in (2, 3):
-            raise LabError(f"Roster line {number} has {len(cells)} columns.",
-                           "write prefix,user or prefix,user,suffix.")
+            raise LabError(
+                f"Roster line {number} has {len(cells)} columns.", "write prefix,user or prefix,user,suffix."
+            )
         prefix, user, suffix = (cells + [""])[:3]
         try:
             check_name_format("prefix", prefix)
@@ -53,15 +55,18 @@ def read_roster(path: Path) -> list[Learner]:
         except ConfigError as err:
             raise LabError(f"Roster line {number}: {err.problem}", err.fix) from None
         if not (GUID.fullmatch(user) or UPN.fullmatch(user)):
-            raise LabError(f"Roster line {number}: {user[:60]!r} is neither an Entra ID object id nor a sign-in name.",
-                           "give the learner's object id (az ad user show --id NAME --query id) or their "
-                           "sign-in name, e.g. ana@school.example.")
+            raise LabError(
+                f"Roster line {number}: {user[:60]!r} is neither an Entra ID object id nor a sign-in name.",
+                "give the learner's object id (az ad user show --id NAME --query id) or their "
+                "sign-in name, e.g. ana@school.example.",
+            )
         if prefix in seen:
-            raise LabError(f"Roster line {number}: prefix {prefix!r} is listed twice.",
-                           "give every learner their own prefix (Azure names are derived from it).")
+            raise LabError(
+                f"Roster line {number}: prefix {prefix!r} is listed twice.",
+                "give every learner their own prefix (Azure names are derived from it).",
+            )
         seen.add(prefix)
         learners.append(Learner(prefix, user, suffix))
     if not learners:
         raise LabError(f"The roster {path} lists no learner.", "write one line per learner: prefix,user.")
     return learners
-

@@ -26,8 +26,12 @@ def class_status(lab: Lab, class_name: str | None = None, *, idle_hours: float =
     groups = [g for g in course_groups(lab) if of_the_course(g)]
     labs = [g for g in groups if not g.node_of and (class_name is None or g.tags.get("class") == class_name)]
     now = costs.now(lab)
-    return [lab_status(lab, g, [n for n in groups if n.node_of and _parent(n) == g.name.lower()], now,
-                       idle_hours=idle_hours) for g in sorted(labs, key=lambda g: g.name.lower())]
+    return [
+        lab_status(
+            lab, g, [n for n in groups if n.node_of and _parent(n) == g.name.lower()], now, idle_hours=idle_hours
+        )
+        for g in sorted(labs, key=lambda g: g.name.lower())
+    ]
 
 
 def table(rows: list[LabStatus]) -> str:
@@ -46,14 +50,19 @@ def html_page(rows: list[LabStatus], title: str) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in HEADINGS)
     body = "".join(
         f"<tr class='{'forgotten' if r.forgotten else 'ok'}'>"
-        + "".join(f"<td>{html.escape(c)}</td>" for c in r.cells()) + "</tr>" for r in rows)
+        + "".join(f"<td>{html.escape(c)}</td>" for c in r.cells())
+        + "</tr>"
+        for r in rows
+    )
     total = sum(r.cost for r in rows)
     lost = sum(bool(r.forgotten) for r in rows)
-    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{html.escape(title)}</title><style>"
-            "body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 8px;"
-            "text-align:left}tr.forgotten{background:#fdd;font-weight:bold}tr.forgotten td:last-child{color:#a00}"
-            "</style></head><body>"
-            f"<h1>{html.escape(title)}</h1><p>{len(rows)} lab(s), {lost} forgotten, ≈ ${total:.2f} so far "
-            f"(estimates: {html.escape(costs.PRICES_SOURCE)}, read {costs.PRICES_DATE}).</p>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>\n")
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title><style>"
+        "body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 8px;"
+        "text-align:left}tr.forgotten{background:#fdd;font-weight:bold}tr.forgotten td:last-child{color:#a00}"
+        "</style></head><body>"
+        f"<h1>{html.escape(title)}</h1><p>{len(rows)} lab(s), {lost} forgotten, ≈ ${total:.2f} so far "
+        f"(estimates: {html.escape(costs.PRICES_SOURCE)}, read {costs.PRICES_DATE}).</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>\n"
+    )

@@ -44,8 +44,7 @@ class VirtualClock:
 
 
 BANNERS = {  # the Mode row of notebook 00's lab table
-    Mode.REPLAY: "replay — the recorded lab's answers, shown with your names: nothing is created or billed, "
-                 "no network",
+    Mode.REPLAY: "replay — the recorded lab's answers, shown with your names: nothing is created or billed, no network",
     Mode.LIVE: "live — your subscription: resources are real and cost money",
     Mode.RECORD: "record — your subscription, and the answers are saved (scrubbed) under recordings/",
 }

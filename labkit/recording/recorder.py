@@ -25,8 +25,10 @@ LAB_KEYS = ("prefix", "suffix", "region")  # what a recording's names derive fro
 
 
 def rerecord_hint(notebook: str) -> str:
-    return (f"re-record this notebook with a subscription: `LABKIT_MODE=record python3 tasks.py run "
-            f"notebooks/{notebook}.ipynb`, or switch to LABKIT_MODE=live.")
+    return (
+        f"re-record this notebook with a subscription: `LABKIT_MODE=record python3 tasks.py run "
+        f"notebooks/{notebook}.ipynb`, or switch to LABKIT_MODE=live."
+    )
 
 
 class Recorder:
@@ -42,9 +44,19 @@ class Recorder:
     each step's file is written (atomically) as the step ends, as tests that record one step need.
     """
 
-    def __init__(self, mode: str | Policy, notebook: str, *, root: Path | None = None, names: dict | None = None,
-                 learner: dict | None = None, names_of: Callable[[dict], dict] | None = None,
-                 provenance: dict | None = None, ids: dict | None = None, whole_run: bool = False):
+    def __init__(
+        self,
+        mode: str | Policy,
+        notebook: str,
+        *,
+        root: Path | None = None,
+        names: dict | None = None,
+        learner: dict | None = None,
+        names_of: Callable[[dict], dict] | None = None,
+        provenance: dict | None = None,
+        ids: dict | None = None,
+        whole_run: bool = False,
+    ):
         self.policy = mode if isinstance(mode, Policy) else Policy.of(mode)
         self.mode, self.notebook, self.root = self.policy.mode, notebook, root or paths.recordings()
         self.default_names = self.names = {k: v for k, v in (names or {}).items() if k != v}
@@ -71,9 +83,14 @@ class Recorder:
             self.step = StepFile.load(path) or StepFile(path, {})
             self.names = self._names_for(self.step.data.get("provenance", {}).get("config"))
         elif self.policy.recording:
-            self.step = StepFile(path, {"provenance": {**self.provenance, "kind": "recorded",
-                                                        "date": dt.date.today().isoformat()},
-                                        "Entries": [], "Calls": []})
+            self.step = StepFile(
+                path,
+                {
+                    "provenance": {**self.provenance, "kind": "recorded", "date": dt.date.today().isoformat()},
+                    "Entries": [],
+                    "Calls": [],
+                },
+            )
         error = None
         try:
             yield self
@@ -150,7 +167,9 @@ class Recorder:
         if entry is None:
             raise NoRecordingError(
                 f"Replay has no recorded answer for {method} {wanted} in step '{self.step_name}' "
-                f"of notebook {self.notebook} ({step.path.name}).", rerecord_hint(self.notebook))
+                f"of notebook {self.notebook} ({step.path.name}).",
+                rerecord_hint(self.notebook),
+            )
         return entry
 
     def record_http(self, entry: dict) -> None:
@@ -159,10 +178,12 @@ class Recorder:
     def _scrub_entry(self, entry: dict) -> dict:
         entry = dict(entry)
         entry["RequestUri"] = self.sanitize_uri(entry["RequestUri"])
-        entry["RequestHeaders"] = self._scrub_value(scrub.keep_headers(entry["RequestHeaders"],
-                                                                       scrub.KEEP_REQUEST_HEADERS))
-        entry["ResponseHeaders"] = self._scrub_value(scrub.keep_headers(
-            entry["ResponseHeaders"], scrub.KEEP_RESPONSE_HEADERS, scrub.KEEP_RESPONSE_PREFIXES))
+        entry["RequestHeaders"] = self._scrub_value(
+            scrub.keep_headers(entry["RequestHeaders"], scrub.KEEP_REQUEST_HEADERS)
+        )
+        entry["ResponseHeaders"] = self._scrub_value(
+            scrub.keep_headers(entry["ResponseHeaders"], scrub.KEEP_RESPONSE_HEADERS, scrub.KEEP_RESPONSE_PREFIXES)
+        )
         for key in ("RequestBody", "ResponseBody"):
             entry[key] = self._scrub_value(entry[key])
         return entry
@@ -176,8 +197,9 @@ class Recorder:
         entry = self._require().take("Calls", lambda e: e["call"] == call)
         if entry is None:
             raise NoRecordingError(
-                f"Replay has no recorded result for '{call}' in step '{self.step_name}' of notebook "
-                f"{self.notebook}.", rerecord_hint(self.notebook))
+                f"Replay has no recorded result for '{call}' in step '{self.step_name}' of notebook {self.notebook}.",
+                rerecord_hint(self.notebook),
+            )
         return json.loads(self.to_learner(json.dumps(entry)))
 
     def record_call(self, call: str, **fields) -> None:
@@ -228,13 +250,16 @@ class Recorder:
 
     def _record_error(self, call: str, err: LabError, **fields) -> None:
         if self.policy.recording:
-            self.record_call(call, error={"class": type(err).__name__, "problem": err.problem, "fix": err.fix},
-                             **fields)
+            self.record_call(
+                call, error={"class": type(err).__name__, "problem": err.problem, "fix": err.fix}, **fields
+            )
 
     def _require(self) -> StepFile:
         if self.step is None:
-            raise RuntimeError("an Azure, Docker or Kubernetes call ran outside `with lab.step(...)`; "
-                               "labkit steps must declare their step so replay can find the recording")
+            raise RuntimeError(
+                "an Azure, Docker or Kubernetes call ran outside `with lab.step(...)`; "
+                "labkit steps must declare their step so replay can find the recording"
+            )
         return self.step
 
 

@@ -24,9 +24,20 @@ TENANT = "11111111-1111-1111-1111-111111111111"
 
 # Headers a recording keeps (names compared without case); any other header is dropped.
 KEEP_REQUEST_HEADERS = {"content-type", "accept", "if-match", "if-none-match"}
-KEEP_RESPONSE_HEADERS = {"content-type", "location", "azure-asyncoperation", "operation-location", "retry-after",
-                         "etag", "docker-content-digest", "docker-distribution-api-version", "www-authenticate",
-                         "link", "range", "x-ms-failure-cause"}
+KEEP_RESPONSE_HEADERS = {
+    "content-type",
+    "location",
+    "azure-asyncoperation",
+    "operation-location",
+    "retry-after",
+    "etag",
+    "docker-content-digest",
+    "docker-distribution-api-version",
+    "www-authenticate",
+    "link",
+    "range",
+    "x-ms-failure-cause",
+}
 KEEP_RESPONSE_PREFIXES = ("x-ms-ratelimit-",)
 
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -87,8 +98,11 @@ def keep_headers(headers: dict, keep: set, prefixes: tuple = ()) -> dict:
 
     A URL (Location, Azure-AsyncOperation) is scrubbed as the request URI it becomes, so replay matches it.
     """
-    return {name: (scrub_uri if str(value).startswith(("https://", "http://")) else scrub_text)(str(value))
-            for name, value in headers.items() if name.lower() in keep or name.lower().startswith(prefixes)}
+    return {
+        name: (scrub_uri if str(value).startswith(("https://", "http://")) else scrub_text)(str(value))
+        for name, value in headers.items()
+        if name.lower() in keep or name.lower().startswith(prefixes)
+    }
 
 
 def scrub_body(value):
@@ -98,9 +112,12 @@ def scrub_body(value):
 
 def _synthetic_kubeconfigs(value):
     if isinstance(value, dict):
-        return {key: [{**k, "value": _synthetic_kubeconfig_b64(k)} if isinstance(k, dict) else REDACTED for k in item]
-                if key.lower() == "kubeconfigs" and isinstance(item, list) else _synthetic_kubeconfigs(item)
-                for key, item in value.items()}
+        return {
+            key: [{**k, "value": _synthetic_kubeconfig_b64(k)} if isinstance(k, dict) else REDACTED for k in item]
+            if key.lower() == "kubeconfigs" and isinstance(item, list)
+            else _synthetic_kubeconfigs(item)
+            for key, item in value.items()
+        }
     if isinstance(value, list):
         return [_synthetic_kubeconfigs(item) for item in value]
     return value
@@ -132,10 +149,15 @@ def detect_secrets_kinds(text: str) -> list[str]:
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
     from detect_secrets.settings import Settings, transient_settings
 
-    plugins = [{"name": cls.__name__} for cls in get_mapping_from_secret_type_to_class().values()
-               if cls.__name__ not in DETECT_SECRETS_LEFT_OUT]
-    placeholders = {"path": "detect_secrets.filters.regex.should_exclude_secret",
-                    "pattern": [rf"^{REDACTED}$", r"^learner@example\.com$"]}
+    plugins = [
+        {"name": cls.__name__}
+        for cls in get_mapping_from_secret_type_to_class().values()
+        if cls.__name__ not in DETECT_SECRETS_LEFT_OUT
+    ]
+    placeholders = {
+        "path": "detect_secrets.filters.regex.should_exclude_secret",
+        "pattern": [rf"^{REDACTED}$", r"^learner@example\.com$"],
+    }
     handle, path = tempfile.mkstemp(suffix=".txt", prefix="labkit-scan-")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
@@ -150,8 +172,9 @@ def detect_secrets_kinds(text: str) -> list[str]:
     kinds = []
     for secret in found:
         value = secret.secret_value or ""
-        if secret.type == "Base64 High Entropy String" and (decode_base64_text(value) is not None
-                                                              or DNS_NAME.fullmatch(value)):
+        if secret.type == "Base64 High Entropy String" and (
+            decode_base64_text(value) is not None or DNS_NAME.fullmatch(value)
+        ):
             continue
         if f"detect-secrets: {secret.type}" not in kinds:
             kinds.append(f"detect-secrets: {secret.type}")

@@ -24,19 +24,66 @@ EXAMPLE_DOMAINS = re.compile(r"(?:^|\.)(example\.[a-z]{2,}|[a-z0-9-]+\.(?:exampl
 
 # Key names whose string value is a credential, compared without case, "-" or "_".
 SECRET_KEY_NAMES = {
-    "password", "passwd", "pwd", "adminpassword", "secret", "clientsecret", "token", "accesstoken", "refreshtoken",
-    "identitytoken", "registrytoken", "auth", "authorization", "proxyauthorization", "xmsauthorizationauxiliary",
-    "cookie", "setcookie", "securevalue", "keydata", "privatekey", "clientkeydata", "clientcertificatedata",
-    "accountkey", "sharedaccesskey", "sharedaccesssignature", "primarykey", "secondarykey", "connectionstring",
-    "apikey", "sig", "xregistryauth",
+    "password",
+    "passwd",
+    "pwd",
+    "adminpassword",
+    "secret",
+    "clientsecret",
+    "token",
+    "accesstoken",
+    "refreshtoken",
+    "identitytoken",
+    "registrytoken",
+    "auth",
+    "authorization",
+    "proxyauthorization",
+    "xmsauthorizationauxiliary",
+    "cookie",
+    "setcookie",
+    "securevalue",
+    "keydata",
+    "privatekey",
+    "clientkeydata",
+    "clientcertificatedata",
+    "accountkey",
+    "sharedaccesskey",
+    "sharedaccesssignature",
+    "primarykey",
+    "secondarykey",
+    "connectionstring",
+    "apikey",
+    "sig",
+    "xregistryauth",
 }
 # A {"name": ..., "value": ...} item whose name says the value is a credential (ACR passwords, storage keys).
 SECRET_ITEM_NAME = re.compile(r"password|secret|token|^key\d*$|primary|secondary", re.I)
-TEXT_KEYS = "|".join(sorted(["password", "passwd", "pwd", "secret", r"client[_-]?secret", "token",
-                             r"access[_-]?token", r"refresh[_-]?token", r"identity[_-]?token", r"api[_-]?key",
-                             "client-key-data", "client-certificate-data", "auth", "x-ms-authorization-auxiliary",
-                             "proxy-authorization", "authorization", "x-registry-auth", r"secure[_-]?value"],
-                            key=len, reverse=True))
+TEXT_KEYS = "|".join(
+    sorted(
+        [
+            "password",
+            "passwd",
+            "pwd",
+            "secret",
+            r"client[_-]?secret",
+            "token",
+            r"access[_-]?token",
+            r"refresh[_-]?token",
+            r"identity[_-]?token",
+            r"api[_-]?key",
+            "client-key-data",
+            "client-certificate-data",
+            "auth",
+            "x-ms-authorization-auxiliary",
+            "proxy-authorization",
+            "authorization",
+            "x-registry-auth",
+            r"secure[_-]?value",
+        ],
+        key=len,
+        reverse=True,
+    )
+)
 
 
 def normal_key(key: str) -> str:
@@ -83,32 +130,69 @@ def _email(match: re.Match) -> str:
 
 
 RULES = [
-    Rule("PEM block", re.compile(r"-----BEGIN [A-Z0-9 ]*(?:PRIVATE KEY|CERTIFICATE)-----"
-                                 r"(?:.*?-----END [A-Z0-9 ]*-----|.*)", re.S), REDACTED),
+    Rule(
+        "PEM block",
+        re.compile(
+            r"-----BEGIN [A-Z0-9 ]*(?:PRIVATE KEY|CERTIFICATE)-----"
+            r"(?:.*?-----END [A-Z0-9 ]*-----|.*)",
+            re.S,
+        ),
+        REDACTED,
+    ),
     Rule("JWT", re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"), REDACTED),
-    Rule("URI credentials", re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)([^/\s:@\"'<>]+):([^/\s@\"'<>]+)@"),
-         lambda m: m.group(0) if m.group(2) == m.group(3) == REDACTED else f"{m.group(1)}{REDACTED}:{REDACTED}@"),
-    Rule("SAS signature", re.compile(r"([?&;]sig=)(?!REDACTED(?:[&#\s\"';\\]|$))[^&#\s\"';\\]+", re.I),
-         rf"\1{REDACTED}"),
-    Rule("connection string key", re.compile(
-        r"\b(AccountKey|SharedAccessKey|SharedAccessSignature|SharedSecret|Password|Pwd)="
-        r"(?!REDACTED(?:[;&\s\"'\\]|$))[^;&\s\"'\\]+", re.I), rf"\1={REDACTED}"),
+    Rule(
+        "URI credentials",
+        re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)([^/\s:@\"'<>]+):([^/\s@\"'<>]+)@"),
+        lambda m: m.group(0) if m.group(2) == m.group(3) == REDACTED else f"{m.group(1)}{REDACTED}:{REDACTED}@",
+    ),
+    Rule(
+        "SAS signature", re.compile(r"([?&;]sig=)(?!REDACTED(?:[&#\s\"';\\]|$))[^&#\s\"';\\]+", re.I), rf"\1{REDACTED}"
+    ),
+    Rule(
+        "connection string key",
+        re.compile(
+            r"\b(AccountKey|SharedAccessKey|SharedAccessSignature|SharedSecret|Password|Pwd)="
+            r"(?!REDACTED(?:[;&\s\"'\\]|$))[^;&\s\"'\\]+",
+            re.I,
+        ),
+        rf"\1={REDACTED}",
+    ),
     # password=..., token=... (query strings, forms, logs, env files): "=" with no space, as code has around it
-    Rule("secret given as key=value", re.compile(
-        rf"(?<![A-Za-z0-9_-])({TEXT_KEYS})(=)((?:Bearer|Basic)\s+)?"
-        rf"(?!REDACTED(?:[\s\"',;&}}\\]|$)|(?:Bearer|Basic)\s)([^\s\"',;&}}\\]+)", re.I), rf"\1\2\3{REDACTED}"),
+    Rule(
+        "secret given as key=value",
+        re.compile(
+            rf"(?<![A-Za-z0-9_-])({TEXT_KEYS})(=)((?:Bearer|Basic)\s+)?"
+            rf"(?!REDACTED(?:[\s\"',;&}}\\]|$)|(?:Bearer|Basic)\s)([^\s\"',;&}}\\]+)",
+            re.I,
+        ),
+        rf"\1\2\3{REDACTED}",
+    ),
     # password: ..., "token": "..." (YAML, JSON fragments, header dumps): a key at a line's or a value's start,
     # or quoted; not a word in a sentence ("refused the user name or password: Get ...")
-    Rule("secret given as key: value", re.compile(
-        rf"((?:^|[\n{{,\[=?&;])[ \t-]*\\?[\"']?|\\?[\"'])({TEXT_KEYS})"
-        rf"(\\?[\"']?\s*:\s*\\?[\"']?)((?:Bearer|Basic)\s+)?"
-        rf"(?!REDACTED(?:[\s\"',;&}}\\]|$)|(?:Bearer|Basic)\s)([^\s\"',;&}}\\]+)", re.I), rf"\1\2\3\4{REDACTED}"),
-    Rule("authorization token", re.compile(r"\b(Bearer|Basic|Digest)\s+([A-Za-z0-9._~+/][A-Za-z0-9._~+/=-]{7,})"),
-         _auth_scheme),
+    Rule(
+        "secret given as key: value",
+        re.compile(
+            rf"((?:^|[\n{{,\[=?&;])[ \t-]*\\?[\"']?|\\?[\"'])({TEXT_KEYS})"
+            rf"(\\?[\"']?\s*:\s*\\?[\"']?)((?:Bearer|Basic)\s+)?"
+            rf"(?!REDACTED(?:[\s\"',;&}}\\]|$)|(?:Bearer|Basic)\s)([^\s\"',;&}}\\]+)",
+            re.I,
+        ),
+        rf"\1\2\3\4{REDACTED}",
+    ),
+    Rule(
+        "authorization token",
+        re.compile(r"\b(Bearer|Basic|Digest)\s+([A-Za-z0-9._~+/][A-Za-z0-9._~+/=-]{7,})"),
+        _auth_scheme,
+    ),
     Rule("storage account key", re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])"), REDACTED),
-    Rule("e-mail address or UPN", re.compile(r"([A-Za-z0-9._%+#'-]+)(@|%40)((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})"
-                                             r"(?![A-Za-z0-9-])"),
-         _email),
+    Rule(
+        "e-mail address or UPN",
+        re.compile(
+            r"([A-Za-z0-9._%+#'-]+)(@|%40)((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})"
+            r"(?![A-Za-z0-9-])"
+        ),
+        _email,
+    ),
 ]
 
 BASE64_WORD = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{12,}={0,2}(?![A-Za-z0-9+/=_-])")
@@ -167,8 +251,11 @@ def _scrub_base64(word: str, depth: int) -> str:
 def scrub_value(value, depth: int = 0):
     """A JSON value with every secret replaced, by key name and by what each string looks like."""
     if isinstance(value, dict):
-        item_is_secret = any(k in value for k in ("name", "keyName")) and "value" in value and \
-            SECRET_ITEM_NAME.search(str(value.get("name", value.get("keyName", ""))))
+        item_is_secret = (
+            any(k in value for k in ("name", "keyName"))
+            and "value" in value
+            and SECRET_ITEM_NAME.search(str(value.get("name", value.get("keyName", ""))))
+        )
         out = {}
         for key, item in value.items():
             if isinstance(item, str) and item and (is_secret_key(key) or item_is_secret and key == "value"):
@@ -226,7 +313,9 @@ def leak_kinds(text: str) -> list[str]:
             if rule.kind not in found and rule.leaks(view):
                 found.append(rule.kind)
         if "base64 user:password" not in found and any(
-                BASIC_CREDENTIAL.fullmatch(d) and not d.startswith(("http:", "https:"))
-                for d in map(decode_base64_text, BASE64_WORD.findall(view)) if d):
+            BASIC_CREDENTIAL.fullmatch(d) and not d.startswith(("http:", "https:"))
+            for d in map(decode_base64_text, BASE64_WORD.findall(view))
+            if d
+        ):
             found.append("base64 user:password")
     return found

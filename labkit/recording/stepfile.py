@@ -57,9 +57,11 @@ class StepFile:
         span of the operation-status answers' ``startTime``..``endTime`` it holds, else unknown (None)."""
         if "seconds" in self.data:
             return float(self.data["seconds"])
-        spans = [(body["startTime"], body["endTime"]) for body in
-                 (entry.get("ResponseBody") for entry in self.data.get("Entries", []))
-                 if isinstance(body, dict) and body.get("startTime") and body.get("endTime")]
+        spans = [
+            (body["startTime"], body["endTime"])
+            for body in (entry.get("ResponseBody") for entry in self.data.get("Entries", []))
+            if isinstance(body, dict) and body.get("startTime") and body.get("endTime")
+        ]
         if not spans:
             return None
         start = min(_instant(s) for s, _ in spans)
@@ -129,14 +131,17 @@ class RecordRun:
         kept = f"recordings/{self.notebook}/ and recordings/lab.json are kept as they were"
         if state["failed"]:
             step, why = next(iter(state["failed"].items()))
-            raise RecordRunIncomplete(f"The record run of {self.notebook} did not complete (step '{step}' raised "
-                                      f"{why}): {kept}.", "fix the cause and record the whole notebook again.")
+            raise RecordRunIncomplete(
+                f"The record run of {self.notebook} did not complete (step '{step}' raised {why}): {kept}.",
+                "fix the cause and record the whole notebook again.",
+            )
         for path in staged:
             leaks = find_leaks(path.read_text(encoding="utf-8"))
             if leaks:
-                raise RecordRunIncomplete(f"The recording of step '{path.stem}' still holds "
-                                          f"{', '.join(leaks)}: {kept}.",
-                                          "teach labkit.recording.secrets this shape, then record again.")
+                raise RecordRunIncomplete(
+                    f"The recording of step '{path.stem}' still holds {', '.join(leaks)}: {kept}.",
+                    "teach labkit.recording.secrets this shape, then record again.",
+                )
         written = []
         for path in staged:
             target = self.root / self.notebook / path.name

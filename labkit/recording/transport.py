@@ -62,8 +62,9 @@ class ReplayAdapter(BaseAdapter):
         response = requests.Response()
         response.status_code = entry["StatusCode"]
         response.headers = CaseInsensitiveDict(headers)
-        response.raw = HTTPResponse(body=io.BytesIO(body), headers=headers, status=entry["StatusCode"],
-                                    preload_content=False)
+        response.raw = HTTPResponse(
+            body=io.BytesIO(body), headers=headers, status=entry["StatusCode"], preload_content=False
+        )
         response.url, response.request, response.encoding = request.url, request, "utf-8"
         return response
 
@@ -81,13 +82,17 @@ class RecordingAdapter(HTTPAdapter):
     def send(self, request, **kwargs):
         response = super().send(request, **kwargs)
         body = request.body.encode() if isinstance(request.body, str) else request.body
-        self.recorder.record_http({
-            "RequestUri": request.url, "RequestMethod": request.method,
-            "RequestHeaders": dict(request.headers),
-            "RequestBody": encode_body(body, request.headers.get("Content-Type", "")),
-            "StatusCode": response.status_code, "ResponseHeaders": dict(response.headers),
-            "ResponseBody": encode_body(response.content, response.headers.get("Content-Type", "")),
-        })
+        self.recorder.record_http(
+            {
+                "RequestUri": request.url,
+                "RequestMethod": request.method,
+                "RequestHeaders": dict(request.headers),
+                "RequestBody": encode_body(body, request.headers.get("Content-Type", "")),
+                "StatusCode": response.status_code,
+                "ResponseHeaders": dict(response.headers),
+                "ResponseBody": encode_body(response.content, response.headers.get("Content-Type", "")),
+            }
+        )
         return response
 
 
@@ -110,8 +115,9 @@ def make_transport(recorder: Recorder) -> RequestsTransport:
     if recorder.policy.replaying:
         session.mount("https://", ReplayAdapter(recorder))
         session.mount("http://", ReplayAdapter(recorder))
-        return ReplayTransport(clock=recorder.policy.clock, session=session, use_env_settings=False,
-                               **network.transport_options())
+        return ReplayTransport(
+            clock=recorder.policy.clock, session=session, use_env_settings=False, **network.transport_options()
+        )
     if recorder.policy.recording:
         session.mount("https://", RecordingAdapter(recorder))
         session.mount("http://", RecordingAdapter(recorder))
