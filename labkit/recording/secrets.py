@@ -56,6 +56,8 @@ SECRET_KEY_NAMES = {
     "sig",
     "xregistryauth",
 }
+# Code that names a secret holds none: `password: str)` in a signature the workbook shows (issue: "show the code").
+CODE_WORDS = r"|(?:str|bytes|None)[),\s]"
 # A {"name": ..., "value": ...} item whose name says the value is a credential (ACR passwords, storage keys).
 SECRET_ITEM_NAME = re.compile(r"password|secret|token|^key\d*$|primary|secondary", re.I)
 TEXT_KEYS = "|".join(
@@ -152,7 +154,7 @@ RULES = [
         "connection string key",
         re.compile(
             r"\b(AccountKey|SharedAccessKey|SharedAccessSignature|SharedSecret|Password|Pwd)="
-            r"(?!REDACTED(?:[;&\s\"'\\]|$))[^;&\s\"'\\]+",
+            r"(?!REDACTED(?:[;&\s\"'\\]|$)|\1[),\s])[^;&\s\"'\\]+",
             re.I,
         ),
         rf"\1={REDACTED}",
@@ -162,7 +164,7 @@ RULES = [
         "secret given as key=value",
         re.compile(
             rf"(?<![A-Za-z0-9_-])({TEXT_KEYS})(=)((?:Bearer|Basic)\s+)?"
-            rf"(?!REDACTED(?:[\s\"',;&}}\\]|$)|(?:Bearer|Basic)\s)([^\s\"',;&}}\\]+)",
+            rf"(?!REDACTED(?:[\s\"',;&}}\\]|$)|(?:Bearer|Basic)\s|\1[),\s]{CODE_WORDS})([^\s\"',;&}}\\]+)",
             re.I,
         ),
         rf"\1\2\3{REDACTED}",
@@ -174,7 +176,7 @@ RULES = [
         re.compile(
             rf"((?:^|[\n{{,\[=?&;])[ \t-]*\\?[\"']?|\\?[\"'])({TEXT_KEYS})"
             rf"(\\?[\"']?\s*:\s*\\?[\"']?)((?:Bearer|Basic)\s+)?"
-            rf"(?!REDACTED(?:[\s\"',;&}}\\]|$)|(?:Bearer|Basic)\s)([^\s\"',;&}}\\]+)",
+            rf"(?!REDACTED(?:[\s\"',;&}}\\]|$)|(?:Bearer|Basic)\s{CODE_WORDS})([^\s\"',;&}}\\]+)",
             re.I,
         ),
         rf"\1\2\3\4{REDACTED}",

@@ -242,3 +242,17 @@ def test_replay_still_works_on_what_the_scrubber_keeps(written):
     settings = json.loads(nested["ResponseBody"]["properties"]["settings"])
     assert settings["systemData"] == {"createdBy": "learner@example.com", "createdByType": "User",
                                       "lastModifiedBy": "learner@example.com"}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "code, secret",
+    [
+        ("ImageRegistryCredential(server=s, username=u, password=password)", "password=Xk9-fresh-2026)"),
+        ("def spec(config, username: str, password: str):", "password: Xk9-fresh-2026)"),
+    ],
+)
+def test_code_that_names_a_secret_is_not_a_leak_but_a_value_in_its_place_is(code, secret):
+    """The workbook shows the SDK call it makes (a parameter called password); a real value there is flagged."""
+    assert find_leaks(code) == []
+    assert find_leaks(code.replace(code[code.index("password") :], secret)) != []
