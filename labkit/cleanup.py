@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from labkit import costs, ui
 from labkit.config import COURSE_TAG
 from labkit.errors import AZURE_HINTS, LabError
-from labkit.groups import Group, course_groups, lab_groups, of_the_course, with_node_groups
-from labkit.groups import parent_group as _parent
+from labkit.groups import Group, course_groups, lab_groups, of_the_course, parent_group, with_node_groups
 from labkit.polling import wait_for
 from labkit.steps import shown as failed
 from labkit.steps import step
@@ -256,7 +255,7 @@ def _wait(lab: Lab, group: Group, poller, groups: list[Group]) -> Outcome:
         progress.finish(outcome.went, _line(lab, outcome), outcome.fix)
         return outcome
     outcome = Outcome(group.name, DELETED)
-    went = [g.name for g in groups if g.node_of and _parent(g) == group.name.lower()]
+    went = [g.name for g in groups if g.node_of and parent_group(g) == group.name.lower()]
     progress.finish(True, _line(lab, outcome, went))
     return outcome
 

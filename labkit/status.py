@@ -148,16 +148,16 @@ def forgotten(
 
 
 @step("Listing the lab's resource groups")
-def show_lab_status(lab: Lab, *, idle_hours: float = IDLE_HOURS) -> list[LabStatus]:
+def show_lab_status(lab: Lab, *, idle_hours: float = IDLE_HOURS) -> ui.Shown:
     """A notebook's cost cell: this learner's own lab as it is in Azure now (the rows an instructor's class view
     shows, by the same rules)."""
-    from labkit.cleanup import _parent, course_groups, lab_groups
+    from labkit.groups import course_groups, lab_groups, parent_group
 
     groups = lab_groups(lab, course_groups(lab))
     now = costs.now(lab)
     mine = [
         lab_status(
-            lab, g, [n for n in groups if n.node_of and _parent(n) == g.name.lower()], now, idle_hours=idle_hours
+            lab, g, [n for n in groups if n.node_of and parent_group(n) == g.name.lower()], now, idle_hours=idle_hours
         )
         for g in groups
         if not g.node_of
@@ -173,4 +173,4 @@ def show_lab_status(lab: Lab, *, idle_hours: float = IDLE_HOURS) -> list[LabStat
             )
     if not mine:
         ui.status(True, "Nothing of your lab is in Azure now: no resource group tagged as yours.")
-    return mine
+    return ui.Shown(mine)

@@ -164,6 +164,13 @@ class Table:
         return table_html(self.rows, self.title)
 
 
+class Shown(list):
+    """A step's rows that its cell has already shown as a table: IPython does not print them a second time."""
+
+    def _ipython_display_(self) -> None:
+        pass
+
+
 class Folded:
     """One line for the learner, with detail folded under it (HTML <details>); the text form is the line alone."""
 

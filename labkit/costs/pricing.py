@@ -1,9 +1,10 @@
 """The dated price table, what each part of the lab costs by it, and the estimates shown before a create.
 
-Estimates to show, not to bill: US East, Linux, pay-as-you-go list prices, read from the Azure Retail Prices
-API and Microsoft's pricing pages on the table's date. Other regions differ by a few percent. The table is
-frozen; in live mode :func:`prices_for` puts a copy refreshed from the public, keyless Retail Prices API in
-use (:func:`refresh`); replay and record always use the dated table, so outputs stay reproducible.
+Estimates to show, not to bill: US East, Linux, pay-as-you-go. Container instances and the registry were read
+from the Azure Retail Prices API on the table's date; the node VM, OS disk, load balancer and IP are Microsoft's
+published list prices, not re-read here. Other regions differ by a few percent. The table is frozen; in live
+mode :func:`prices_for` puts a copy refreshed from the public, keyless Retail Prices API in use
+(:func:`refresh`); replay and record always use the dated table, so outputs stay reproducible.
 """
 
 from __future__ import annotations
@@ -65,7 +66,10 @@ class PriceTable:
 # minute a cluster has a Standard load balancer with an outbound rule and one public IP for egress.
 DATED = PriceTable(
     date="2026-10-09",
-    source="Azure Retail Prices API (prices.azure.com), US East, Linux, pay-as-you-go",
+    # Read from the Retail Prices API on this date: container instances, the Basic registry, D2s_v3. The other
+    # figures are Microsoft's published list prices, not re-read from the API here; live mode re-reads them all.
+    source="US East, Linux, pay-as-you-go; container instances and registry from the Azure Retail Prices API, "
+    "node VM, OS disk, load balancer and IP list-price estimates (live mode asks the API)",
     node_per_hour=MappingProxyType({"Standard_D2s_v5": 0.096, "Standard_D2as_v5": 0.086, "Standard_D2s_v3": 0.096}),
     os_disk_per_month=MappingProxyType({"P10": 19.71, "P15": 38.01, "P20": 73.22, "P30": 135.17}),
     standard_lb_per_hour=0.025,

@@ -21,14 +21,14 @@ if TYPE_CHECKING:
 @step("Listing the course's resource groups")
 def class_status(lab: Lab, class_name: str | None = None, *, idle_hours: float = IDLE_HOURS) -> list[LabStatus]:
     """Every lab of the course (or of one class), one row each, in group-name order."""
-    from labkit.cleanup import _parent, course_groups, of_the_course
+    from labkit.groups import course_groups, of_the_course, parent_group
 
     groups = [g for g in course_groups(lab) if of_the_course(g)]
     labs = [g for g in groups if not g.node_of and (class_name is None or g.tags.get("class") == class_name)]
     now = costs.now(lab)
     return [
         lab_status(
-            lab, g, [n for n in groups if n.node_of and _parent(n) == g.name.lower()], now, idle_hours=idle_hours
+            lab, g, [n for n in groups if n.node_of and parent_group(n) == g.name.lower()], now, idle_hours=idle_hours
         )
         for g in sorted(labs, key=lambda g: g.name.lower())
     ]

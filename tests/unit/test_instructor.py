@@ -602,3 +602,12 @@ def test_no_notebook_section_imports_the_instructors_tools():
                      [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             importers += [path.name for name in names if name.startswith("labkit.instructor")]
     assert importers == []
+
+
+@pytest.mark.unit
+def test_the_cost_cell_shows_its_rows_once_not_again_as_the_cells_result(capsys):
+    from IPython.core.formatters import DisplayFormatter
+
+    rows = learner_status.show_lab_status(labkit.open_lab("03-publish-acr"))
+    assert [s.group for s in rows] == ["rg-student-k7q2"]  # still a list for code that reads it
+    assert DisplayFormatter().format(rows) == ({}, {})  # but no "Out[…]: [LabStatus(…)]" below the table
