@@ -17,7 +17,7 @@ UTC = dt.timezone.utc
 
 @pytest.mark.unit
 def test_table_is_dated_and_the_functions_setup_and_aks_use_still_add_up():
-    assert dt.date.fromisoformat(costs.DATED.date) and "prices.azure.com" in costs.DATED.source
+    assert dt.date.fromisoformat(costs.DATED.date) and "prices.azure.com" in costs.DATED.source and "estimate" in costs.DATED.source
     disk = 19.71 / 730  # Premium SSD P10 (128 GiB), the managed OS disk of a 2-vCPU node
     egress = 0.025 + 0.005  # Standard load balancer (first five rules) + its outbound public IP, from minute one
     assert costs.cluster_hour("Standard_D2s_v5") == pytest.approx(0.096 + disk + egress)
