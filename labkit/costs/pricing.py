@@ -68,8 +68,8 @@ DATED = PriceTable(
     date="2026-10-09",
     # Read from the Retail Prices API on this date: container instances, the Basic registry, D2s_v3. The other
     # figures are Microsoft's published list prices, not re-read from the API here; live mode re-reads them all.
-    source="US East, Linux, pay-as-you-go; container instances and registry from the Azure Retail Prices API (prices.azure.com), "
-    "node VM, OS disk, load balancer and IP list-price estimates (live mode asks the API)",
+    source="US East, Linux, pay-as-you-go; container instances and registry from the Azure Retail Prices API "
+    "(prices.azure.com), node VM, OS disk, load balancer and IP list-price estimates (live mode asks the API)",
     node_per_hour=MappingProxyType({"Standard_D2s_v5": 0.096, "Standard_D2as_v5": 0.086, "Standard_D2s_v3": 0.096}),
     os_disk_per_month=MappingProxyType({"P10": 19.71, "P15": 38.01, "P20": 73.22, "P30": 135.17}),
     standard_lb_per_hour=0.025,
