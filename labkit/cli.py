@@ -1,6 +1,6 @@
 """The ``labkit`` command for instructors.
 
-    labkit cleanup [--expired | --older-than DAYS] [--owner NAME] [--yes]
+    labkit cleanup [--expired | --older-than DAYS | --all] [--owner NAME] [--yes]
     labkit class-smoke --learners N
     labkit preflight --learners N --region R [--vm-size S]
     labkit class provision --roster FILE --class NAME --region R [--yes]
@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     age = clean.add_mutually_exclusive_group()
     age.add_argument("--expired", action="store_true", help="only groups whose 'expires' tag is before today")
     age.add_argument("--older-than", type=float, metavar="DAYS", help="only groups created DAYS or more days ago")
+    age.add_argument("--all", action="store_true", help="every group tagged for the course (the whole class)")
     clean.add_argument("--owner", type=_owner, help="only this learner's groups (the 'owner' tag; not empty)")
     clean.add_argument("--yes", action="store_true", help="really delete (without it: a dry run)")
     clean.set_defaults(run=cleanup)
@@ -107,6 +108,14 @@ def class_smoke(args) -> int:
 def cleanup(args) -> int:
     """List (and with --yes delete) the selected groups; exit 0 if all went, 1 if not (see CLEANUP_EXIT)."""
     from collections import Counter
+
+    if args.yes and not (args.expired or args.older_than is not None or args.owner or args.all):
+        print(
+            "labkit cleanup: --yes deletes only a selection: give --expired, --older-than DAYS or --owner NAME, "
+            "or --all for every group tagged for the course (the whole class).",
+            file=sys.stderr,
+        )
+        return 2
 
     import labkit
     from labkit import cleanup as clean

@@ -138,3 +138,11 @@ def test_tag_values_cannot_forge_lines(swept_class, capsys):
     assert "\x1b" not in out and "\r" not in out
     assert not [line for line in out.splitlines() if line.lstrip().startswith("rg-evil-0000")]
     assert "jo\\n  rg-evil-0000" in out
+
+
+@pytest.mark.unit
+def test_yes_without_a_selection_is_refused_unless_all_is_said(capsys, no_delete_sent):
+    assert cli.main(["cleanup", "--yes"]) == 2
+    captured = capsys.readouterr()
+    assert "--all" in captured.err and "rg-" not in captured.out
+    assert cli.main(["cleanup", "--all"]) == 0  # without --yes: the whole class, listed, nothing deleted
