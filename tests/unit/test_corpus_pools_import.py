@@ -1,0 +1,29 @@
+"""labkit's node pool add/delete and ACR import against real captured Azure traffic (tests/corpus, see its README).
+
+Served like tests/unit/test_corpus.py: live, then record, then the written recording replayed with the server gone.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from labkit import aks, kube
+from labkit.lab import POLL_SECONDS
+from tests.unit.test_corpus import arm, roundtrip, slept  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def no_api_server(monkeypatch):
+    """add_user_pool lists the nodes from the cluster's own API server afterwards: not ARM, not in the corpus."""
+    monkeypatch.setattr(kube, "nodes", lambda lab: [])
+
+
+@pytest.mark.unit
+def test_node_pool_add_waits_for_its_operation_then_reads_the_pool(tmp_path, capsys, slept, no_api_server):
+    _, out, server = roundtrip(aks.add_user_pool, ["aks/agent_pool_add_lro"], tmp_path, capsys)
+    assert "✅ Node pool userpool added — provisioning state Succeeded" in out and server.unused == []
+    assert [urlsplit(uri).path.rsplit("/", 2)[-2] for _, uri in server.requests] == \
+        ["agentPools"] + ["operations"] * 6 + ["agentPools"]
+    assert slept == [POLL_SECONDS] * 10  # five waits live, five in record mode; the recording's client waited 30 s
