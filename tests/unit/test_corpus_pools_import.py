@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from labkit import aks, kube
+from labkit import acr, aks, kube
 from labkit.lab import POLL_SECONDS
 from tests.unit.test_corpus import arm, roundtrip, slept  # noqa: F401  (fixtures)
 
@@ -27,3 +27,12 @@ def test_node_pool_add_waits_for_its_operation_then_reads_the_pool(tmp_path, cap
     assert [urlsplit(uri).path.rsplit("/", 2)[-2] for _, uri in server.requests] == \
         ["agentPools"] + ["operations"] * 6 + ["agentPools"]
     assert slept == [POLL_SECONDS] * 10  # five waits live, five in record mode; the recording's client waited 30 s
+
+
+@pytest.mark.unit
+def test_image_import_polls_its_location_until_done(tmp_path, capsys, slept):
+    result, out, server = roundtrip(acr.import_image, ["acr/import_lro"], tmp_path, capsys)
+    assert server.unused == [] and [m for m, _ in server.requests] == ["POST", "GET", "GET"]
+    assert "operationResults" in server.requests[2][1] and server.requests[1][1] != server.requests[2][1]
+    assert "✅ Imported mcr.microsoft.com/" in out and result["image"].startswith("acrstudentk7q2.azurecr.io/")
+    assert slept == [POLL_SECONDS] * 2  # one wait live, one in record mode (Azure sent no Retry-After); none in replay
