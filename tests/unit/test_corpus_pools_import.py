@@ -1,4 +1,4 @@
-"""labkit's node pool add/delete and ACR import against real captured Azure traffic (tests/corpus, see its README).
+"""labkit's node pool add and ACR import, each with its operation polls, against real captured Azure traffic (tests/corpus, see its README).
 
 Served like tests/unit/test_corpus.py: live, then record, then the written recording replayed with the server gone.
 """
