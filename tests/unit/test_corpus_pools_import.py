@@ -1,4 +1,5 @@
-"""labkit's node pool add and ACR import, each with its operation polls, against real captured Azure traffic (tests/corpus, see its README).
+"""labkit's node pool add and ACR import, each with its operation polls, against real captured Azure traffic
+(tests/corpus, see its README).
 
 Served like tests/unit/test_corpus.py: live, then record, then the written recording replayed with the server gone.
 """
@@ -21,7 +22,8 @@ def no_api_server(monkeypatch):
 
 
 @pytest.mark.unit
-def test_node_pool_add_waits_for_its_operation_then_reads_the_pool(tmp_path, capsys, slept, no_api_server):
+def test_node_pool_add_waits_for_its_operation_then_reads_the_pool(tmp_path, capsys, slept,  # noqa: F811
+                                                                   no_api_server):
     _, out, server = roundtrip(aks.add_user_pool, ["aks/agent_pool_add_lro"], tmp_path, capsys)
     assert "✅ Node pool userpool added — provisioning state Succeeded" in out and server.unused == []
     assert [urlsplit(uri).path.rsplit("/", 2)[-2] for _, uri in server.requests] == \
@@ -30,7 +32,7 @@ def test_node_pool_add_waits_for_its_operation_then_reads_the_pool(tmp_path, cap
 
 
 @pytest.mark.unit
-def test_image_import_polls_its_location_until_done(tmp_path, capsys, slept):
+def test_image_import_polls_its_location_until_done(tmp_path, capsys, slept):  # noqa: F811
     result, out, server = roundtrip(acr.import_image, ["acr/import_lro"], tmp_path, capsys)
     assert server.unused == [] and [m for m, _ in server.requests] == ["POST", "GET", "GET"]
     assert "operationResults" in server.requests[2][1] and server.requests[1][1] != server.requests[2][1]
