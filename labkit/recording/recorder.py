@@ -16,22 +16,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from labkit import paths
-from labkit.errors import LabError, NoRecordingError
+from labkit.errors import NoRecordingError
 from labkit.recording import scrub
+from labkit.recording.boundary import BoundaryCalls, rerecord_hint
 from labkit.recording.mode import Policy
 from labkit.recording.stepfile import RecordRun, StepFile, dump, write_atomic
 
 LAB_KEYS = ("prefix", "suffix", "region")  # what a recording's names derive from
 
 
-def rerecord_hint(notebook: str) -> str:
-    return (
-        f"re-record this notebook with a subscription: `LABKIT_MODE=record python3 tasks.py run "
-        f"notebooks/{notebook}.ipynb`, or switch to LABKIT_MODE=live."
-    )
-
-
-class Recorder:
+class Recorder(BoundaryCalls):
     """Serves (replay) or writes (record) the current step's recording; live mode passes through.
 
     ``names`` maps the learner's names to the recorded lab's, so replay works whatever the learner
@@ -192,68 +186,6 @@ class Recorder:
         value = scrub.scrub_body(value)
         return json.loads(self.guids(json.dumps(value))) if value is not None else None
 
-    # -- boundary calls (Docker, Kubernetes) ---------------------------------------------------
-    def replay_call(self, call: str) -> dict:
-        entry = self._require().take("Calls", lambda e: e["call"] == call)
-        if entry is None:
-            raise NoRecordingError(
-                f"Replay has no recorded result for '{call}' in step '{self.step_name}' of notebook {self.notebook}.",
-                rerecord_hint(self.notebook),
-            )
-        return json.loads(self.to_learner(json.dumps(entry)))
-
-    def record_call(self, call: str, **fields) -> None:
-        self._require().data["Calls"].append({"call": call, **self._scrub_value(fields)})
-
-    def result_of(self, call: str, fn):
-        """``fn()``'s JSON result: recorded in record mode, served from the recording in replay."""
-        if self.replaying:
-            return self._replayed(call)["result"]
-        try:
-            result = fn()
-        except LabError as err:
-            self._record_error(call, err)
-            raise
-        if self.policy.recording:
-            self.record_call(call, result=result)
-        return result
-
-    def events_of(self, call: str, fn):
-        """Iterate ``fn()``'s events (build log lines, push progress), recorded like ``result_of``."""
-        if self.replaying:
-            entry = self.replay_call(call)
-            yield from entry.get("events", [])
-            self._raise_recorded_error(entry)
-            return
-        events = []
-        try:
-            for event in fn():
-                events.append(event)
-                yield event
-        except LabError as err:
-            self._record_error(call, err, events=events)
-            raise
-        if self.policy.recording:
-            self.record_call(call, events=events)
-
-    def _replayed(self, call: str) -> dict:
-        entry = self.replay_call(call)
-        self._raise_recorded_error(entry)
-        return entry
-
-    @staticmethod
-    def _raise_recorded_error(entry: dict) -> None:
-        """Raise the recorded error as the LabError subclass live raised (``class``; LabError if unknown)."""
-        if "error" in entry:
-            error = entry["error"]
-            raise error_class(error.get("class", ""))(error["problem"], error["fix"])
-
-    def _record_error(self, call: str, err: LabError, **fields) -> None:
-        if self.policy.recording:
-            self.record_call(
-                call, error={"class": type(err).__name__, "problem": err.problem, "fix": err.fix}, **fields
-            )
-
     def _require(self) -> StepFile:
         if self.step is None:
             raise RuntimeError(
@@ -261,14 +193,3 @@ class Recorder:
                 "labkit steps must declare their step so replay can find the recording"
             )
         return self.step
-
-
-def error_class(name: str) -> type[LabError]:
-    """The LabError subclass called ``name`` among those defined so far (the module that raised it is imported)."""
-    found: dict[str, type[LabError]] = {}
-    todo = [LabError]
-    while todo:
-        cls = todo.pop()
-        found.setdefault(cls.__name__, cls)
-        todo.extend(cls.__subclasses__())
-    return found.get(name, LabError)
