@@ -29,7 +29,7 @@ class NoRecordingError(LabError):
     """Replay met a request that the recordings do not hold."""
 
 
-# Azure error codes learners meet, and the fix for each (each checked against a real answer in tests/corpus/ where one exists).
+# Azure error codes learners meet, and the fix for each (tests/corpus/ holds a real answer for most).
 AZURE_HINTS = {
     "MissingSubscriptionRegistration": "Register the resource provider: run the provider cell in 00-setup "
     "(or `az provider register --namespace Microsoft.ContainerService`) and wait until it says Registered.",
