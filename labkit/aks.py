@@ -482,7 +482,7 @@ def show_running(lab: Lab) -> None:
     pools = cluster.agent_pool_profiles or []
     hourly = costs.cluster_hour_of(cluster)  # node VMs, their OS disks, the load balancer and its IP, the tier
     state = ui.plain(cluster.power_state.code) if cluster.power_state else "Running"
-    unpriced = [p.vm_size for p in pools if p.vm_size not in costs.NODE_PER_HOUR]
+    unpriced = [p.vm_size for p in pools if p.vm_size not in costs.table().node_per_hour]
     ui.show(
         [
             ("Cluster", f"{name}: {state}, {tier} tier"),
@@ -492,7 +492,7 @@ def show_running(lab: Lab) -> None:
                 f"≈ ${hourly:.3f} per hour, ≈ ${24 * hourly:.2f} per day"
                 + (f" ({', '.join(unpriced)} priced like a D2s_v3)" if unpriced else ""),
             ),
-            ("Prices", f"{costs.PRICES_SOURCE}, read {costs.PRICES_DATE}"),
+            ("Prices", f"{costs.table().source}, read {costs.table().date}"),
             ("Pause it", f"aks.stop_cluster(lab)  ·  az aks stop --resource-group {rg} --name {name}"),
             ("Delete it", f"aks.delete_cluster(lab)  ·  az aks delete --resource-group {rg} --name {name} --yes"),
         ],

@@ -33,6 +33,8 @@ from labkit.recording.mode import Mode
 MODES = tuple(m.value for m in Mode)
 APP_REPOSITORY, APP_TAG = "aks-workbook-app", "v1"  # the sample app of notebooks/app/
 COURSE_TAG = "aks-workbook"
+# The system pool's node size: current generation, not burstable (AKS takes no B-series VM for a system pool), 2 vCPUs.
+DEFAULT_VM_SIZE = "Standard_D2s_v5"
 SETUP_NOTEBOOK = "00-setup"  # where the learner chooses the lab; later notebooks use that choice
 REMEMBERED = ("prefix", "region", "vm_size", "owner", "days")  # the lab's settings kept from 00-setup
 SETTINGS_KEYS = ("mode", "suffix") + REMEMBERED
@@ -383,7 +385,7 @@ class LabConfig:
     prefix: str = "student"
     suffix: str = "k7q2"
     owner: str = "student"
-    vm_size: str = "Standard_D2s_v5"
+    vm_size: str = DEFAULT_VM_SIZE
     days: int = 1
     today: dt.date = field(default_factory=dt.date.today)
     provisioned: Provisioned | None = None  # the group an instructor gave this learner, or None: the lab makes its own
@@ -453,7 +455,7 @@ class LabConfig:
             prefix=prefix,
             suffix=suffix,
             owner=pick("owner", prefix),
-            vm_size=pick("vm_size", "Standard_D2s_v5"),
+            vm_size=pick("vm_size", DEFAULT_VM_SIZE),
             days=pick("days", 1),
             provisioned=Provisioned.of(marker) if marker else None,
         )  # names another group: refused here

@@ -108,7 +108,7 @@ def lab_status(
             running += [r.name] if up else []
             cost += _charge(r, now, per_hour=per_hour)
         elif kind == REGISTRY:
-            cost += _charge(r, now, per_day=costs.ACR_BASIC_PER_DAY)
+            cost += _charge(r, now, per_day=costs.table().acr_basic_per_day)
         elif kind == CONTAINERS:
             running.append(r.name)
             cost += _charge(r, now, per_hour=costs.aci_hour())
@@ -123,7 +123,7 @@ def lab_status(
     ]
     if ips:
         status.load_balancer = f"{len(ips)} Service public IP{'s' if len(ips) > 1 else ''}"
-        cost += sum(_charge(r, now, per_hour=costs.LOAD_BALANCER_PER_HOUR) for r in ips)
+        cost += sum(_charge(r, now, per_hour=costs.table().load_balancer_per_hour) for r in ips)
     times = [costs.parse_time(t) for r in resources for t in (r.created_time, r.changed_time) if t]
     status.age_hours = max((now - min(times)).total_seconds() / 3600, 0.0) if times else 0.0
     status.cost = cost

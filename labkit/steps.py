@@ -29,7 +29,6 @@ def step(doing: str) -> Callable[[F], F]:
             with lab.step(fn.__name__), ui.shown(doing.format(c=lab.config)):
                 return fn(lab, *args, **kwargs)
 
-        run.step_name = fn.__name__  # type: ignore[attr-defined]
         return run  # type: ignore[return-value]
 
     return declare

@@ -179,7 +179,7 @@ def deploy(lab: Lab, replicas: int = 2, *, timeout: float = 300, poll_seconds: f
     """Apply the Deployment and the LoadBalancer Service, then wait until every pod is ready."""
     costs.before_create(
         "the Service's load balancer rule and public IP",
-        costs.LOAD_BALANCER_PER_HOUR,
+        costs.table().load_balancer_per_hour,
         " (the pods run on the nodes you already pay for)",
     )
     applied = [_apply(lab, m) for m in (deployment(lab.config, replicas), service())]
@@ -273,7 +273,7 @@ def external_ip(lab: Lab, *, timeout: float = 300, poll_seconds: float = 10) -> 
         f"kubernetes/{lab.config.cluster_name}/services/{APP}",
         f"Load balancer rule + public IP of service/{APP}",
         since,
-        per_hour=costs.LOAD_BALANCER_PER_HOUR,
+        per_hour=costs.table().load_balancer_per_hour,
     )
     progress.finish(True, f"service/{APP} answers at http://{status['ip']}/")
     return status["ip"]
@@ -336,7 +336,7 @@ def compare(lab: Lab, aci_hours: float = 0.5, aks_hours: float = 1.0) -> None:
     """ACI and AKS side by side: what each is for, and what each costs for this lab (no Azure call)."""
     c = lab.config
     aci_cost = aci_hours * costs.aci_hour(aci.CPU, aci.MEMORY_GB)
-    aks_hour = costs.cluster_hour(c.vm_size) + costs.LOAD_BALANCER_PER_HOUR
+    aks_hour = costs.cluster_hour(c.vm_size) + costs.table().load_balancer_per_hour
     ui.show(
         [
             ("What you manage", "ACI: one container group, nothing else  ·  AKS: a cluster (nodes, upgrades, add-ons)"),
@@ -356,7 +356,7 @@ def compare(lab: Lab, aci_hours: float = 0.5, aks_hours: float = 1.0) -> None:
                 f"ACI: ≈ ${aci_cost:.3f} ({aci_hours:g} h)  ·  AKS: ≈ ${aks_hour * aks_hours:.3f} "
                 f"({aks_hours:g} h: 1 × {c.vm_size} node, Free tier, load balancer)",
             ),
-            ("Prices", f"{costs.PRICES_SOURCE}, read {costs.PRICES_DATE}"),
+            ("Prices", f"{costs.table().source}, read {costs.table().date}"),
         ],
         "Azure Container Instances and AKS, side by side",
     )

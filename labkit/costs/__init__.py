@@ -1,13 +1,11 @@
 """What the lab costs: :mod:`~labkit.costs.pricing` (the dated price table, estimates before each create) and
 :mod:`~labkit.costs.meter` (the ledger and the running total at the end of each notebook).
 
-Notebooks and sections use ``from labkit import costs`` and the names below. The table's prices are also
-readable under their former constant names (``costs.NODE_PER_HOUR`` …), always from the table in use.
+Notebooks and sections use ``from labkit import costs`` and the names below. The prices are
+read from the table in use: ``costs.table().node_per_hour`` ….
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from labkit.costs.meter import Ledger, charge, now, parse_time, priced, running_total, show_running_total
 from labkit.costs.pricing import (
@@ -68,24 +66,3 @@ __all__ = [
     "tier_table",
     "use",
 ]
-
-_FORMER_NAMES = {  # constant name -> the PriceTable field it now is
-    "PRICES_DATE": "date",
-    "PRICES_SOURCE": "source",
-    "NODE_PER_HOUR": "node_per_hour",
-    "OS_DISK_PER_MONTH": "os_disk_per_month",
-    "STANDARD_LB_PER_HOUR": "standard_lb_per_hour",
-    "PUBLIC_IP_PER_HOUR": "public_ip_per_hour",
-    "LOAD_BALANCER_PER_HOUR": "load_balancer_per_hour",
-    "CONTROL_PLANE_PER_HOUR": "control_plane_per_hour",
-    "ACR_BASIC_PER_DAY": "acr_basic_per_day",
-    "ACI_VCPU_PER_HOUR": "aci_vcpu_per_hour",
-    "ACI_GB_PER_HOUR": "aci_gb_per_hour",
-}
-
-
-def __getattr__(name: str) -> Any:
-    """A price under its former constant name, read from the table in use (so a live refresh shows)."""
-    if name in _FORMER_NAMES:
-        return getattr(table(), _FORMER_NAMES[name])
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

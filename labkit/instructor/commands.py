@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from labkit.config import DEFAULT_VM_SIZE
+
 EXIT = """exit status:
   0  every check passed (preflight); nothing refused (provision); every group went (deprovision --yes);
      nothing forgotten (status)
@@ -36,7 +38,7 @@ def add_commands(commands) -> None:
     )
     pre.add_argument("--learners", type=_count, required=True, metavar="N", help="how many learners")
     pre.add_argument("--region", required=True, help="the class's region, e.g. eastus")
-    pre.add_argument("--vm-size", default="Standard_D2s_v5", help="the node size (default Standard_D2s_v5)")
+    pre.add_argument("--vm-size", default=DEFAULT_VM_SIZE, help=f"the node size (default {DEFAULT_VM_SIZE})")
     pre.add_argument("--hours", type=float, default=SESSION_HOURS, help=f"session length (default {SESSION_HOURS:g})")
     pre.add_argument(
         "--try",
@@ -64,7 +66,7 @@ def add_commands(commands) -> None:
     )
     prov.add_argument("--class", dest="class_name", required=True, help="the class's name (tag class=NAME)")
     prov.add_argument("--region", required=True)
-    prov.add_argument("--vm-size", default="Standard_D2s_v5")
+    prov.add_argument("--vm-size", default=DEFAULT_VM_SIZE)
     prov.add_argument("--days", type=int, default=1, help="days until the groups expire (default 1)")
     prov.add_argument("--out", type=Path, default=None, help="where to write the settings (default ./class-NAME)")
     prov.add_argument("--yes", action="store_true", help="really create (without it: a dry run)")

@@ -120,7 +120,7 @@ def other_sizes(facts: Region, learners: int, current: str) -> list[str]:
     """Sizes the lab has prices for that pass in this region (offered, unrestricted, enough quota)."""
     return [
         size
-        for size in costs.NODE_PER_HOUR
+        for size in costs.table().node_per_hour
         if size != current and size in facts.sizes and vcpus_of(size) >= 2 and fits(facts, size, learners)
     ]
 
@@ -220,13 +220,13 @@ def cost_check(learners: int, vm_size: str, hours: float) -> Check:
             f"Cost of a {hours:g} h session",
             False,
             f"no price for {vm_size} in labkit's table",
-            f"use a size with a price: {', '.join(costs.NODE_PER_HOUR)}",
+            f"use a size with a price: {', '.join(costs.table().node_per_hour)}",
         )
     return Check(
         f"Cost of a {hours:g} h session",
         True,
         f"≈ ${per_learner * learners:.2f} for {learners} learners (≈ ${per_learner:.2f} each; "
-        f"{costs.PRICES_SOURCE}, read {costs.PRICES_DATE})",
+        f"{costs.table().source}, read {costs.table().date})",
     )
 
 

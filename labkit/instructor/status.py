@@ -63,6 +63,6 @@ def html_page(rows: list[LabStatus], title: str) -> str:
         "text-align:left}tr.forgotten{background:#fdd;font-weight:bold}tr.forgotten td:last-child{color:#a00}"
         "</style></head><body>"
         f"<h1>{html.escape(title)}</h1><p>{len(rows)} lab(s), {lost} forgotten, ≈ ${total:.2f} so far "
-        f"(estimates: {html.escape(costs.PRICES_SOURCE)}, read {costs.PRICES_DATE}).</p>"
+        f"(estimates: {html.escape(costs.table().source)}, read {costs.table().date}).</p>"
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>\n"
     )

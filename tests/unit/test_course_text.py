@@ -51,7 +51,7 @@ def test_00_prices_the_first_minute_and_the_tiers():
     text = prose("00-setup")
     for words in ("OS disk", "load balancer", "outbound public IP", "Premium", "99.95 %", "99.9 % without"):
         assert words in text, words
-    assert f"${costs.NODE_PER_HOUR['Standard_D2s_v5']:.3f}" in text
+    assert f"${costs.table().node_per_hour['Standard_D2s_v5']:.3f}" in text
 
 
 def test_every_notebook_that_needs_the_cluster_makes_sure_it_runs_first():
@@ -124,7 +124,7 @@ def test_readme_and_the_instructor_guide_carry_the_tables_totals():
     for words in ("OS disk", "load balancer", "Standard_D2s_v5", "99.9 % without"):
         assert words in readme, words
     guide = (root / "docs" / "instructor.md").read_text(encoding="utf-8")
-    session = (2 * costs.cluster_hour("Standard_D2s_v5") + costs.ACR_BASIC_PER_DAY + 0.5 * costs.aci_hour()
-               + costs.LOAD_BALANCER_PER_HOUR)
+    session = (2 * costs.cluster_hour("Standard_D2s_v5") + costs.table().acr_basic_per_day + 0.5 * costs.aci_hour()
+               + costs.table().load_balancer_per_hour)
     assert f"**≈ ${session:.2f}**" in guide and f"| 30 | ≈ ${30 * session:.2f} |" in guide
     assert "Standard_B2s" not in readme and "Standard_B2s" not in guide

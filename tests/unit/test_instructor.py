@@ -198,9 +198,9 @@ def test_class_status_shows_each_lab_and_the_forgotten_one_stands_out(capsys, tm
     assert len(rows) == 2 and rows[0].startswith("  aks26s01") and rows[1].startswith("⚠ aks26s02")
     assert "aks-aks26s01-a1b2: running, 2 nodes" in rows[0] and "1 Service public IP" in rows[0]
     # cluster 09:05→15:00 with 2 × D2s_v5 (+ OS disks, egress), registry one day, the Service's IP since 13:41
-    cluster = (2 * (costs.NODE_PER_HOUR["Standard_D2s_v5"] + costs.OS_DISK_PER_MONTH["P10"] / costs.HOURS_PER_MONTH)
-               + costs.STANDARD_LB_PER_HOUR + costs.PUBLIC_IP_PER_HOUR) * (5 + 55 / 60)
-    expected = cluster + costs.ACR_BASIC_PER_DAY + costs.PUBLIC_IP_PER_HOUR * (1 + 19 / 60)
+    cluster = (2 * (costs.table().node_per_hour["Standard_D2s_v5"] + costs.table().os_disk_per_month["P10"] / costs.HOURS_PER_MONTH)
+               + costs.table().standard_lb_per_hour + costs.table().public_ip_per_hour) * (5 + 55 / 60)
+    expected = cluster + costs.table().acr_basic_per_day + costs.table().public_ip_per_hour * (1 + 19 / 60)
     assert f"${expected:.2f}" in rows[0]
     assert "aks-aks26s02-c3d4: stopped" in rows[1] and "past expiry (2026-11-28)" in rows[1]
     assert "aci-aks26s02-c3d4 running, no change for 70 h" in rows[1]  # the newest change: 27th, 16:30
@@ -543,8 +543,8 @@ def test_a_learners_cost_cell_shows_their_own_lab_as_the_instructor_sees_it(tmp_
 NOTEBOOKS = ROOT / "notebooks"
 # The hours a lab's cluster costs while it runs, by the price table: 1 node of the recorded size with its OS disk,
 # the egress load balancer and public IP.
-CLUSTER_HOUR = (costs.NODE_PER_HOUR["Standard_D2s_v5"] + costs.OS_DISK_PER_MONTH["P10"] / costs.HOURS_PER_MONTH
-                + costs.STANDARD_LB_PER_HOUR + costs.PUBLIC_IP_PER_HOUR)
+CLUSTER_HOUR = (costs.table().node_per_hour["Standard_D2s_v5"] + costs.table().os_disk_per_month["P10"] / costs.HOURS_PER_MONTH
+                + costs.table().standard_lb_per_hour + costs.table().public_ip_per_hour)
 
 
 def _code_cells(notebook: str) -> list[str]:
@@ -579,7 +579,7 @@ def test_the_cost_cell_replays_what_the_recorded_lab_had_then(notebook, registry
     assert mine.load_balancer == "none" and not mine.forgotten  # the Service of 05 was removed before its meter
     clock = json.loads((RECORDINGS / notebook / "show_lab_status.json").read_text(encoding="utf-8"))["Calls"][0]["result"]
     ran = (dt.datetime.fromisoformat(clock) - dt.datetime(2026, 11, 29, 10, 0, 4, tzinfo=dt.timezone.utc))
-    expected = CLUSTER_HOUR * ran.total_seconds() / 3600 + (costs.ACR_BASIC_PER_DAY if registry != "none" else 0)
+    expected = CLUSTER_HOUR * ran.total_seconds() / 3600 + (costs.table().acr_basic_per_day if registry != "none" else 0)
     assert mine.cost == pytest.approx(expected)
     assert "Your lab in Azure now (rg-student-k7q2)" in capsys.readouterr().out
 

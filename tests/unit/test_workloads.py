@@ -71,7 +71,7 @@ def test_deploy_ip_call_scale_and_remove(monkeypatch, capsys):
     assert "Before creating the Service's load balancer" in out and "service/aks-workbook-app answers at http://20.81.112.45/" in out
     assert "3 pods on 1 node(s)" in out and "answered by pod aks-workbook-app-6d8f7c9b54-9rj4m" in out
     entry = costs.Ledger.of(lab).entries[f"kubernetes/{lab.config.cluster_name}/services/aks-workbook-app"]
-    assert entry["end"] and costs.charge(entry, None)[1] == pytest.approx((17 + 10 / 60) / 60 * costs.LOAD_BALANCER_PER_HOUR)
+    assert entry["end"] and costs.charge(entry, None)[1] == pytest.approx((17 + 10 / 60) / 60 * costs.table().load_balancer_per_hour)
 
 
 @pytest.mark.unit
@@ -112,7 +112,7 @@ def test_compare_prices_both_from_the_table(capsys):
     workloads.compare(labkit.open_lab("05-run-on-aks"))
     out = capsys.readouterr().out
     assert f"ACI: ≈ ${0.5 * costs.aci_hour():.3f}" in out
-    assert f"AKS: ≈ ${costs.cluster_hour('Standard_D2s_v5') + costs.LOAD_BALANCER_PER_HOUR:.3f}" in out
+    assert f"AKS: ≈ ${costs.cluster_hour('Standard_D2s_v5') + costs.table().load_balancer_per_hour:.3f}" in out
     assert costs.table().date in out
 
 
