@@ -18,6 +18,7 @@ OPERATION = re.compile(r"/(operations|operationstatuses|operationresults)/", re.
 # lower-cases header names), so the corpus cannot say where Azure sends it.
 LRO_HEADERS = ("azure-asyncoperation", "location")
 SIGNATURE = {"t", "c", "s", "h"}
+REGISTER = re.compile(r"/providers/[A-Za-z.]+/register$", re.IGNORECASE)
 
 
 PACKAGES = {"Microsoft.ContainerService": "azure.mgmt.containerservice",  # resource provider -> SDK package
@@ -45,6 +46,24 @@ def pinned_api_versions(namespace: str) -> frozenset:
     sources = Path(package.__file__).parent.glob("**/operations/*.py")  # multi-api packages: every version in it
     return frozenset(v for path in sources for v in re.findall(r'pop\("api-version", "([0-9a-z-]+)"\)',
                                                                 path.read_text(encoding="utf-8")))
+
+
+@cache
+def registration_api_version() -> str:
+    """The api-version azure-mgmt-core's automatic resource provider registration sends (read from its source)."""
+    import inspect
+
+    from azure.mgmt.core.policies import _base
+
+    return re.search(r"register\?api-version=([0-9a-z-]+)", inspect.getsource(_base)).group(1)
+
+
+def wanted_api_versions(uri: str) -> frozenset:
+    """The api-versions a request to ``uri`` goes out with: the pinned SDK's; a provider registration also
+    azure-mgmt-core's (the SDK registers a provider by itself when Azure answers MissingSubscriptionRegistration)."""
+    if REGISTER.search(urlsplit(uri).path):
+        return pinned_api_versions(namespace(uri)) | {registration_api_version()}
+    return pinned_api_versions(namespace(uri))
 
 
 def headers_of(entry: dict) -> dict:
@@ -90,7 +109,7 @@ def entry_problems(entry: dict, real: dict) -> list[str]:
     query = parse_qs(urlsplit(uri).query)
     where = f"{entry['RequestMethod']} {uri.split('?')[0]}"
     if not OPERATION.search(urlsplit(uri).path):
-        wanted = pinned_api_versions(namespace(uri))
+        wanted = wanted_api_versions(uri)
         if query.get("api-version", [""])[0] not in wanted:
             found.append(f"{where}: api-version {query.get('api-version')} is not the pinned SDK's {sorted(wanted)}")
     for name in ("azure-asyncoperation", "location"):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from labkit import acr, images, ui
-from labkit.errors import AZURE_HINTS, ConfigError, LabError, explain
+from labkit.errors import AZURE_HINTS, ConfigError, LabError
 from labkit.lab import open_lab
 from labkit.recording.mode import Mode, Policy
 
@@ -147,26 +147,6 @@ def test_a_denied_push_is_replayed_with_its_fix(scenario_lab):
         acr.push(lab, acr.RegistryLogin(lab.config.login_server, "acrstudentk7q2", "x"))
     assert "refused the push" in caught.value.problem and "denied" in caught.value.problem
     assert caught.value.fix == images.PUSH_DENIED_FIX
-
-
-def test_tasks_operations_not_allowed_is_explained(scenario_lab):
-    """What `az acr build` meets on free credits, replayed through the lab's own transport."""
-    from azure.core.exceptions import HttpResponseError
-    from azure.core.rest import HttpRequest
-    from azure.mgmt.core.exceptions import ARMErrorFormat
-
-    lab = scenario_lab({"acr_build": "errors-acr/tasks_not_allowed"}, notebook=NOTEBOOK)
-    c = lab.config
-    url = (f"https://management.azure.com/subscriptions/{lab.subscription_id}/resourceGroups/{c.resource_group}/"
-           f"providers/Microsoft.ContainerRegistry/registries/{c.registry_name}/scheduleRun"
-           "?api-version=2019-06-01-preview")
-    with lab.step("acr_build"):
-        response = lab.acr.send_request(HttpRequest("POST", url, json={}))
-    assert response.status_code == 400
-    friendly = explain(HttpResponseError(response=response, error_format=ARMErrorFormat), doing="az acr build")
-    assert isinstance(friendly, LabError)
-    assert "TasksOperationsNotAllowed" in friendly.problem
-    assert "Docker" in friendly.fix and "import" in friendly.fix
 
 
 def test_build_log_text_keeps_the_last_lines_only():

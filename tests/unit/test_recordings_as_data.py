@@ -39,13 +39,6 @@ def step_id(path: Path) -> str:
     return f"{path.parent.name}/{path.stem}"
 
 
-def sdk_registration_api_version() -> str:
-    """The api-version azure-mgmt-core's automatic provider registration sends (read from its source)."""
-    from azure.mgmt.core.policies import _base
-
-    return re.search(r'register\?api-version=([0-9a-z-]+)', inspect.getsource(_base)).group(1)
-
-
 def sdk_default_poll_seconds() -> float:
     """How long the SDK waits between polls when Azure sends no Retry-After (ARMPolling's default)."""
     from azure.mgmt.core.polling.arm_polling import ARMPolling
@@ -128,23 +121,25 @@ def test_retry_after_check_fails_on_a_retry_after_azure_does_not_send():
     assert retry_after_problems(create)
 
 
+@pytest.mark.unit
+def test_api_version_check_knows_who_registers_a_provider():
+    """labkit registers with the resources client's api-version, azure-mgmt-core's automatic registration with
+    its own; any other api-version is one no pinned code sends."""
+    register = json.loads((RECORDINGS / "errors-aks" / "missing_registration.json").read_text(encoding="utf-8"))
+    post = next(e for e in register["Entries"] if e["RequestUri"].split("?")[0].endswith("/register"))
+    assert entry_problems(post, REAL) == []
+    post["RequestUri"] = post["RequestUri"].split("?")[0] + "?api-version=2019-05-01"
+    assert "is not the pinned SDK's" in " ".join(entry_problems(post, REAL))
+
+
 # -- every shipped step -----------------------------------------------------------------------------------------
 def real_traffic_problems(data: dict) -> list[str]:
-    problems = []
-    for entry in data["Entries"]:
-        found = entry_problems(entry, REAL)
-        if "/register?" in entry["RequestUri"] and \
-                entry["RequestUri"].endswith(f"api-version={sdk_registration_api_version()}"):
-            found = [p for p in found if "api-version" not in p]  # what azure-mgmt-core itself sends
-        problems += found
-    return problems + retry_after_problems(data["Entries"])
+    return [p for entry in data["Entries"] for p in entry_problems(entry, REAL)] + retry_after_problems(data["Entries"])
 
 
 @pytest.mark.unit
 @pytest.mark.parametrize("path", ARM_STEPS, ids=step_id)
-def test_shipped_arm_answers_have_real_traffic_shapes(path, request):
-    if step_id(path) == "errors-acr/tasks_not_allowed":  # ACR Tasks' scheduleRun: the pinned SDK no longer has it
-        request.applymarker(pytest.mark.xfail(strict=True, reason="a call the pinned SDK cannot send"))
+def test_shipped_arm_answers_have_real_traffic_shapes(path):
     data = json.loads(path.read_text(encoding="utf-8"))
     assert real_traffic_problems(data) == []
 

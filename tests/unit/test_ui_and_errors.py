@@ -74,6 +74,18 @@ def test_vm_size_message_without_code_still_gets_the_hint():
 
 
 @pytest.mark.unit
+def test_acr_tasks_refused_on_free_credits_gets_the_build_locally_hint():
+    """What `az acr build` meets on a free-credit subscription (code and message as learners quote them in
+    MicrosoftDocs/azure-aks-docs issue 112): labkit never sends ACR Tasks, but a learner who types the command does."""
+    refused = azure_error("TasksOperationsNotAllowed", "ACR Tasks requests for the registry acrstudentk7q2 and "
+                          "00000000-0000-0000-0000-000000000000 are not permitted. Please file an Azure support "
+                          "request at http://aka.ms/azuresupport for assistance.")
+    friendly = explain(refused, doing="az acr build")
+    assert isinstance(friendly, LabError) and "TasksOperationsNotAllowed" in friendly.problem
+    assert "Docker" in friendly.fix and "import" in friendly.fix
+
+
+@pytest.mark.unit
 @pytest.mark.parametrize("value,text", [(0.04, "0.0 s"), (42.3, "42 s"), (372, "6 min 12 s")])
 def test_durations_read_well(value, text):
     assert ui.seconds(value) == text

@@ -140,14 +140,6 @@ def build_scenarios() -> None:
                                                  "acr/create_name_taken"])
     scenario("import_app", "import_app", import_lro(f"{APP}:v1"), "the fallback imports hello-world as the app",
              ["acr/import_accepted"], NOT_IN_CORPUS + "the import's polls (202 while it copies, then 200).")
-    scenario("tasks_not_allowed", "acr_build", [error(
-        "POST", f"{REGISTRY}/scheduleRun?api-version=2019-06-01-preview", 400, "TasksOperationsNotAllowed",
-        f"ACR Tasks requests for the registry {NAME} and 00000000-0000-0000-0000-000000000000 are not permitted. "
-        "Please file an Azure support request at http://aka.ms/azuresupport for assistance.")],
-             "what `az acr build` gets on a free-credit subscription", ["acr/create_name_taken"],
-             "Not in the corpus: the refusal's code and message as reported in MicrosoftDocs/azure-aks-docs issue "
-             "112 and Azure-Samples/contoso-chat issue 259 (POST .../registries/{name}/scheduleRun, ACR Tasks "
-             "api-version 2019-06-01-preview, which the pinned SDK no longer has), in the ARM error shape.")
 
 
 def build():

@@ -18,8 +18,12 @@ SOURCES = ["Kubernetes API reference v1.35 (kubernetes.io/docs/reference/kuberne
            "containerStatuses), with the node labels AKS sets (kubernetes.azure.com/agentpool, "
            "node.kubernetes.io/instance-type)"]
 NOTE = ("Built by hand: nothing in this project can reach a cluster. The Kubernetes answers are the raw API objects "
-        "kube-apiserver returns (Kubernetes 1.35 on AKS), typed out from the API reference, not labkit results: "
-        "replay feeds them to labkit.kube's reducers. Names, versions, images, ids and times are illustrative.")
+        "kube-apiserver returns (Kubernetes 1.36 on AKS), typed out from the API reference, not labkit results: "
+        "replay feeds them to labkit.kube's reducers. Names, images, ids and times are illustrative. Versions agree "
+        f"with the AKS release calendar on the recording date {BUILT_ON}: 1.37 is the newest GA minor, so 1.35, 1.36 "
+        "and 1.37 are supported and new clusters default to N-1 (1.36); the recorded cluster runs its latest patch, "
+        "1.36.6.")
+NODES_NOTE = NOTE + (" The node is a Standard_D2s_v5 (8 GiB): AKS supports no B-series VM in a system pool.")
 PATCH, MINOR = "1.36.6", "36"
 REGION, RG, CLUSTER = "eastus", "rg-student-k7q2", "aks-student-k7q2"
 NODE_RG = f"MC_{RG}_{CLUSTER}_{REGION}"
@@ -186,4 +190,5 @@ def build() -> None:
     write(nb, "show_api_server", [], calls=[call("GET", "/version", 200, VERSION),
                                        call("GET", "/readyz?verbose=true", 200, READYZ)], examples=SOURCES, note=NOTE)
     write(nb, "show_system_pods", [], calls=[system_pods_call()], examples=SOURCES, note=NOTE)
-    write(nb, "show_nodes", [], calls=[nodes_call("nodepool1"), system_pods_call()], examples=SOURCES, note=NOTE)
+    write(nb, "show_nodes", [], calls=[nodes_call("nodepool1"), system_pods_call()], examples=SOURCES,
+          note=NODES_NOTE)
