@@ -1,5 +1,5 @@
-"""labkit's node pool add and ACR import, each with its operation polls, against real captured Azure traffic
-(tests/corpus, see its README).
+"""labkit's node pool add and delete and ACR import, each with its operation polls, against real captured Azure
+traffic (tests/corpus, see its README).
 
 Served like tests/unit/test_corpus.py: live, then record, then the written recording replayed with the server gone.
 """
@@ -29,6 +29,16 @@ def test_node_pool_add_waits_for_its_operation_then_reads_the_pool(tmp_path, cap
     assert [urlsplit(uri).path.rsplit("/", 2)[-2] for _, uri in server.requests] == \
         ["agentPools"] + ["operations"] * 6 + ["agentPools"]
     assert slept == [POLL_SECONDS] * 10  # five waits live, five in record mode; the recording's client waited 30 s
+
+
+@pytest.mark.unit
+def test_node_pool_delete_waits_for_its_operation_to_succeed(tmp_path, capsys, slept):  # noqa: F811
+    _, out, server = roundtrip(aks.remove_user_pool, ["aks/agent_pool_delete_lro"], tmp_path, capsys)
+    assert "✅ Node pool userpool deleted" in out and server.unused == []
+    assert [(m, urlsplit(uri).path.rsplit("/", 2)[-2]) for m, uri in server.requests] == \
+        [("DELETE", "agentPools")] + [("GET", "operations")] * 3
+    assert "ignore-pod-disruption-budget" not in server.requests[0][1]
+    assert slept == [POLL_SECONDS] * 4  # two waits live, two in record mode (Azure sent no Retry-After); none in replay
 
 
 @pytest.mark.unit
