@@ -405,11 +405,10 @@ def _in_step(lab, find):
 
 # -- invariants of real traffic: the corpus has them, record mode keeps them, shipped recordings must too ------
 CASES = all_cases()
+# Public recorded test suites of Azure clients (real traffic, captured by their recorders): the Azure CLI's and the
+# Azure SDK for Go's (test-proxy recordings).
+RECORDED_SUITES = ("Azure/azure-cli", "Azure/azure-sdk-for-go")
 REAL = learn(CASES.values())
-# Shipped recordings that these checks contradict: api-versions the pinned SDK's clients do not send (provider
-# registration at 2016-02-01, which azure-mgmt-core's automatic registration sends; ACR Tasks' scheduleRun, which
-# the SDK no longer has). Strict: once one is fixed, the test passes and the name must leave this list.
-HAND_BUILT = {"errors-acr/tasks_not_allowed", "errors-aks/missing_registration"}
 
 
 # Kinds the leak finder reports that a corpus case may hold: e-mail addresses (what Azure sends in systemData;
@@ -434,7 +433,7 @@ def test_corpus_case_names_its_source_and_has_real_traffic_shapes(name):
                             source["thread"])
         assert "the request is the lab's" in case["changed"] and len(case["Entries"]) == 1
     else:
-        assert source["repository"] in ("Azure/azure-cli", "Azure/azure-rest-api-specs")
+        assert source["repository"] in RECORDED_SUITES + ("Azure/azure-rest-api-specs",)
         assert re.fullmatch(r"[0-9a-f]{40}", source["commit"]) and source["path"].endswith((".yaml", ".json"))
         assert source.get("interactions") or source.get("response")
     assert case["changed"] and case["covers"] and case["Entries"]
@@ -460,8 +459,6 @@ def test_record_mode_writes_what_real_traffic_looks_like(tmp_path, capsys, slept
 @pytest.mark.unit
 @pytest.mark.parametrize("step", sorted(str(p.relative_to(RECORDINGS).with_suffix(""))
                                         for p in RECORDINGS.glob("*/*.json")))
-def test_shipped_recording_has_real_traffic_shapes(step, request):
-    if step in HAND_BUILT:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="hand-built recording, not yet re-recorded"))
+def test_shipped_recording_has_real_traffic_shapes(step):
     data = json.loads((RECORDINGS / f"{step}.json").read_text(encoding="utf-8"))
     assert [p for e in data.get("Entries", []) for p in entry_problems(e, REAL)] == []

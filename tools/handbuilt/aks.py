@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 
-from tools.handbuilt import ARM, DROP, SUB, TENANT, azure_headers, derive, entry, error, real, signed, system_data
+from tools.handbuilt import ARM, DROP, SUB, TENANT, azure_headers, case, derive, entry, error, real, signed, system_data
 from tools.handbuilt import kubernetes, write
 
 API = "2026-08-01"  # what azure-mgmt-containerservice 41.8.0 sends
@@ -134,52 +134,61 @@ def operation(guid: str, kind: str = "operations") -> str:
                   f"?api-version={OPERATIONS_API}")
 
 
-def status(index: int, guid: str, started: str, **changes) -> dict:
-    """An operation's status as AKS answers a poll (tests/corpus/aks/create_lro: 1 InProgress, 7 Succeeded)."""
-    return derive("aks/create_lro", index, {"name": guid, "startTime": started, **changes})
+def status(index: int, guid: str, started: str, like: str = "aks/create_lro", **changes) -> dict:
+    """An operation's status as AKS answers a poll (exchange ``index`` of the corpus case ``like``)."""
+    return derive(like, index, {"name": guid, "startTime": started, **changes})
 
 
-def put_started(path: str, created: dict, request: dict, guid: str) -> dict:
-    """The create's first answer (tests/corpus/aks/create_lro #0): 201, Azure-AsyncOperation, no Retry-After."""
-    return answer("PUT", f"{path}?api-version={API}", 201, created, "aks/create_lro", request=request,
+def operation_polls(like: str) -> list[int]:
+    """Which exchanges of the corpus case ``like`` poll its operation (200 answers to a GET of an operation URL)."""
+    return [i for i, e in enumerate(case(like)["Entries"])
+            if e["RequestMethod"] == "GET" and e["StatusCode"] == 200 and "/operations/" in e["RequestUri"]]
+
+
+def put_started(path: str, created: dict, request: dict, guid: str, like: str = "aks/create_lro") -> dict:
+    """A create's first answer (exchange 0 of ``like``): 201, Azure-AsyncOperation, no Retry-After."""
+    return answer("PUT", f"{path}?api-version={API}", 201, created, like, request=request,
                   headers={"Azure-AsyncOperation": operation(guid)})
 
 
 def lro_put(path: str, created: dict, done: dict, request: dict, *, guid: str, polls: int = 2,
-            failure: dict | None = None) -> list[dict]:
-    """A create as AKS runs it: the 201, polls of its operation (InProgress, then Succeeded), the final GET.
-    With ``failure`` the operation ends Failed, its status carrying the error, and no final GET follows."""
+            failure: dict | None = None, like: str = "aks/create_lro") -> list[dict]:
+    """A create as AKS runs it (the corpus case ``like``): the 201, polls of its operation (InProgress, then
+    Succeeded), the final GET. With ``failure`` the operation ends Failed, carrying the error, and no GET follows."""
     url, op = f"{path}?api-version={API}", operation(guid)
     started = "2026-11-29T10:00:04.5033333Z"
-    answers = [put_started(path, created, request, guid)]
-    answers += [answer("GET", op, 200, status(1, guid, started), "aks/create_lro", 1) for _ in range(polls)]
+    first, last = operation_polls(like)[0], operation_polls(like)[-1]
+    answers = [put_started(path, created, request, guid, like)]
+    answers += [answer("GET", op, 200, status(first, guid, started, like), like, first) for _ in range(polls)]
     if failure:
-        return answers + [answer("GET", op, 200, status(7, guid, started, status="Failed",
+        return answers + [answer("GET", op, 200, status(last, guid, started, like, status="Failed",
                                                         endTime="2026-11-29T10:09:40.1733333Z", error=failure),
-                                 "aks/create_lro", 7)]
-    answers.append(answer("GET", op, 200, status(7, guid, started, endTime="2026-11-29T10:06:11.7333333Z"),
-                          "aks/create_lro", 7))
-    return answers + [answer("GET", url, 200, done, "aks/create_lro", 8)]
+                                 like, last)]
+    answers.append(answer("GET", op, 200, status(last, guid, started, like, endTime="2026-11-29T10:06:11.7333333Z"),
+                          like, last))
+    return answers + [answer("GET", url, 200, done, like, last + 1)]
 
 
-LIKE = {"DELETE": "aks/delete_lro", "stop": "aks/stop_lro", "start": "aks/start_lro"}
+LIKE = {"managedClusters": "aks/delete_lro", "agentPools": "aks/agent_pool_delete_lro", "stop": "aks/stop_lro",
+        "start": "aks/start_lro"}
 
 
 def lro_202(method: str, path: str, guid: str = "00000000-0000-0000-0000-000000000903") -> list[dict]:
-    """An AKS long-running DELETE or POST (stop, start) as the corpus's (aks/delete_lro, stop_lro, start_lro): 202
-    with Azure-AsyncOperation and Location (AKS's operation URLs, their own api-version, signed; no Retry-After),
-    the operation polled InProgress then Succeeded (a start's polls carry AKS's NotLatestOperation error object,
-    which is no failure); a POST then reads its Location, answered 204."""
-    like = LIKE[method if method == "DELETE" else path.rsplit("/", 1)[-1]]
+    """An AKS long-running DELETE or POST (stop, start) as the corpus's (aks/delete_lro, agent_pool_delete_lro,
+    stop_lro, start_lro): 202 with Azure-AsyncOperation and Location (AKS's operation URLs, their own api-version,
+    signed; no Retry-After), the operation polled as the case polls it (InProgress, then Succeeded; a start's polls
+    carry AKS's NotLatestOperation error object, which is no failure); a POST then reads its Location, answered 204."""
+    like = LIKE[path.rsplit("/", 2)[-2] if method == "DELETE" else path.rsplit("/", 1)[-1]]
+    polls = operation_polls(like)
     op, location = operation(guid), operation(guid, "operationresults")
     started = "2026-11-29T12:00:01.2766666Z"
     answers = [answer(method, f"{path}?api-version={API}", 202, None, like,
-                      headers={"Azure-AsyncOperation": op, "Location": location}),
-               answer("GET", op, 200, derive(like, 1, {"name": guid, "startTime": started}), like, 1),
-               answer("GET", op, 200, derive(like, 2, {"name": guid, "startTime": started,
-                                                       "endTime": "2026-11-29T12:04:12.0997444Z"}), like, 2)]
+                      headers={"Azure-AsyncOperation": op, "Location": location})]
+    answers += [answer("GET", op, 200, status(i, guid, started, like), like, i) for i in polls[:-1]]
+    answers.append(answer("GET", op, 200, status(polls[-1], guid, started, like,
+                                                 endTime="2026-11-29T12:04:12.0997444Z"), like, polls[-1]))
     if method == "POST":
-        answers.append(answer("GET", location, 204, None, like, 3, headers={"Location": location}))
+        answers.append(answer("GET", location, 204, None, like, polls[-1] + 1, headers={"Location": location}))
     return answers
 
 
@@ -248,12 +257,12 @@ def build_notebook() -> None:
     user = {"properties": {"count": 1, "vmSize": "Standard_D2s_v5", "osType": "Linux", "mode": "User"}}
     write(nb, "add_user_pool",
           lro_put(f"{CLUSTER}/agentPools/userpool", agent_pool("userpool", "User", "Creating"),
-                  agent_pool("userpool", "User"), user, guid="00000000-0000-0000-0000-0000000000a2"),
-          calls=[kubernetes.nodes_call("nodepool1", "userpool")], follows=["aks/create_lro", "aks/get"],
-          examples=kubernetes.SOURCES,
-          note=NOT_IN_CORPUS + "agentPools create (its operation follows the cluster create's). " + kubernetes.NOTE)
-    write(nb, "remove_user_pool", lro_202("DELETE", f"{CLUSTER}/agentPools/userpool"), follows=["aks/delete_lro"],
-          note="Not in the corpus: an agentPools delete; it is answered here as the corpus's cluster delete.")
+                  agent_pool("userpool", "User"), user, guid="00000000-0000-0000-0000-0000000000a2",
+                  like="aks/agent_pool_add_lro"),
+          calls=[kubernetes.nodes_call("nodepool1", "userpool")], follows=["aks/agent_pool_add_lro", "aks/get"],
+          examples=kubernetes.SOURCES, note=kubernetes.NOTE)
+    write(nb, "remove_user_pool", lro_202("DELETE", f"{CLUSTER}/agentPools/userpool"),
+          follows=["aks/agent_pool_delete_lro"])
     write(nb, "show_upgrades", [answer("GET", f"{CLUSTER}/upgradeProfiles/default?api-version={API}", 200,
                                          upgrade_profile(), "aks/upgrade_profile_pools_null")],
           follows=["aks/upgrade_profile_pools_null"])
