@@ -437,7 +437,7 @@ def remove_user_pool(lab: Lab, pool: str = USER_POOL) -> None:
     track(
         lab,
         lambda: lab.aks.agent_pools.begin_delete(rg, name, pool),
-        title=f"Delete node pool {pool}",
+        title=f"Delete node pool {pool} (about a minute live; then its node costs nothing)",
         az=f"az aks nodepool delete --resource-group {rg} --cluster-name {name} --name {pool}",
         done=f"Node pool {pool} deleted",
         doing=f"Deleting node pool {pool}",
