@@ -52,8 +52,10 @@ def class_group(learner: str, created: str, expires: str, class_name: str = CLAS
     return found
 
 
-S01, S02, S03 = ("aks26s01", "2026-11-30", "2026-12-01"), ("aks26s02", "2026-11-27", "2026-11-28"), \
-    ("aks26s03", "2026-10-20", "2026-10-21", "aks-2026-10")
+# Each learner: prefix, the day their lab (and its group) was created, its expiry (and aks26s03's class).
+S01 = ("aks26s01", "2026-11-30", "2026-12-01")
+S02 = ("aks26s02", "2026-11-27", "2026-11-28")
+S03 = ("aks26s03", "2026-10-20", "2026-10-21", "aks-2026-10")
 CLASS_LIST = [class_group(*S01), class_group(*S01, nodes=True), class_group(*S02), class_group(*S02, nodes=True),
               class_group(*S03)]
 
@@ -208,10 +210,11 @@ def get_cluster(learner: str, created: str, expires: str, power: str, pools: lis
 
 
 def build_status() -> None:
-    lab, aks, acr = "createdTime%2CchangedTime", "Microsoft.ContainerService/managedClusters", \
-        "Microsoft.ContainerRegistry/registries"
-    lb, ip, basic = "Microsoft.Network/loadBalancers", "Microsoft.Network/publicIPAddresses", \
-        {"name": "Basic", "tier": "Basic"}
+    """Class status the afternoon after aks26s01's session: aks26s02's stopped lab is past expiry and idle."""
+    lab = "createdTime%2CchangedTime"
+    aks, acr = "Microsoft.ContainerService/managedClusters", "Microsoft.ContainerRegistry/registries"
+    lb, ip = "Microsoft.Network/loadBalancers", "Microsoft.Network/publicIPAddresses"
+    basic = {"name": "Basic", "tier": "Basic"}
     s01, s01_nodes, day1 = rg("aks26s01"), node_rg("aks26s01"), "2026-11-30T"
     s02, s02_nodes, day2 = rg("aks26s02"), node_rg("aks26s02"), "2026-11-27T"
     egress1, egress2 = "00000000-0000-0000-0000-000000000301", "00000000-0000-0000-0000-000000000302"
