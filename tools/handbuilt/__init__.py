@@ -1,7 +1,7 @@
 """Build the shipped recordings from the real-traffic corpus (tests/corpus), importing nothing from labkit.
 
 Nothing here can reach Azure, so each step's ARM answers are converted from corpus cases (answers Azure really
-gave, see tests/corpus/README.md): a body is the case's body with the recorded lab's values set on it
+gave, see tests/corpus/README.md): a body is the case's body with the recording's own values set on it
 (:func:`derive`), headers are the ones a labkit recording keeps, with Azure's names, and operation URLs have the
 operation API's own api-version and ARM's signature query (its values scrubbed). Each step file's provenance
 names the cases it follows and lists what was changed. Re-run with ``python -m tools.handbuilt``; replace them
@@ -103,7 +103,7 @@ def error(method: str, path: str, status: int, code: str, message: str, *, reque
 
 
 def write(notebook: str, step: str, entries: list, *, follows: list[str] = (), calls: list | None = None,
-          examples: list[str] = (), note: str = "") -> Path:
+          examples: list[str] = (), note: str = "", names: str = "the recorded lab's") -> Path:
     """Write one step file. Its provenance names the corpus cases its ARM ``entries`` follow and what was changed
     in them, and (``examples``, as ``built_from``) the references its ``calls`` (Kubernetes, Docker) follow."""
     missing = [name for name in follows if not (CORPUS / f"{name}.json").is_file()]
@@ -118,8 +118,8 @@ def write(notebook: str, step: str, entries: list, *, follows: list[str] = (), c
     if examples:
         provenance["built_from"] = list(examples)
     built = ("Built by hand from the corpus cases it follows (tests/corpus: answers Azure really gave): their "
-             "bodies with the recorded lab's values set at the paths listed in 'changed', their headers as a labkit "
-             "recording keeps them; names and ids are the recorded lab's." if follows else "")
+             "bodies with this recording's values set at the paths listed in 'changed', their headers as a labkit "
+             f"recording keeps them; names and ids are {names}." if follows else "")
     provenance["note"] = " ".join(part for part in (built, note) if part)
     path = RECORDINGS / notebook / f"{step}.json"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -20,8 +20,7 @@ REGION, CLASS, FAMILY = "eastus", "aks-2026-11", "standardDSv5Family"
 USAGES, SKUS, ROLE = "compute/usages_list", "compute/skus_region", "authorization/role_assignment_create"
 CREATE, GET = "resources/group_create", "resources/group_get"
 SUFFIX = {"aks26s01": "a1b2", "aks26s02": "c3d4", "aks26s03": "e5f6"}
-NOTE = ("Here the names and ids are not the recorded lab's but those of an illustrative class of three learners "
-        "(aks26s01–aks26s03, class aks-2026-11), as are its tags, figures, dates and times.")
+CLASS_NAMES = "an illustrative class's (aks26s01–aks26s03, class aks-2026-11), as are its tags, figures, dates and times"
 TYPED = (" Not in the corpus: the resources lists with $expand=createdTime,changedTime and $expand=createdTime "
          "(typed from the GenericResourceExpanded definition). The clock.now call is the time the status was read.")
 
@@ -102,15 +101,16 @@ def build_preflight() -> None:
     write(nb, "provider_checks", [offering("Microsoft.ContainerService", "managedClusters", everywhere),
                                   offering("Microsoft.ContainerRegistry", "registries", everywhere),
                                   offering("Microsoft.ContainerInstance", "containerGroups", everywhere[:3])],
-          follows=[GET], note=f"{NOTE} {setup.NOTE} Each lists the regions it offers the lab's resource type in.")
+          follows=[GET], names=CLASS_NAMES,
+          note=f"{setup.NOTE} Each lists the regions it offers the lab's resource type in.")
     sizes = (" The VM sizes are the corpus's first SKU with each size's name, family, capabilities, zones and "
              "restriction set.")
     write(nb, "check_region_fit", [usages("eastus", {}), skus("eastus", restricted="D2as_v5")],
-          follows=[USAGES, SKUS], note=NOTE + sizes)
+          follows=[USAGES, SKUS], names=CLASS_NAMES, note=sizes.strip())
     write(nb, "other_regions", [
         usages("eastus2", {"cores.limit": 350, "cores.currentValue": 4, f"{FAMILY}.limit": 350}), skus("eastus2"),
         usages("westus3", {"cores.limit": 10, "cores.currentValue": 0, f"{FAMILY}.limit": 10}),
-        skus("westus3", restricted="D2s_v5")], follows=[USAGES, SKUS], note=NOTE + sizes)
+        skus("westus3", restricted="D2s_v5")], follows=[USAGES, SKUS], names=CLASS_NAMES, note=sizes.strip())
 
 
 # -- provision and deprovision ----------------------------------------------------------------------------------
@@ -157,16 +157,16 @@ def build_provision() -> None:
                 "(204), with the headers of tests/corpus/resources/group_get.")
     write(nb, "create_groups", [head(rg("aks26s01")), create_group("aks26s01"), head(rg("aks26s02")),
                                 create_group("aks26s02"), *existing_group(*S03)],
-          follows=[GONE, CREATE, GET], note=NOTE + existing)
+          follows=[GONE, CREATE, GET], names=CLASS_NAMES, note=existing.strip())
     write(nb, "assign_roles", [assign_role("aks26s01", "00000000-0000-0000-0000-000000000201",
                                            "00000000-0000-0000-0000-000000000001"),
                                assign_role("aks26s02", "00000000-0000-0000-0000-000000000202",
                                            "00000000-0000-0000-0000-000000000002")],
-          follows=[ROLE], note=NOTE + " The role definition's id is the corpus case's.")
+          follows=[ROLE], names=CLASS_NAMES, note="The role definition's id is the corpus case's.")
     nb = "instructor-deprovision"
-    write(nb, "class_groups", [list_groups(*CLASS_LIST)], follows=[LIST], note=NOTE)
+    write(nb, "class_groups", [list_groups(*CLASS_LIST)], follows=[LIST], names=CLASS_NAMES)
     write(nb, "delete_groups", delete_group(rg("aks26s01"), polls=1) + delete_group(rg("aks26s02"), polls=1),
-          follows=[DELETE], note=NOTE)
+          follows=[DELETE], names=CLASS_NAMES)
 
 
 # -- status -------------------------------------------------------------------------------------------------------
@@ -238,7 +238,7 @@ def build_status() -> None:
                                     resource(s02_nodes, ip, egress2, day2 + "09:06", day2 + "09:06")], "createdTime"),
         list_with_times(rg("aks26s03"), [], lab)]
     write("instructor-status", "class_status", entries, calls=[clock("2026-11-30T15:00:00+00:00")],
-          follows=[LIST, "aks/get"], note=NOTE + TYPED)
+          follows=[LIST, "aks/get"], names=CLASS_NAMES, note=TYPED.strip())
 
 
 def build():
