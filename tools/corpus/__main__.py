@@ -1,7 +1,8 @@
 """``python -m tools.corpus RECORDING.yaml --path … --commit … --interactions 0,1,7 --out tests/corpus/…``.
 
 RECORDING.yaml is the Azure CLI recording saved from GitHub at ``--commit`` (a saved excerpt may keep
-the interactions it does not use as ``null``, so that indices stay those of the original file).
+the interactions it does not use as ``null``, so that indices stay those of the original file). A recording
+of an Azure SDK's test proxy (JSON, ``{"Entries": [...]}``, e.g. the Go SDK's) is read the same way.
 With ``--example "GET /subscriptions/{subscriptionId}/…" --status 200`` the input is instead an Azure REST
 API example (JSON, repository Azure/azure-rest-api-specs) and the request line is the operation's, from the spec.
 With ``--thread URL --request "GET https://management.azure.com/…"`` the input is an answer quoted whole in a
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from tools.corpus.convert import convert, convert_example, convert_quoted
+from tools.corpus.convert import convert, convert_example, convert_quoted, interaction_of
 
 
 def main(argv=None) -> None:
@@ -50,7 +51,9 @@ def main(argv=None) -> None:
         case = convert_example(example, args.example, args.status, source=source, covers=args.covers, names=names,
                                api_version=args.api_version)
     else:
-        recording = yaml.safe_load(args.recording.read_text(encoding="utf-8"))
+        recording = yaml.safe_load(args.recording.read_text(encoding="utf-8"))  # JSON is YAML too
+        if "Entries" in recording:  # a test-proxy recording
+            recording = {"interactions": [e and interaction_of(e) for e in recording["Entries"]]}
         case = convert(recording, [int(i) for i in args.interactions.split(",")], source=source,
                        covers=args.covers, names=names, api_version=args.api_version)
     _write(case, args.out)

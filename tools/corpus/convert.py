@@ -1,4 +1,4 @@
-"""vcrpy yaml interactions -> one corpus case in the Azure test-proxy shape."""
+"""Recorded interactions (vcrpy yaml, or test-proxy JSON entries) -> one corpus case in the Azure test-proxy shape."""
 
 from __future__ import annotations
 
@@ -101,6 +101,20 @@ def entry(interaction: dict, changes: Changes) -> dict:
     }
 
 
+def interaction_of(entry: dict) -> dict:
+    """A test-proxy entry (the Azure SDKs' recordings: ``RequestUri``, ``ResponseBody``, ...) as a vcrpy interaction."""
+    body = entry.get("ResponseBody")
+    return {"request": {"uri": entry["RequestUri"], "method": entry["RequestMethod"],
+                        "headers": entry.get("RequestHeaders"), "body": _text(entry.get("RequestBody"))},
+            "response": {"status": {"code": entry["StatusCode"]}, "headers": entry.get("ResponseHeaders"),
+                         "body": {"string": _text(body)}}}
+
+
+def _text(body):
+    """A body as a recording's text: JSON values dumped, text and None as they are."""
+    return body if body is None or isinstance(body, str) else json.dumps(body)
+
+
 def convert(recording: dict, indices: list[int], *, source: dict, covers: str, names: dict | None = None,
             api_version: str | None = None) -> dict:
     """The corpus case made of ``recording``'s interactions at ``indices`` (0-based, in that order)."""
@@ -155,9 +169,10 @@ def convert_quoted(quoted: dict, request: str, *, source: dict, covers: str, nam
     entry_ = {
         "RequestUri": changes.uri(uri), "RequestMethod": method, "RequestHeaders": {}, "RequestBody": None,
         "StatusCode": int(quoted["status"]), "ResponseHeaders": _headers(quoted.get("headers"), changes),
-        "ResponseBody": _body(json.dumps(body) if isinstance(body, (dict, list)) else body, changes),
+        "ResponseBody": _body(_text(body), changes),
     }
     changed = changes.summary()
-    changed = ("" if changed == "nothing" else changed + "; ") + "the request is the lab's (the thread quotes the answer)"
+    changed = ("" if changed == "nothing" else changed + "; ") + \
+        "the request is the lab's (the thread quotes the answer)"
     changed += f"; {quoted['rebuilt']}" if quoted.get("rebuilt") else ""
     return {"source": source, "changed": changed, "covers": covers, "Entries": [entry_]}
