@@ -363,6 +363,16 @@ def test_cluster_start_is_not_failed_by_an_error_object_in_a_poll_in_progress(tm
 
 
 @pytest.mark.unit
+def test_stopped_cluster_is_started_not_created_nor_reused(tmp_path, capsys, slept):
+    cluster, out, server = roundtrip(aks.create_cluster, ["aks/get_stopped", "aks/start_lro", "aks/get"], tmp_path,
+                                     capsys)
+    assert "az aks start --resource-group rg-student-k7q2 --name aks-student-k7q2" in out
+    assert "✅ Cluster aks-student-k7q2 started" in out and cluster.power_state.code == "Running"
+    assert "Create AKS cluster" not in out and "reusing it" not in out
+    assert [m for m, _ in server.requests] == ["GET", "POST", "GET", "GET", "GET", "GET"] and server.unused == []
+
+
+@pytest.mark.unit
 def test_node_pools_are_listed_even_without_mode_or_os_sku(tmp_path, capsys, slept):
     _, out, _ = roundtrip(aks.show_node_pools, ["aks/agent_pools_list"], tmp_path, capsys)
     row = next(line for line in out.splitlines() if "nodepool1" in line and "×" in line)
@@ -405,9 +415,9 @@ def _in_step(lab, find):
 
 # -- invariants of real traffic: the corpus has them, record mode keeps them, shipped recordings must too ------
 CASES = all_cases()
-# Public recorded test suites of Azure clients (real traffic, captured by their recorders): the Azure CLI's and the
-# Azure SDK for Go's (test-proxy recordings).
-RECORDED_SUITES = ("Azure/azure-cli", "Azure/azure-sdk-for-go")
+# Public recorded test suites of Azure clients (real traffic, captured by their recorders): the Azure CLI's, the
+# Azure SDK for Go's and the Azure SDKs' shared recording store (azure-sdk-assets; test-proxy recordings).
+RECORDED_SUITES = ("Azure/azure-cli", "Azure/azure-sdk-for-go", "Azure/azure-sdk-assets")
 REAL = learn(CASES.values())
 
 

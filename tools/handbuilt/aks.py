@@ -117,6 +117,19 @@ def get_cluster(state="Succeeded", power="Running") -> dict:
     return answer("GET", f"{CLUSTER}?api-version={API}", 200, cluster(state, power), "aks/get")
 
 
+def stopped_cluster() -> dict:
+    """The cluster stopped (tests/corpus/aks/get_stopped): its one node pool, the recorded lab's, Stopped too."""
+    pool = {**real("aks/get_stopped")["ResponseBody"]["properties"]["agentPoolProfiles"][0],
+            "osDiskSizeGB": 128, "osDiskType": "Managed", "kubeletDiskType": "OS", **pool_changes("", power="Stopped")}
+    return answer("GET", f"{CLUSTER}?api-version={API}", 200, derive("aks/get_stopped", 0, {
+        "tags": TAGS, "systemData": system_data(CREATED_AT, "2026-11-29T11:41:08.3925176Z"),
+        "identity.principalId": "00000000-0000-0000-0000-000000000104", "identity.tenantId": TENANT,
+        "properties.kubernetesVersion": MINOR, "properties.currentKubernetesVersion": PATCH,
+        "properties.fqdn": FQDN, "properties.azurePortalFQDN": FQDN.replace(".hcp.", ".portal.hcp."),
+        "properties.agentPoolProfiles": [pool], "properties.linuxProfile": DROP,
+        "properties.servicePrincipalProfile": {"clientId": "msi"}}), "aks/get_stopped")
+
+
 def no_cluster() -> dict:
     found = real("aks/cluster_not_found")
     return entry("GET", f"{CLUSTER}?api-version={API}", 404, found["ResponseBody"],
@@ -298,8 +311,8 @@ def build_scenarios() -> None:
     scenario("reuse_existing", "create_cluster", [get_cluster()], "the cluster exists and is ready",
              follows=["aks/get"])
     scenario("stopped_cluster", "create_cluster",
-             [get_cluster(power="Stopped")] + lro_202("POST", f"{CLUSTER}/start") + [get_cluster()],
-             "the cluster was stopped: start it", follows=["aks/get", "aks/start_lro"])
+             [stopped_cluster()] + lro_202("POST", f"{CLUSTER}/start") + [get_cluster()],
+             "the cluster was stopped: start it", follows=["aks/get_stopped", "aks/start_lro"])
     scenario("found_failed", "create_cluster", [get_cluster("Failed")], "an earlier create ended Failed",
              follows=["aks/get"])
     scenario("start_existing", "start_cluster", [get_cluster("Creating")], "00-setup run again while creating",
