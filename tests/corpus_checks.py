@@ -11,8 +11,8 @@ from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
 GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-ARM_ID = re.compile(rf"^/subscriptions/{GUID}(/resourceGroups/[^/]+)?(/providers/[A-Za-z]+\.[A-Za-z.]+(/[^/]+/[^/]+)*)?$",
-                    re.IGNORECASE)
+ARM_ID = re.compile(rf"^/subscriptions/{GUID}(/resourceGroups/[^/]+)?"
+                    r"(/providers/[A-Za-z]+\.[A-Za-z.]+(/[^/]+/[^/]+)*)?$", re.IGNORECASE)
 OPERATION = re.compile(r"/(operations|operationstatuses|operationresults)/", re.IGNORECASE)
 # Retry-After is not among them: the Azure CLI's test recorder drops it from every answer it records (and
 # lower-cases header names), so the corpus cannot say where Azure sends it.

@@ -33,7 +33,7 @@ def _certificate(subject: str, key, issuer=None, issuer_key=None, *, ca=False, s
     from cryptography.x509.oid import NameOID
 
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     builder = (x509.CertificateBuilder().subject_name(name).issuer_name(issuer or name)
                .public_key(key.public_key()).serial_number(x509.random_serial_number())
                .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(hours=2))
@@ -94,7 +94,7 @@ def kubeconfig(url: str, pki: dict, *, token: str | None = None, client_cert: bo
 
 # -- what the cluster holds ------------------------------------------------------------------------------------------
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def status(code: int, reason: str = "", message: str = "", details: dict | None = None) -> dict:
@@ -107,7 +107,8 @@ def status(code: int, reason: str = "", message: str = "", details: dict | None 
 
 STATIC = {
     "/version": {"major": "1", "minor": "35", "gitVersion": "v1.35.2",
-                 "gitCommit": "0123456789abcdef0123456789abcdef01234567", "gitTreeState": "clean", "buildDate": "2026-09-10T08:00:00Z", "goVersion": "go1.25.1",
+                 "gitCommit": "0123456789abcdef0123456789abcdef01234567", "gitTreeState": "clean",
+                 "buildDate": "2026-09-10T08:00:00Z", "goVersion": "go1.25.1",
                  "compiler": "gc", "platform": "linux/amd64"},
     "/api/v1/nodes": {"kind": "NodeList", "apiVersion": "v1", "metadata": {"resourceVersion": "4711"}, "items": [{
         "metadata": {"name": NODE, "uid": "b1c4a8f2-0d3e-4c5b-9a7f-6e2d1c0b9a88", "resourceVersion": "4700",
@@ -139,7 +140,8 @@ STATIC = {
                                                    "image": "mcr.microsoft.com/oss/v2/kubernetes/kube-proxy:v1.35.2"}]},
         "status": {"phase": "Running"}}]},
 }
-READYZ = "".join(f"[+]{check} ok\n" for check in ("ping", "log", "etcd", "etcd-readiness", "informer-sync", "shutdown")) \
+READYZ = "".join(f"[+]{check} ok\n"
+                 for check in ("ping", "log", "etcd", "etcd-readiness", "informer-sync", "shutdown")) \
     + "readyz check passed\n"
 
 
@@ -354,7 +356,7 @@ class KubeStandIn:
         self.folder, self.cluster = folder, cluster or Cluster()
         self.pki = make_pki(folder)
 
-    def start(self) -> "KubeStandIn":
+    def start(self) -> KubeStandIn:
         handler = type("BoundHandler", (Handler,), {"cluster": self.cluster})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True

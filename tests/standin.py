@@ -35,7 +35,7 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
             .not_valid_after(now + dt.timedelta(hours=1))
@@ -49,7 +49,8 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
 
 
 def kubeconfig() -> str:
-    text = (f"apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: {base64.b64encode(FAKE_KEY.encode()).decode()}\n"
+    text = (f"apiVersion: v1\nclusters:\n- cluster:\n"
+            f"    certificate-authority-data: {base64.b64encode(FAKE_KEY.encode()).decode()}\n"
             f"users:\n- user:\n    client-key-data: {base64.b64encode(b'private-key-bytes-0123456789').decode()}\n"
             f"    token: {FAKE_JWT}\n")
     return base64.b64encode(text.encode()).decode()
@@ -87,7 +88,8 @@ class StandIn(BaseHTTPRequestHandler):
                       "Microsoft.ContainerService/managedClusters/aks-student-k7q2",
                 "name": "aks-student-k7q2", "location": "eastus", "type": "Microsoft.ContainerService/ManagedClusters",
                 "identity": {"type": "SystemAssigned", "principalId": PRINCIPAL, "tenantId": REAL_TENANT},
-                "properties": {"provisioningState": state, "kubernetesVersion": "1.33.5", "dnsPrefix": "aks-student-k7q2",
+                "properties": {"provisioningState": state, "kubernetesVersion": "1.33.5",
+                               "dnsPrefix": "aks-student-k7q2",
                                "fqdn": "aks-student-k7q2-abc.hcp.eastus.azmk8s.io",
                                "agentPoolProfiles": [{"name": "nodepool1", "count": 1, "vmSize": "Standard_B2s",
                                                       "mode": "System", "osType": "Linux"}]}}

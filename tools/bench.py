@@ -46,7 +46,8 @@ SECTIONS = "labkit.setup, labkit.aks, labkit.acr, labkit.aci, labkit.workloads, 
 
 def import_ms(modules: str = "labkit", repeat: int = 7) -> float:
     code = f"import time; t = time.perf_counter(); import {modules}; print((time.perf_counter() - t) * 1000)"
-    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, encoding="utf-8").stdout)
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                 encoding="utf-8").stdout)
             for _ in range(repeat)]
     return statistics.median(runs)
 

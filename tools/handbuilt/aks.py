@@ -10,8 +10,22 @@ from __future__ import annotations
 
 import base64
 
-from tools.handbuilt import ARM, DROP, SUB, TENANT, azure_headers, case, derive, entry, error, real, signed, system_data
-from tools.handbuilt import kubernetes, write
+from tools.handbuilt import (
+    ARM,
+    DROP,
+    SUB,
+    TENANT,
+    azure_headers,
+    case,
+    derive,
+    entry,
+    error,
+    kubernetes,
+    real,
+    signed,
+    system_data,
+    write,
+)
 
 API = "2026-08-01"  # what azure-mgmt-containerservice 41.8.0 sends
 OPERATIONS_API = "2016-03-30"  # AKS's operation API (the corpus's operation URLs carry it)

@@ -37,10 +37,12 @@ DIGEST = "sha256:" + hexid("aks-workbook-app:v1 manifest")
 IMAGE_ID = "sha256:" + hexid("layer 7")
 VERSION = {"Platform": {"Name": "Docker Engine - Community"},
            "Components": [{"Name": "Engine", "Version": "28.5.1",
-                           "Details": {"ApiVersion": "1.51", "Arch": "amd64", "BuildTime": "2025-10-08T12:17:26.000000000+00:00",
-                                       "Experimental": "false", "GitCommit": "f8215cc", "GoVersion": "go1.24.8",
+                           "Details": {"ApiVersion": "1.51", "Arch": "amd64",
+                                       "BuildTime": "2025-10-08T12:17:26.000000000+00:00", "Experimental": "false",
+                                       "GitCommit": "f8215cc", "GoVersion": "go1.24.8",
                                        "KernelVersion": "6.8.0-85-generic", "MinAPIVersion": "1.24", "Os": "linux"}},
-                          {"Name": "containerd", "Version": "1.7.28", "Details": {"GitCommit": "b98a3aace656320842a23f4a392a33f46af97866"}},
+                          {"Name": "containerd", "Version": "1.7.28",
+                           "Details": {"GitCommit": "b98a3aace656320842a23f4a392a33f46af97866"}},
                           {"Name": "runc", "Version": "1.3.0", "Details": {"GitCommit": "v1.3.0-0-g4ca628d1"}},
                           {"Name": "docker-init", "Version": "0.19.0", "Details": {"GitCommit": "de40ad0"}}],
            "Version": "28.5.1", "ApiVersion": "1.51", "MinAPIVersion": "1.24", "GitCommit": "f8215cc",
@@ -64,8 +66,10 @@ def build_chunks() -> list[dict]:
                     "progress": "[==================================================>]", "id": i},
                    {"status": "Pull complete", "progressDetail": {}, "id": i}]
     chunks += [{"status": f"Digest: sha256:{hexid('python base index')}"},
-               {"status": f"Status: Downloaded newer image for {BASE}"}, {"stream": f" ---> {hexid('base image', 12)}\n"}]
-    steps = ["ARG APP_VERSION=dev", "ENV APP_VERSION=${APP_VERSION}     PYTHONUNBUFFERED=1     PYTHONDONTWRITEBYTECODE=1",
+               {"status": f"Status: Downloaded newer image for {BASE}"},
+               {"stream": f" ---> {hexid('base image', 12)}\n"}]
+    steps = ["ARG APP_VERSION=dev",
+             "ENV APP_VERSION=${APP_VERSION}     PYTHONUNBUFFERED=1     PYTHONDONTWRITEBYTECODE=1",
              "WORKDIR /app", "COPY app.py .", "EXPOSE 80", 'CMD ["python", "app.py"]']
     for n, step in enumerate(steps, start=2):
         chunks += [{"stream": f"Step {n}/7 : {step}"}, {"stream": "\n"}]
@@ -100,7 +104,8 @@ def push_chunks(*, refused: str = "") -> list[dict]:
                      {"progressDetail": {}, "aux": {"Tag": "v1", "Digest": DIGEST, "Size": 1783}}]
 
 
-LOGGED_IN = {"call": "docker.login", "result": {"status": 200, "body": {"IdentityToken": "", "Status": "Login Succeeded"}}}
+LOGGED_IN = {"call": "docker.login",
+             "result": {"status": 200, "body": {"IdentityToken": "", "Status": "Login Succeeded"}}}
 
 
 def registry(method: str, path: str, body, headers: dict | None = None, status: int = 200) -> dict:

@@ -20,7 +20,8 @@ REGION, CLASS, FAMILY = "eastus", "aks-2026-11", "standardDSv5Family"
 USAGES, SKUS, ROLE = "compute/usages_list", "compute/skus_region", "authorization/role_assignment_create"
 CREATE, GET = "resources/group_create", "resources/group_get"
 SUFFIX = {"aks26s01": "a1b2", "aks26s02": "c3d4", "aks26s03": "e5f6"}
-CLASS_NAMES = "an illustrative class's (aks26s01–aks26s03, class aks-2026-11), as are its tags, figures, dates and times"
+CLASS_NAMES = ("an illustrative class's (aks26s01–aks26s03, class aks-2026-11), "
+               "as are its tags, figures, dates and times")
 TYPED = (" Not in the corpus: the resources lists with $expand=createdTime,changedTime and $expand=createdTime "
          "(typed from the GenericResourceExpanded definition). The clock.now call is the time the status was read.")
 

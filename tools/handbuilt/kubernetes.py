@@ -57,9 +57,9 @@ def deleted(name: str, kind: str, n: int, group: str = "") -> dict:
 
 # -- the control plane ---------------------------------------------------------------------------------------------
 VERSION = {"major": "1", "minor": MINOR, "emulationMajor": "1", "emulationMinor": MINOR, "minCompatibilityMajor": "1",
-           "minCompatibilityMinor": "35", "gitVersion": f"v{PATCH}", "gitCommit": "5f2c9e0a7b1d3c4e6f8091a2b3c4d5e6f7a8b9c0",
-           "gitTreeState": "clean", "buildDate": "2026-10-21T09:12:44Z", "goVersion": "go1.25.3", "compiler": "gc",
-           "platform": "linux/amd64"}
+           "minCompatibilityMinor": "35", "gitVersion": f"v{PATCH}",
+           "gitCommit": "5f2c9e0a7b1d3c4e6f8091a2b3c4d5e6f7a8b9c0", "gitTreeState": "clean",
+           "buildDate": "2026-10-21T09:12:44Z", "goVersion": "go1.25.3", "compiler": "gc", "platform": "linux/amd64"}
 CHECKS = ["ping", "log", "etcd", "etcd-readiness", "kms-providers", "informer-sync",
           "poststarthook/start-apiserver-admission-initializer", "poststarthook/generic-apiserver-start-informers",
           "poststarthook/priority-and-fairness-config-consumer", "poststarthook/priority-and-fairness-filter",
@@ -72,7 +72,7 @@ CHECKS = ["ping", "log", "etcd", "etcd-readiness", "kms-providers", "informer-sy
 READYZ = "".join(f"[+]{c} ok\n" for c in CHECKS) + "readyz check passed\n"
 
 
-# -- nodes ---------------------------------------------------------------------------------------------------------------
+# -- nodes ---------------------------------------------------------------------------------------------------------
 def node(pool: str, n: int) -> dict:
     name, mode = NODES[pool], "system" if pool == "nodepool1" else "user"
     return {
@@ -99,13 +99,15 @@ def node(pool: str, n: int) -> dict:
             "conditions": [
                 {"type": t, "status": "False", "lastHeartbeatTime": f"{BUILT_ON}T11:20:02Z",
                  "lastTransitionTime": f"{BUILT_ON}T10:05:1{n}Z", "reason": r, "message": m}
-                for t, r, m in (("MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                for t, r, m in (("MemoryPressure", "KubeletHasSufficientMemory",
+                                 "kubelet has sufficient memory available"),
                                 ("DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
                                 ("PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"))
             ] + [{"type": "Ready", "status": "True", "lastHeartbeatTime": f"{BUILT_ON}T11:20:02Z",
                   "lastTransitionTime": f"{BUILT_ON}T10:05:4{n}Z", "reason": "KubeletReady",
                   "message": "kubelet is posting ready status"}],
-            "addresses": [{"type": "InternalIP", "address": f"10.224.0.{4 + n}"}, {"type": "Hostname", "address": name}],
+            "addresses": [{"type": "InternalIP", "address": f"10.224.0.{4 + n}"},
+                          {"type": "Hostname", "address": name}],
             "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
             "nodeInfo": {"machineID": f"8f1c0d2e3b4a59687a6b5c4d3e2f1a0{n}", "systemUUID": uid(800 + n),
                          "bootID": uid(900 + n), "kernelVersion": "6.8.0-1041-azure", "osImage": "Ubuntu 24.04.3 LTS",
@@ -118,7 +120,7 @@ def node_list(*pools: str) -> dict:
             "items": [node(pool, n) for n, pool in enumerate(pools)]}
 
 
-# -- kube-system pods ----------------------------------------------------------------------------------------------------
+# -- kube-system pods ----------------------------------------------------------------------------------------------
 SYSTEM = [  # (owner kind, owner, replicas, container, image)
     ("ReplicaSet", "coredns", 2, "coredns", f"{MCR}/coredns:v1.12.1-2"),
     ("ReplicaSet", "coredns-autoscaler", 1, "autoscaler", f"{MCR}/autoscaler/cluster-proportional-autoscaler:v1.9.0-3"),
@@ -159,7 +161,8 @@ def system_pod(kind: str, owner: str, i: int, container: str, image: str, n: int
                  "nodeName": NODES["nodepool1"], "priorityClassName": "system-node-critical", "priority": 2000001000,
                  "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"}]},
         "status": {"phase": "Running",
-                   "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": f"{BUILT_ON}T10:06:4{n % 10}Z"}],
+                   "conditions": [{"type": "Ready", "status": "True",
+                                   "lastTransitionTime": f"{BUILT_ON}T10:06:4{n % 10}Z"}],
                    "hostIP": "10.224.0.4", "podIP": f"10.244.0.{10 + n}", "startTime": f"{BUILT_ON}T10:05:4{n % 10}Z",
                    "qosClass": "Burstable",
                    "containerStatuses": [{"name": container, "image": image, "imageID": f"{image.split(':')[0]}@sha256:"

@@ -6,8 +6,20 @@ public IP would be there). Same groups and resources as that notebook's ``cost_s
 """
 
 from tools.handbuilt import SUB, entry, write
-from tools.handbuilt.cleanup import (CLASS_OF_ONE, CLUSTER_NAME, LAB_RESOURCES, LIST, NOTE, REGION, RG, clock,
-                                     get_cluster, group, like, list_groups)
+from tools.handbuilt.cleanup import (
+    CLASS_OF_ONE,
+    CLUSTER_NAME,
+    LAB_RESOURCES,
+    LIST,
+    NOTE,
+    REGION,
+    RG,
+    clock,
+    get_cluster,
+    group,
+    like,
+    list_groups,
+)
 
 RG_API = "2025-04-01"
 NODE_GROUP = CLASS_OF_ONE[1]["name"]

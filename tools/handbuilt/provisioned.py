@@ -8,9 +8,12 @@ instructor's) and reads the group where a learner's own lab would create it (a P
 
 from tools.handbuilt import SUB, azure_headers, derive, entry, error, real, write
 from tools.handbuilt.acr import create_registry_lro, no_registry
-from tools.handbuilt.aks import (API as AKS_API, CLUSTER, MINOR, TAGS, cluster, create_request, list_versions,
-                                 no_cluster, put_started)
-from tools.handbuilt.setup import API as PROVIDER_API, HEADERS as PROVIDER_HEADERS, NOTE as PROVIDER_NOTE, provider
+from tools.handbuilt.aks import API as AKS_API
+from tools.handbuilt.aks import CLUSTER, MINOR, TAGS, cluster, create_request, list_versions, no_cluster, put_started
+from tools.handbuilt.setup import API as PROVIDER_API
+from tools.handbuilt.setup import HEADERS as PROVIDER_HEADERS
+from tools.handbuilt.setup import NOTE as PROVIDER_NOTE
+from tools.handbuilt.setup import provider
 
 RG_API = "2025-04-01"  # azure-mgmt-resource 26.0.0
 RG = "rg-student-k7q2"

@@ -71,7 +71,8 @@ def deployment(replicas: int = 2, generation: int = 1) -> dict:
                               annotations={"deployment.kubernetes.io/revision": "1"} if generation > 1 else {}),
             "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": APP}},
                      "template": {"metadata": {"labels": {"app": APP}}, "spec": pod_spec()},
-                     "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}},
+                     "strategy": {"type": "RollingUpdate",
+                                  "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}},
                      "revisionHistoryLimit": 10, "progressDeadlineSeconds": 600},
             "status": {}}
 
@@ -89,7 +90,8 @@ def service(ip: str | None = None) -> dict:
 
 def secret() -> dict:
     """The pull secret as a POST answers it, without ``data`` (labkit never keeps it)."""
-    return {"kind": "Secret", "apiVersion": "v1", "metadata": _meta(SECRET, 3), "type": "kubernetes.io/dockerconfigjson"}
+    return {"kind": "Secret", "apiVersion": "v1", "metadata": _meta(SECRET, 3),
+            "type": "kubernetes.io/dockerconfigjson"}
 
 
 def pod(i: int, state: str = "ready") -> dict:
@@ -113,7 +115,8 @@ def pod(i: int, state: str = "ready") -> dict:
                                       "state": container_state}]}
     if state in ("ready", "starting"):
         status_["containerStatuses"][0].update({
-            "imageID": f"{IMAGE.rsplit(':', 1)[0]}@sha256:d1e2979f46f875681352842a1af648187732215b25cf5603427ad30144532ac0",
+            "imageID": f"{IMAGE.rsplit(':', 1)[0]}"
+                       "@sha256:d1e2979f46f875681352842a1af648187732215b25cf5603427ad30144532ac0",
             "containerID": f"containerd://{(PODS[i] * 4).encode().hex()[:64]}"})
     return {"metadata": _meta(PODS[i], 10 + i, generateName=f"{APP}-{TEMPLATE_HASH}-",
                               labels={"app": APP, "pod-template-hash": TEMPLATE_HASH},
