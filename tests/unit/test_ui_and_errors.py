@@ -140,13 +140,21 @@ def test_names_and_options_are_not_split_at_their_hyphen():
 
 @pytest.mark.unit
 def test_replay_says_how_long_the_recorded_step_took(scenario_lab, capsys):
+    import datetime as dt
+    import json
+
     from labkit import aks
 
-    aks.create_cluster(scenario_lab({"create_cluster": "errors-aks/create_fresh"}))
-    # the recording's operation status ran from 10:00:04.50 to 10:06:11.73; replay's own time is its virtual
-    # clock's (the polls' pauses, slept at once)
-    assert re.search(r"created — provisioning state Succeeded \(done in \d+\.\d s — the recorded lab took 6 min 07 s\)",
-                     capsys.readouterr().out)
+    lab = scenario_lab({"create_cluster": "errors-aks/create_fresh"})
+    entries = json.loads((lab.recorder.root / "scenario" / "create_cluster.json").read_text(encoding="utf-8"))["Entries"]
+    done = next(e["ResponseBody"] for e in entries if (e["ResponseBody"] or {}).get("status") == "Succeeded")
+    took = dt.datetime.fromisoformat(done["endTime"][:19]) - dt.datetime.fromisoformat(done["startTime"][:19])
+    minutes, seconds = divmod(round(took.total_seconds()), 60)
+    aks.create_cluster(lab)
+    # the recording's operation status ran from startTime to endTime; replay's own time is its virtual clock's
+    # (the polls' pauses, slept at once)
+    assert re.search(rf"created — provisioning state Succeeded \(done in \d+\.\d s — the recorded lab took "
+                     rf"{minutes} min {seconds:02d} s\)", capsys.readouterr().out)
 
 
 @pytest.mark.unit

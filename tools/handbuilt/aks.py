@@ -9,6 +9,7 @@ failed cluster, and Azure's refusals. Kubernetes answers are raw API objects (to
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 
 from tools.handbuilt import (
     ARM,
@@ -178,6 +179,17 @@ def put_started(path: str, created: dict, request: dict, guid: str, like: str = 
                   headers={"Azure-AsyncOperation": operation(guid)})
 
 
+def ended(like: str, started: str) -> str:
+    """When an operation begun at ``started`` ends if it takes as long as the corpus case ``like``'s took."""
+    final = case(like)["Entries"][operation_polls(like)[-1]]["ResponseBody"]
+
+    def seconds(stamp: str) -> datetime:
+        return datetime.fromisoformat(stamp.split(".")[0])
+
+    end = seconds(started) + (seconds(final["endTime"]) - seconds(final["startTime"]))
+    return f"{end:%Y-%m-%dT%H:%M:%S}.{final['endTime'].split('.')[1]}"
+
+
 def lro_put(path: str, created: dict, done: dict, request: dict, *, guid: str, polls: int = 2,
             failure: dict | None = None, like: str = "aks/create_lro") -> list[dict]:
     """A create as AKS runs it (the corpus case ``like``): the 201, polls of its operation (InProgress, then
@@ -191,7 +203,7 @@ def lro_put(path: str, created: dict, done: dict, request: dict, *, guid: str, p
         return answers + [answer("GET", op, 200, status(last, guid, started, like, status="Failed",
                                                         endTime="2026-11-29T10:09:40.1733333Z", error=failure),
                                  like, last)]
-    answers.append(answer("GET", op, 200, status(last, guid, started, like, endTime="2026-11-29T10:06:11.7333333Z"),
+    answers.append(answer("GET", op, 200, status(last, guid, started, like, endTime=ended(like, started)),
                           like, last))
     return answers + [answer("GET", url, 200, done, like, last + 1)]
 
@@ -212,8 +224,8 @@ def lro_202(method: str, path: str, guid: str = "00000000-0000-0000-0000-0000000
     answers = [answer(method, f"{path}?api-version={API}", 202, None, like,
                       headers={"Azure-AsyncOperation": op, "Location": location})]
     answers += [answer("GET", op, 200, status(i, guid, started, like), like, i) for i in polls[:-1]]
-    answers.append(answer("GET", op, 200, status(polls[-1], guid, started, like,
-                                                 endTime="2026-11-29T12:04:12.0997444Z"), like, polls[-1]))
+    answers.append(answer("GET", op, 200, status(polls[-1], guid, started, like, endTime=ended(like, started)),
+                          like, polls[-1]))
     if method == "POST":
         answers.append(answer("GET", location, 204, None, like, polls[-1] + 1, headers={"Location": location}))
     return answers
