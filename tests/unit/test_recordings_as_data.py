@@ -228,15 +228,10 @@ def test_the_import_finder_finds_an_import_of_labkit(tmp_path):
 
 def build_handmade(target: Path, monkeypatch) -> None:
     """Run the converter (tools.handbuilt) with its output sent to ``target`` instead of recordings/."""
-    import importlib
-    import pkgutil
-
     import tools.handbuilt as package
 
     monkeypatch.setattr(package, "RECORDINGS", target)
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name != "__main__":
-            importlib.import_module(f"tools.handbuilt.{info.name}").build()
+    package.build_all()
 
 
 @pytest.mark.unit

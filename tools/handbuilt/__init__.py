@@ -126,3 +126,13 @@ def write(notebook: str, step: str, entries: list, *, follows: list[str] = (), c
     data = {"provenance": provenance, "Entries": entries, "Calls": calls or []}
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def build_all() -> None:
+    """Build every hand-made recording: each module of this package writes its steps (to RECORDINGS)."""
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.iter_modules(__path__):
+        if info.name != "__main__":
+            importlib.import_module(f"{__name__}.{info.name}").build()

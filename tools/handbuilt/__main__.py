@@ -1,8 +1,6 @@
 """python -m tools.handbuilt: rebuild every hand-made recording."""
 
-import importlib
 import json
-import pkgutil
 import sys
 
 if sys.argv[1:]:  # no options: --help (or anything else) shows what it does, and rebuilds nothing
@@ -16,9 +14,6 @@ LAB_FILE = {"config": package.LAB,
        "provenance": {"kind": "hand-built", "note": "The lab every hand-built recording shows: prefix 'student', "
                       "suffix 'k7q2', region eastus, subscription 00000000-0000-0000-0000-000000000000."}}
 
-for info in pkgutil.iter_modules(package.__path__):
-    if info.name == "__main__":
-        continue
-    importlib.import_module(f"tools.handbuilt.{info.name}").build()
+package.build_all()
 (RECORDINGS / "lab.json").write_text(json.dumps(LAB_FILE, indent=2) + "\n", encoding="utf-8")
 print(f"recordings rebuilt under {RECORDINGS}")

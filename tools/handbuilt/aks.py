@@ -196,7 +196,8 @@ def lro_put(path: str, created: dict, done: dict, request: dict, *, guid: str, p
     Succeeded), the final GET. With ``failure`` the operation ends Failed, carrying the error, and no GET follows."""
     url, op = f"{path}?api-version={API}", operation(guid)
     started = "2026-11-29T10:00:04.5033333Z"
-    first, last = operation_polls(like)[0], operation_polls(like)[-1]
+    polls_in_case = operation_polls(like)
+    first, last = polls_in_case[0], polls_in_case[-1]
     answers = [put_started(path, created, request, guid, like)]
     answers += [answer("GET", op, 200, status(first, guid, started, like), like, first) for _ in range(polls)]
     if failure:

@@ -22,7 +22,7 @@ CREATE, GET = "resources/group_create", "resources/group_get"
 SUFFIX = {"aks26s01": "a1b2", "aks26s02": "c3d4", "aks26s03": "e5f6"}
 CLASS_NAMES = ("an illustrative class's (aks26s01–aks26s03, class aks-2026-11), "
                "as are its tags, figures, dates and times")
-TYPED = (" Not in the corpus: the resources lists with $expand=createdTime,changedTime and $expand=createdTime "
+TYPED = ("Not in the corpus: the resources lists with $expand=createdTime,changedTime and $expand=createdTime "
          "(typed from the GenericResourceExpanded definition). The clock.now call is the time the status was read.")
 
 
@@ -104,14 +104,14 @@ def build_preflight() -> None:
                                   offering("Microsoft.ContainerInstance", "containerGroups", everywhere[:3])],
           follows=[GET], names=CLASS_NAMES,
           note=f"{setup.NOTE} Each lists the regions it offers the lab's resource type in.")
-    sizes = (" The VM sizes are the corpus's first SKU with each size's name, family, capabilities, zones and "
+    sizes = ("The VM sizes are the corpus's first SKU with each size's name, family, capabilities, zones and "
              "restriction set.")
     write(nb, "check_region_fit", [usages("eastus", {}), skus("eastus", restricted="D2as_v5")],
-          follows=[USAGES, SKUS], names=CLASS_NAMES, note=sizes.strip())
+          follows=[USAGES, SKUS], names=CLASS_NAMES, note=sizes)
     write(nb, "other_regions", [
         usages("eastus2", {"cores.limit": 350, "cores.currentValue": 4, f"{FAMILY}.limit": 350}), skus("eastus2"),
         usages("westus3", {"cores.limit": 10, "cores.currentValue": 0, f"{FAMILY}.limit": 10}),
-        skus("westus3", restricted="D2s_v5")], follows=[USAGES, SKUS], names=CLASS_NAMES, note=sizes.strip())
+        skus("westus3", restricted="D2s_v5")], follows=[USAGES, SKUS], names=CLASS_NAMES, note=sizes)
 
 
 # -- provision and deprovision ----------------------------------------------------------------------------------
@@ -154,11 +154,11 @@ def assign_role(learner: str, principal: str, name: str) -> dict:
 
 def build_provision() -> None:
     nb = "instructor-provision"
-    existing = (" rg-aks26s03-e5f6 exists, tagged for another class. Not in the corpus: the HEAD of an existing group "
+    existing = ("rg-aks26s03-e5f6 exists, tagged for another class. Not in the corpus: the HEAD of an existing group "
                 "(204), with the headers of tests/corpus/resources/group_get.")
     write(nb, "create_groups", [head(rg("aks26s01")), create_group("aks26s01"), head(rg("aks26s02")),
                                 create_group("aks26s02"), *existing_group(*S03)],
-          follows=[GONE, CREATE, GET], names=CLASS_NAMES, note=existing.strip())
+          follows=[GONE, CREATE, GET], names=CLASS_NAMES, note=existing)
     write(nb, "assign_roles", [assign_role("aks26s01", "00000000-0000-0000-0000-000000000201",
                                            "00000000-0000-0000-0000-000000000001"),
                                assign_role("aks26s02", "00000000-0000-0000-0000-000000000202",
@@ -239,7 +239,7 @@ def build_status() -> None:
                                     resource(s02_nodes, ip, egress2, day2 + "09:06", day2 + "09:06")], "createdTime"),
         list_with_times(rg("aks26s03"), [], lab)]
     write("instructor-status", "class_status", entries, calls=[clock("2026-11-30T15:00:00+00:00")],
-          follows=[LIST, "aks/get"], names=CLASS_NAMES, note=TYPED.strip())
+          follows=[LIST, "aks/get"], names=CLASS_NAMES, note=TYPED)
 
 
 def build():
